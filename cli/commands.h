@@ -1,0 +1,19 @@
+// The command tree, registered in one place (commands.cpp). Each command lives in its own file
+// and exposes one add_* function that wires its flags to one library call.
+#pragma once
+
+#include "context.h"
+
+namespace coco::cli {
+
+void add_commands(CLI::App& app, Context& ctx);
+
+void add_version(CLI::App& app, Context& ctx);
+void add_completion(CLI::App& app, Context& ctx);
+void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1
+
+// Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
+// taken for a flag): cobra-style candidates for the words of a partial command line.
+std::string complete_words(const CLI::App& app, const Context& ctx, const std::vector<std::string>& words);
+
+}  // namespace coco::cli

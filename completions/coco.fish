@@ -1,0 +1,22 @@
+# fish completion for coco. Every candidate comes from `coco __complete`.
+# Install: `coco completion fish > ~/.config/fish/completions/coco.fish`.
+function __coco_candidates
+    set -l tokens (commandline -opc)
+    set -l out ($tokens[1] __complete $tokens[2..-1] (commandline -ct) 2>/dev/null)
+    or return
+    for line in $out[1..-2]
+        test -n "$line"; and echo $line
+    end
+end
+
+function __coco_wants_files
+    set -l tokens (commandline -opc)
+    set -l out ($tokens[1] __complete $tokens[2..-1] (commandline -ct) 2>/dev/null)
+    or return 1
+    set -l directive (string replace ':' '' -- $out[-1])
+    test (count $out) -le 1; and test (math "bitand($directive, 4)") -eq 0
+end
+
+complete -c coco -f -a '(__coco_candidates)'
+complete -c coco -n __coco_wants_files -F
+complete -c kubectl-coco -w coco

@@ -1,0 +1,50 @@
+// Streaming SHA-2 through OpenSSL EVP (STYLE.md "OpenSSL behind one RAII wrapper").
+// Only digest.cpp includes OpenSSL: call sites read Hasher(Algo::Sha384).update(page).finish().
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "util/bytes.h"
+
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, opaque here
+
+namespace coco {
+
+enum class Algo { Sha256, Sha384, Sha512 };
+
+std::size_t digest_size(Algo algo);
+std::string algo_name(Algo algo);                  // "sha256", as in OCI digests and initdata
+Algo parse_algo(std::string_view name);            // throws coco::Error (Usage) for unknown names
+
+class Hasher {  // update() as often as needed, finish() once
+ public:
+  explicit Hasher(Algo algo);
+  Hasher(Hasher&&) noexcept;
+  Hasher& operator=(Hasher&&) noexcept;
+  ~Hasher();
+
+  Hasher& update(Bytes data);
+  Hasher& update(std::string_view text) { return update(as_bytes(text)); }
+  ByteVec finish();
+  Algo algo() const { return algo_; }
+
+ private:
+  struct Free {
+    void operator()(evp_md_ctx_st* c) const;
+  };
+  Algo algo_;
+  std::unique_ptr<evp_md_ctx_st, Free> ctx_;
+};
+
+ByteVec digest(Algo algo, Bytes data);  // one-shot
+inline ByteVec digest(Algo algo, std::string_view text) { return digest(algo, as_bytes(text)); }
+
+// Streams a file through the hash in fixed-size chunks; never reads it whole.
+ByteVec digest_file(Algo algo, const std::string& path);
+
+// OpenSSL's queued error text, for messages ("error:0480006C:PEM routines::no start line").
+std::string openssl_error_text();
+
+}  // namespace coco

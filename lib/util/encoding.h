@@ -1,0 +1,19 @@
+// Hex and base64, the two text forms every digest and key takes on the command line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/bytes.h"
+
+namespace coco {
+
+std::string to_hex(Bytes data);  // lower case
+// Throws coco::Error (Failure) naming `what` when the text is not even-length hex.
+ByteVec from_hex(std::string_view text, const std::string& what = "hex string");
+
+std::string to_base64(Bytes data);  // standard alphabet, padded, no line breaks
+ByteVec from_base64(std::string_view text, const std::string& what = "base64 string");
+std::string to_base64url(Bytes data);  // URL-safe alphabet, unpadded
+
+}  // namespace coco

@@ -1,0 +1,92 @@
+#include "util/output.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <regex>
+
+#include "util/error.h"
+
+namespace coco {
+namespace {
+
+// A plain scalar that a YAML 1.1 or 1.2 reader would take as a bool, null or number must be quoted
+// to stay a string ("true", "1.0", "0x1f", "~", "no").
+bool reads_as_non_string(const std::string& s) {
+  static const std::regex kTyped(
+      "|~|null|Null|NULL|[yY]|[nN]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|"
+      "[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|"
+      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
+  return std::regex_match(s, kTyped);
+}
+
+void emit_yaml(YAML::Emitter& out, const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::object:
+      out << YAML::BeginMap;
+      for (const auto& [key, item] : v.items()) {
+        out << YAML::Key << key << YAML::Value;
+        emit_yaml(out, item);
+      }
+      out << YAML::EndMap;
+      break;
+    case Json::value_t::array:
+      out << YAML::BeginSeq;
+      for (const auto& item : v) emit_yaml(out, item);
+      out << YAML::EndSeq;
+      break;
+    case Json::value_t::string: {
+      const auto& s = v.get_ref<const std::string&>();
+      if (reads_as_non_string(s))
+        out << YAML::DoubleQuoted << s;
+      else
+        out << s;  // the emitter quotes what is not a valid plain scalar
+      break;
+    }
+    case Json::value_t::boolean: out << (v.get<bool>() ? "true" : "false"); break;
+    case Json::value_t::number_integer: out << v.get<std::int64_t>(); break;
+    case Json::value_t::number_unsigned: out << v.get<std::uint64_t>(); break;
+    case Json::value_t::number_float: out << v.dump(); break;
+    case Json::value_t::null: out << YAML::Null; break;
+    default: out << v.dump(); break;
+  }
+}
+
+}  // namespace
+
+Format parse_format(std::string_view name) {
+  if (name == "text") return Format::Text;
+  if (name == "json") return Format::Json;
+  if (name == "yaml") return Format::Yaml;
+  throw Error(Exit::Usage, "--output: unknown format '" + std::string(name) + "' (text, json, yaml)");
+}
+
+std::string format_name(Format f) {
+  switch (f) {
+    case Format::Text: return "text";
+    case Format::Json: return "json";
+    case Format::Yaml: return "yaml";
+  }
+  return "?";
+}
+
+std::string render_json(const Json& value) { return value.dump(2) + "\n"; }
+
+std::string render_yaml(const Json& value) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit_yaml(out, value);
+  return std::string(out.c_str()) + "\n";
+}
+
+Json parse_json(std::string_view text, const std::string& where) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // e.byte is 1-based; nlohmann's own text repeats it, so keep only the reason after "; ".
+    std::string reason = e.what();
+    if (const auto p = reason.find("; "); p != std::string::npos) reason = reason.substr(p + 2);
+    fail(where, "byte " + std::to_string(e.byte) + ": invalid JSON: " + reason);
+  }
+}
+
+}  // namespace coco
