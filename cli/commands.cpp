@@ -1,8 +1,34 @@
 #include "commands.h"
 
+#include <utility>
+
 namespace coco::cli {
+namespace {
+
+// Command groups, with the description --help shows. A group appears when its first command is
+// added, in the order of the add_* calls below.
+const std::pair<const char*, const char*> kGroups[] = {
+    {"measure", "Pre-compute TEE launch measurements (SEV-SNP, TDX)"},
+    {"snp", "AMD SEV-SNP tools: ID blocks"},
+    {"tdx", "Intel TDX tools: Authenticode hashes, event-log replay"},
+    {"image", "Inspect OCI images and hash their layers"},
+    {"policy", "Generate and check Kata agent pod policies"},
+    {"key", "Signing keys"},
+    {"cache", "The content-addressed layer cache"},
+};
+
+}  // namespace
+
+CLI::App& group(CLI::App& app, const std::string& name) {
+  for (CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (s->get_name() == name) return *s;
+  for (const auto& [n, description] : kGroups)
+    if (name == n) return *add_group(app, name, description);
+  throw std::logic_error("unknown command group " + name);
+}
 
 void add_commands(CLI::App& app, Context& ctx) {
+  // One line per command; the group a command joins is named here.
   add_version(app, ctx);
   add_completion(app, ctx);
   add_hidden_man(app, ctx);
