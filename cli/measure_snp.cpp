@@ -36,7 +36,14 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
              "Guest mode; snp:ovmf-hash prints the seed for --snp-ovmf-hash")->required();
   cmd->add_option("--ovmf", rq.ovmf, "OVMF firmware image, as given to QEMU's -bios")->required();
   cmd->add_option("--vcpus", rq.vcpus, "Number of vCPUs (all modes but sev and snp:ovmf-hash)");
-  add_choice(cmd, ctx, "--vcpu-type", rq.vcpu_type.emplace(), snp::cpu_type_names(), "QEMU vCPU model");
+  {
+    // The 22 names would swamp --help: list the models and accept their version aliases.
+    const std::vector<std::string> types = snp::cpu_type_names();
+    CLI::Option* type = cmd->add_option("--vcpu-type", rq.vcpu_type,
+                                        "QEMU vCPU model: EPYC, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin, or a -vN version of one");
+    type->check(CLI::IsMember(types).description(""))->type_name("TYPE");
+    ctx.choices[type] = types;
+  }
   cmd->add_option("--vcpu-sig", rq.vcpu_sig, "vCPU signature (CPUID 1 EAX), e.g. 0xa00f11");
   cmd->add_option("--vcpu-family", rq.vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)");
   cmd->add_option("--vcpu-model", rq.vcpu_model, "vCPU model");
@@ -65,14 +72,12 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->add_flag("-v,--verbose", f->verbose, "Print 'Calculated <MODE> guest measurement: <value>' like sev-snp-measure -v");
   set_examples(cmd, {
       ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf /usr/share/ovmf/OVMF.fd",
-      ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.amdsev.fd --kernel vmlinuz "
-                    "--initrd initrd.img --append 'console=ttyS0'",
+      ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.amdsev.fd --kernel vmlinuz",
       ctx.program + " measure snp --mode snp:ovmf-hash --ovmf /usr/share/ovmf/OVMF.fd",
       ctx.program + " measure snp --mode snp --vmm-type ec2 --vcpus 2 --ovmf ovmf_img.fd --output json",
       ctx.program + " measure snp --mode seves --vcpus 1 --vcpu-sig 0x800f12 --ovmf /usr/share/ovmf/OVMF.fd --explain",
   });
   cmd->callback([f, &ctx] {
-    if (f->request.vcpu_type && f->request.vcpu_type->empty()) f->request.vcpu_type.reset();  // not given
     const snp::Measurement m = snp::measure(f->request);
     for (const auto& w : m.result.warnings) ctx.warn(w);
     const std::string value = snp::format_digest(m, f->output_format);

@@ -18,10 +18,11 @@ void add_snp_id_block(CLI::App& snp_group, Context& ctx) {
   cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default 0x30000)");
   cmd->add_option("--svn", rq->svn, "Guest SVN (default 0)");
   set_examples(cmd, {
-      "openssl ecparam -name secp384r1 -genkey -noout -out id.pem && openssl ecparam -name secp384r1 -genkey -noout -out author.pem",
-      ctx.program + " snp id-block --measurement $(" + ctx.program +
-          " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf /usr/share/ovmf/OVMF.fd) --id-key id.pem --author-key author.pem",
-      ctx.program + " snp id-block --measurement B28FLQi9p6cA… --id-key id.pem --policy 0x30000 --svn 2 --output json",
+      "openssl ecparam -name secp384r1 -genkey -noout -out id.pem",
+      "openssl ecparam -name secp384r1 -genkey -noout -out author.pem",
+      "LD=$(" + ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf /usr/share/ovmf/OVMF.fd)",
+      ctx.program + " snp id-block --measurement \"$LD\" --id-key id.pem --author-key author.pem",
+      ctx.program + " snp id-block --measurement \"$LD\" --id-key id.pem --family-id 00112233445566778899aabbccddeeff --svn 2 --output json",
   });
   cmd->callback([rq, &ctx] {
     const snp::IdBlockOutput o = snp::make_id_block(*rq);
