@@ -31,6 +31,8 @@ void add_commands(CLI::App& app, Context& ctx) {
   // One line per command; the group a command joins is named here.
   add_version(app, ctx);
   add_completion(app, ctx);
+  add_measure_snp(group(app, "measure"), ctx);
+  add_snp_id_block(group(app, "snp"), ctx);
   add_hidden_man(app, ctx);
 }
 

@@ -14,6 +14,8 @@ CLI::App& group(CLI::App& app, const std::string& name);
 void add_version(CLI::App& app, Context& ctx);
 void add_completion(CLI::App& app, Context& ctx);
 void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1
+void add_measure_snp(CLI::App& measure, Context& ctx);  // measure snp
+void add_snp_id_block(CLI::App& snp, Context& ctx);     // snp id-block
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.
