@@ -32,6 +32,9 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_version(app, ctx);
   add_completion(app, ctx);
   add_hidden_man(app, ctx);
+  add_measure_tdx(group(app, "measure"), ctx);
+  add_tdx_authenticode(group(app, "tdx"), ctx);
+  add_tdx_replay(group(app, "tdx"), ctx);
 }
 
 }  // namespace coco::cli
