@@ -33,6 +33,9 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_completion(app, ctx);
   add_measure_snp(group(app, "measure"), ctx);
   add_snp_id_block(group(app, "snp"), ctx);
+  add_measure_tdx(group(app, "measure"), ctx);
+  add_tdx_authenticode(group(app, "tdx"), ctx);
+  add_tdx_replay(group(app, "tdx"), ctx);
   add_hidden_man(app, ctx);
 }
 
