@@ -33,14 +33,14 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   snp::MeasureRequest& rq = f->request;
   CLI::App* cmd = measure.add_subcommand("snp", "AMD SEV-SNP, SEV-ES and SEV launch digests (sev-snp-measure compatible)");
   add_choice(cmd, ctx, "--mode", rq.mode, {"snp", "snp:ovmf-hash", "snp:svsm", "seves", "sev"},
-             "Guest mode; snp:ovmf-hash prints the seed for --snp-ovmf-hash")->required();
+             "Guest mode (default snp); snp:ovmf-hash prints the seed for --snp-ovmf-hash");
   cmd->add_option("--ovmf", rq.ovmf, "OVMF firmware image, as given to QEMU's -bios")->required();
-  cmd->add_option("--vcpus", rq.vcpus, "Number of vCPUs (all modes but sev and snp:ovmf-hash)");
+  cmd->add_option("--vcpus", rq.vcpus, "Number of vCPUs (default 1; all modes but sev and snp:ovmf-hash)");
   {
     // The 22 names would swamp --help: list the models and accept their version aliases.
     const std::vector<std::string> types = snp::cpu_type_names();
     CLI::Option* type = cmd->add_option("--vcpu-type", rq.vcpu_type,
-                                        "QEMU vCPU model: EPYC, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin, or a -vN version of one");
+                                        "QEMU vCPU model: EPYC, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin, or a -vN version of one (default EPYC-v4)");
     type->check(CLI::IsMember(types).description(""))->type_name("TYPE");
     ctx.choices[type] = types;
   }
@@ -71,6 +71,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->add_flag("--explain", f->explain, "Print every input that shaped the digest (text form of --output json)");
   cmd->add_flag("-v,--verbose", f->verbose, "Print 'Calculated <MODE> guest measurement: <value>' like sev-snp-measure -v");
   set_examples(cmd, {
+      ctx.program + " measure snp --ovmf /usr/share/ovmf/OVMF.fd",
       ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf /usr/share/ovmf/OVMF.fd",
       ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.amdsev.fd --kernel vmlinuz",
       ctx.program + " measure snp --mode snp:ovmf-hash --ovmf /usr/share/ovmf/OVMF.fd",

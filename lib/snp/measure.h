@@ -16,8 +16,11 @@ namespace coco::snp {
 
 // Flag values as given; numbers stay text so that they parse like the reference tool's (0x…, 0o…,
 // decimal) with the flag named on error.
+// Unlike sev-snp-measure, --mode, --vcpus and the vCPU type have defaults (snp, 1, EPYC-v4) so
+// that `coco measure snp --ovmf FILE` works; each default taken is reported (defaults_applied in
+// JSON, a warning on stderr), since an unseen default is the usual reason a digest does not match.
 struct MeasureRequest {
-  std::string mode;  // required
+  std::string mode = "snp";
   std::optional<std::string> vcpus;
   std::optional<std::string> vcpu_type, vcpu_sig, vcpu_family, vcpu_model, vcpu_stepping;
   std::string vmm_type = "qemu";
@@ -44,6 +47,7 @@ struct Measurement {
   std::string vcpu_sig_source;           // which flag set the signature ("default" when unused)
   std::optional<DirectBoot> direct_boot;
   std::uint64_t guest_features_requested = 0x1;
+  std::vector<std::string> defaults_applied;  // "--vcpus 1", … for flags the caller did not give
 };
 
 Measurement measure(const MeasureRequest& request);

@@ -123,6 +123,7 @@ Json to_json(const Measurement& m) {
   } else {
     j["stages"] = nullptr;
   }
+  j["defaults_applied"] = m.defaults_applied;
   j["warnings"] = r.warnings;
   return j;
 }
@@ -147,7 +148,9 @@ std::string explain(const Measurement& m) {
     if (f.contains("vars_size")) line("vars size", str(f["vars_size"]));
     line("footer table", f["footer_table"].get<bool>() ? "yes" : "no");
     line("reset eip (APs)", str(f["reset_eip"]));
-    line("hash-table block", f["hash_table_block"].is_null() ? "-" : str(f["hash_table_block"]["gpa"]) + ", " + str(f["hash_table_block"]["size"]) + " bytes");
+    const Json& ht = f["hash_table_block"];
+    line("hash-table block", ht.is_null() || ht["gpa"] == "0x0" ? "none (no kernel/initrd/cmdline measurement)"
+                                                                 : str(ht["gpa"]) + ", " + str(ht["size"]) + " bytes");
     if (f["sev_metadata"].is_null()) {
       line("sev metadata", "none");
     } else {

@@ -92,7 +92,6 @@ TEST_CASE("measure snp: bad flags and files exit 1 or 2 and name the flag or fil
       {"--mode snp --vcpus 0 --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus 0: a guest needs at least one vCPU"},
       {"--mode snp --vcpus four --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus: 'four' is not a whole number"},
       {"--mode snp --vcpus 99999999 --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus: '99999999'"},
-      {"--mode snp --vcpus 1 --ovmf " + kAmdSev, 2, "missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode 'snp'"},
       {"--mode snp --vcpus 1 --vcpu-type EPYC-Naples --ovmf " + kAmdSev, 2, "--vcpu-type"},
       {"--mode snp --vcpus 1 --vcpu-sig 0xZZ --ovmf " + kAmdSev, 2, "--vcpu-sig: '0xZZ' is not a number"},
       {"--mode snp --vcpus 1 --vcpu-sig 0x100000000 --ovmf " + kAmdSev, 2, "--vcpu-sig: '0x100000000'"},
@@ -192,4 +191,19 @@ TEST_CASE("measure snp streams the kernel: peak memory stays flat", "[snp][cli][
 #else
   CHECK(kib < 32 * 1024);
 #endif
+}
+
+TEST_CASE("measure snp --ovmf alone: defaults snp, 1 vCPU, EPYC-v4, and says so", "[snp][cli]") {
+  const auto r = run_coco({"measure", "snp", "--ovmf", kAmdSev});
+  CHECK(r.exit_code == 0);
+  // snp.tsv line 5: --mode=snp --vcpus=1 --vcpu-type=EPYC-v4
+  CHECK(r.out == "19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6013b26869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d\n");
+  CHECK_THAT(r.err, Catch::Contains("warning: measured with defaults --vcpus 1 --vcpu-type EPYC-v4"));
+  CHECK(run_coco({"measure", "snp", "--ovmf", kAmdSev, "-q"}).err.empty());
+  const Json j = parse_json(run_coco({"measure", "snp", "--ovmf", kAmdSev, "--output", "json"}).out, "stdout");
+  CHECK(j["defaults_applied"] == Json::array({"--vcpus 1", "--vcpu-type EPYC-v4"}));
+  CHECK(j["vcpu"]["source"] == "default --vcpu-type");
+  const Json given = parse_json(
+      run_coco({"measure", "snp", "--ovmf", kAmdSev, "--vcpus", "2", "--vcpu-sig", "0x800f12", "--output", "json"}).out, "stdout");
+  CHECK(given["defaults_applied"].empty());
 }
