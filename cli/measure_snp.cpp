@@ -14,6 +14,7 @@ struct MeasureSnpFlags {
   std::string output_format = "hex";
   bool explain = false;
   bool verbose = false;
+  bool dump_vmsa = false;
 };
 
 // What sev-snp-measure -v prints before the value.
@@ -69,6 +70,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->add_option("--vars-file", rq.vars_file, "OVMF_VARS file whose size to use (snp:svsm)");
   add_choice(cmd, ctx, "--output-format", f->output_format, {"hex", "base64"}, "How the text output prints the digest");
   cmd->add_flag("--explain", f->explain, "Print every input that shaped the digest (text form of --output json)");
+  cmd->add_flag("--dump-vmsa", f->dump_vmsa, "Write each vCPU's VMSA page to vmsa<N>.bin in the current directory");
   cmd->add_flag("-v,--verbose", f->verbose, "Print 'Calculated <MODE> guest measurement: <value>' like sev-snp-measure -v");
   set_examples(cmd, {
       ctx.program + " measure snp --ovmf /usr/share/ovmf/OVMF.fd",
@@ -81,6 +83,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->callback([f, &ctx] {
     const snp::Measurement m = snp::measure(f->request);
     for (const auto& w : m.result.warnings) ctx.warn(w);
+    if (f->dump_vmsa) snp::dump_vmsas(m, ".");
     const std::string value = snp::format_digest(m, f->output_format);
     ctx.emit(snp::to_json(m), [&](std::ostream& os) {
       if (f->explain)

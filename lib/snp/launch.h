@@ -64,6 +64,7 @@ struct LaunchResult {
   std::optional<std::uint64_t> kernel_hashes_page_gpa;  // SNP: the NORMAL page holding the table
   std::optional<std::uint64_t> hash_table_gpa;
   std::optional<Digest48> bsp_vmsa_sha384, ap_vmsa_sha384;
+  std::optional<VmsaPage> bsp_vmsa, ap_vmsa;  // vCPU 0 and every other vCPU
   std::uint64_t pages = 0;  // PAGE_INFO records hashed
   std::vector<std::string> warnings;
 };

@@ -178,6 +178,15 @@ Measurement measure(const MeasureRequest& rq) {
   return m;
 }
 
+void dump_vmsas(const Measurement& m, const std::string& dir) {
+  const LaunchResult& r = m.result;
+  if (!r.bsp_vmsa || !r.ap_vmsa) usage_error("--dump-vmsa: mode " + to_string(m.params.mode) + " has no VMSA pages");
+  for (std::uint32_t i = 0; i < m.params.vcpus; ++i) {
+    const VmsaPage& page = i == 0 ? *r.bsp_vmsa : *r.ap_vmsa;
+    write_file_atomic(dir + "/vmsa" + std::to_string(i) + ".bin", as_chars(page));
+  }
+}
+
 std::string format_digest(const Measurement& m, const std::string& output_format) {
   // Like the reference tool, snp:ovmf-hash is always hex: it is fed back to --snp-ovmf-hash.
   if (output_format == "base64" && m.params.mode != Mode::SnpOvmfHash) return to_base64(m.result.digest);

@@ -55,6 +55,10 @@ Measurement measure(const MeasureRequest& request);
 // The digest as sev-snp-measure prints it: lower-case hex, or standard padded base64.
 std::string format_digest(const Measurement& m, const std::string& output_format);
 
+// --dump-vmsa: writes vmsa0.bin … vmsa<N-1>.bin (4096 bytes each) into `dir`, as sev-snp-measure
+// does into the working directory. Usage error in modes without VMSAs (sev, snp:ovmf-hash).
+void dump_vmsas(const Measurement& m, const std::string& dir);
+
 Json to_json(const Measurement& m);
 std::string explain(const Measurement& m);  // the same facts, for people
 

@@ -207,3 +207,18 @@ TEST_CASE("measure snp --ovmf alone: defaults snp, 1 vCPU, EPYC-v4, and says so"
       run_coco({"measure", "snp", "--ovmf", kAmdSev, "--vcpus", "2", "--vcpu-sig", "0x800f12", "--output", "json"}).out, "stdout");
   CHECK(given["defaults_applied"].empty());
 }
+
+TEST_CASE("measure snp --dump-vmsa writes the pages of snp.md §1.12", "[snp][cli]") {
+  test::TempDir dir;
+  const auto r = test::run_program({"sh", "-c", "cd \"$1\" && \"$2\" measure snp --mode snp --vcpus 3 --vcpu-type EPYC-v4 --ovmf \"$3\" --dump-vmsa",
+                                    "sh", dir.path().string(), COCO_BINARY, kAmdSev});
+  REQUIRE(r.exit_code == 0);
+  auto sha384 = [&](const std::string& f) { return test::run_program({"openssl", "dgst", "-sha384", "-r", dir.file(f)}).out.substr(0, 96); };
+  CHECK(sha384("vmsa0.bin") == "77920c4c629ff47e90c0e174fc1ad0eb6fa664f88cd4739488058a8c6cb1a77b3856f55378e9518d0da99452d51c553a");
+  CHECK(sha384("vmsa1.bin") == "8413b852790765a310d95867a8b00bfca3a802b5a80830044b45e253fe96222657e11e53fcf63eb0e0afd722385bf7b4");
+  CHECK(sha384("vmsa2.bin") == sha384("vmsa1.bin"));
+  CHECK_FALSE(file_exists(dir.file("vmsa3.bin")));
+  const auto sev = run_coco({"measure", "snp", "--mode", "sev", "--ovmf", kAmdSev, "--dump-vmsa"});
+  CHECK(sev.exit_code == 2);
+  CHECK_THAT(sev.err, Catch::Contains("--dump-vmsa: mode sev has no VMSA pages"));
+}
