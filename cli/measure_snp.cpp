@@ -68,6 +68,9 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->add_option("--svsm", rq.svsm, "Coconut-SVSM image (snp:svsm)");
   cmd->add_option("--vars-size", rq.vars_size, "OVMF_VARS size in bytes (snp:svsm)");
   cmd->add_option("--vars-file", rq.vars_file, "OVMF_VARS file whose size to use (snp:svsm)");
+  cmd->add_flag("--legacy-vmsa-fpu", rq.legacy_vmsa_fpu,
+                "QEMU host without KVM_SEV_INIT2 (Linux < 6.10): MXCSR and x87 FCW 0 in the VMSAs (sev-snp-measure < 0.0.10)");
+  cmd->add_option("--ec2-rdx", rq.ec2_rdx, "RDX of EC2 VMSAs (default 0x600; 0 for guests before EC2's 2026 change)");
   add_choice(cmd, ctx, "--output-format", f->output_format, {"hex", "base64"}, "How the text output prints the digest");
   cmd->add_flag("--explain", f->explain, "Print every input that shaped the digest (text form of --output json)");
   cmd->add_flag("--dump-vmsa", f->dump_vmsa, "Write each vCPU's VMSA page to vmsa<N>.bin in the current directory");

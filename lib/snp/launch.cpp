@@ -108,8 +108,8 @@ LaunchResult snp(const LaunchParams& p, const Reader& ovmf) {
   if (!only_pages) {
     if (r.ovmf.metadata) add_sections(ld, *r.ovmf.metadata, p, r.ovmf, ovmf, r);
     r.after_metadata = ld.value();
-    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, p.guest_features, p.vcpu_sig});
-    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, p.guest_features, p.vcpu_sig});
+    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, p.guest_features, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
+    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, p.guest_features, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
     r.bsp_vmsa_sha384 = sha384_page(bsp);
     r.ap_vmsa_sha384 = sha384_page(ap);
     r.bsp_vmsa = bsp;
@@ -172,8 +172,8 @@ LaunchResult sev(const LaunchParams& p, const Reader& ovmf) {
   }
   if (es) {
     // SEV-ES has no guest features: SEV_FEATURES stays 0 whatever --guest-features says.
-    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, 0, p.vcpu_sig});
-    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, 0, p.vcpu_sig});
+    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, 0, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
+    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, 0, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
     r.bsp_vmsa_sha384 = sha384_page(bsp);
     r.ap_vmsa_sha384 = sha384_page(ap);
     r.bsp_vmsa = bsp;

@@ -48,6 +48,8 @@ struct LaunchParams {
   std::optional<Digest48> ovmf_seed;        // --snp-ovmf-hash: skip hashing the OVMF pages
   std::optional<KernelHashes> direct_boot;  // --kernel (with --initrd, --append)
   std::uint64_t vars_size = 0;              // snp:svsm: the OVMF_VARS size between OVMF and SVSM
+  bool legacy_fpu = false;                  // VmsaParams::legacy_fpu
+  std::uint64_t ec2_rdx = kFixedRdx;        // VmsaParams::ec2_rdx
 };
 
 struct LaunchResult {

@@ -90,7 +90,7 @@ void resolve_vcpu(const MeasureRequest& rq, Measurement& m) {
     m.vcpu_sig_source = "unused";
   }
   if (!needs_sig && m.vcpu_sig_source != "unused" && m.params.mode != Mode::Sev && m.params.mode != Mode::SnpOvmfHash)
-    m.vcpu_sig_source += " (unused: " + to_string(m.params.vmm) + " puts " + hex_number(kFixedRdx) + " in RDX)";
+    m.vcpu_sig_source += " (unused: " + to_string(m.params.vmm) + " puts a fixed value in RDX)";
 }
 
 InputFile describe_file(const std::string& path, Bytes data) {
@@ -125,6 +125,11 @@ Measurement measure(const MeasureRequest& rq) {
   if (rq.guest_features) m.guest_features_requested = parse_auto_base(*rq.guest_features, "--guest-features", ~0ull);
   p.guest_features = m.guest_features_requested;
 
+  if (rq.legacy_vmsa_fpu && (p.vmm != VmmType::Qemu || svsm_mode || !takes_vcpus))
+    usage_error("--legacy-vmsa-fpu applies only to QEMU guests in modes snp and seves (EC2 and GCE always leave the FPU 0)");
+  p.legacy_fpu = rq.legacy_vmsa_fpu;
+  only_in(p.vmm == VmmType::Ec2 && takes_vcpus, rq.ec2_rdx, "--ec2-rdx", "--vmm-type ec2 in modes snp and seves");
+  if (rq.ec2_rdx) p.ec2_rdx = parse_auto_base(*rq.ec2_rdx, "--ec2-rdx", ~0ull);
   only_in(!svsm_mode && p.mode != Mode::SnpOvmfHash, rq.kernel, "--kernel", "modes snp, seves and sev");
   if (!rq.kernel && (rq.initrd || rq.append)) usage_error(std::string(rq.initrd ? "--initrd" : "--append") + " needs --kernel");
   only_in(p.mode == Mode::Snp, rq.snp_ovmf_hash, "--snp-ovmf-hash", "--mode snp");

@@ -29,6 +29,8 @@ struct MeasureRequest {
   std::optional<std::string> guest_features;
   std::optional<std::string> snp_ovmf_hash;
   std::optional<std::string> svsm, vars_size, vars_file;
+  bool legacy_vmsa_fpu = false;      // QEMU on a host without KVM_SEV_INIT2
+  std::optional<std::string> ec2_rdx;  // EC2 guests launched before its RDX change: 0
 };
 
 struct InputFile {

@@ -222,3 +222,59 @@ TEST_CASE("measure snp --dump-vmsa writes the pages of snp.md §1.12", "[snp][cl
   CHECK(sev.exit_code == 2);
   CHECK_THAT(sev.err, Catch::Contains("--dump-vmsa: mode sev has no VMSA pages"));
 }
+
+TEST_CASE("older hosts and EC2 instances: the legacy VMSA vectors of snp.md §3.3", "[snp][cli][vector]") {
+  auto digest = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"measure", "snp"});
+    const auto r = run_coco(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  const std::vector<std::string> qemu = {"--vcpu-type", "EPYC-v4", "--ovmf", kAmdSev, "--legacy-vmsa-fpu"};
+  auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  // "derived here (patched MXCSR = FCW = 0, i.e. pre-INIT2 hosts)"
+  CHECK(digest(with(qemu, {"--mode", "snp", "--vcpus", "1"})) ==
+        "792ffe9127acff0ba729b21d2f5527c3e437ffaa1cdbf2962a9702842575b0ae94157f1fb1efccb223796c71418b9d5f");
+  CHECK(digest(with(qemu, {"--mode", "snp", "--vcpus", "4"})) ==
+        "0cfcaa8a4c95884dfe4b87ab92f7585e1a27d2b83434e9cd66927e45b5fcfddf64a7d493f0a903db783b79617b3a366f");
+  CHECK(digest(with(qemu, {"--mode", "seves", "--vcpus", "1"})) == "663316335295bd37dd65dbc7e9982f2d12c0b827a3ddbfb1163ff46fb099d214");
+  // virtee/sev Rust tests and sev-snp-measure <= 0.0.12: EC2 with RDX 0
+  const std::vector<std::string> ec2 = {"--mode", "snp", "--vmm-type", "ec2", "--vcpus", "1", "--ovmf", kAmdSev, "--kernel",
+                                        "/dev/null", "--initrd", "/dev/null", "--append", "", "--ec2-rdx", "0"};
+  CHECK(digest(with(ec2, {"--guest-features", "0x1"})) ==
+        "7d3756157c805bf6adf617064c8552e8c1688fa1c8756f11cbf56ba5d25c9270fb69c0505c1cbe1c5c66c0e34c6ed3be");
+  CHECK(digest(with(ec2, {"--guest-features", "0x21"})) ==
+        "6ae80856486b1396af8c82a40351d6ed76a20c785e9c7fa4ffa27c22d5d6313b4b3b458cd3c9968e6f89fb5d8450d7a6");
+  CHECK(run_coco({"measure", "snp", "--mode", "snp", "--vcpus", "1", "--ovmf", kAmdSev, "--ec2-rdx", "0"}).exit_code == 2);
+  CHECK(run_coco({"measure", "snp", "--mode", "snp", "--vmm-type", "gce", "--vcpus", "1", "--ovmf", kAmdSev, "--legacy-vmsa-fpu"}).exit_code == 2);
+
+  // sev-snp-measure-go ovmf_img_{1,2}.json: seed + the metadata of Debian 12's OVMF.fd (five
+  // sections 1,1,2,3,1 at 0x800000…, reset EIP 0x80b004), EC2, 2 vCPUs, guest features 0x1.
+  const std::string deb = "/usr/share/ovmf/OVMF.fd";
+  if (!file_exists(deb)) {
+    WARN("skipped the sev-snp-measure-go vectors: " << deb << " is missing (apt-get install ovmf)");
+    return;
+  }
+  const Json facts = parse_json(run_coco({"measure", "snp", "--output", "json", "--ovmf", deb}).out, "stdout");
+  REQUIRE(facts["ovmf"]["reset_eip"] == "0x80b004");
+  REQUIRE(facts["ovmf"]["sev_metadata"]["sections"].size() == 5);
+  struct Go {
+    const char* seed;
+    const char* rdx0;
+    const char* rdx600;
+  };
+  for (const Go& g : {Go{"a58211791a556a630a4319dc9e2ea96cc0e9784dd9f20a4fadf81b26c98d163fcdcb6703884bbbb80d7b1de45b3d84d0",
+                         "4c6e33087d08fa770259484dddbef367086a15c3e2cf10038dc97229d39c942671c2e22b300178f8de594a3f2fa59303",
+                         "1c146f3083d66ad1648f842a62a65ad99b9fa4c8fe5b151b677f4923c1686004ce9ce3d1d9eda527f72bba78e6ceef67"},
+                      Go{"2027a27bb9f7acfd280e4c7bd68a73973b94bf0756e5b282e004b9395f597b8d0eb4defa7d8f6549375aa4d2b146f0f3",
+                         "c2c84b9364fc9f0f54b04534768c860c6e0e386ad98b96e8b98eca46ac8971d05c531ba48373f054c880cfd1f4a0a84e",
+                         "ef89452c1af43e29da35f8707836be26dbdb70654e46cd81368d7e130ab583018b70319e90b5890b63e2294eed84e63d"}}) {
+    const std::vector<std::string> go = {"--mode", "snp", "--vmm-type", "ec2", "--vcpus", "2", "--ovmf", deb, "--snp-ovmf-hash", g.seed};
+    CHECK(digest(with(go, {"--ec2-rdx", "0"})) == g.rdx0);
+    CHECK(digest(go) == g.rdx600);
+  }
+}
