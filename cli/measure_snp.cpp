@@ -14,6 +14,7 @@ struct MeasureSnpFlags {
   std::string output_format = "hex";
   bool explain = false;
   bool verbose = false;
+  bool dump_vmsa = false;
 };
 
 // What sev-snp-measure -v prints before the value.
@@ -33,14 +34,14 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   snp::MeasureRequest& rq = f->request;
   CLI::App* cmd = measure.add_subcommand("snp", "AMD SEV-SNP, SEV-ES and SEV launch digests (sev-snp-measure compatible)");
   add_choice(cmd, ctx, "--mode", rq.mode, {"snp", "snp:ovmf-hash", "snp:svsm", "seves", "sev"},
-             "Guest mode; snp:ovmf-hash prints the seed for --snp-ovmf-hash")->required();
+             "Guest mode (default snp); snp:ovmf-hash prints the seed for --snp-ovmf-hash");
   cmd->add_option("--ovmf", rq.ovmf, "OVMF firmware image, as given to QEMU's -bios")->required();
-  cmd->add_option("--vcpus", rq.vcpus, "Number of vCPUs (all modes but sev and snp:ovmf-hash)");
+  cmd->add_option("--vcpus", rq.vcpus, "Number of vCPUs (default 1; all modes but sev and snp:ovmf-hash)");
   {
     // The 22 names would swamp --help: list the models and accept their version aliases.
     const std::vector<std::string> types = snp::cpu_type_names();
     CLI::Option* type = cmd->add_option("--vcpu-type", rq.vcpu_type,
-                                        "QEMU vCPU model: EPYC, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin, or a -vN version of one");
+                                        "QEMU vCPU model: EPYC, EPYC-Rome, EPYC-Milan, EPYC-Genoa, EPYC-Turin, or a -vN version of one (default EPYC-v4)");
     type->check(CLI::IsMember(types).description(""))->type_name("TYPE");
     ctx.choices[type] = types;
   }
@@ -67,10 +68,15 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->add_option("--svsm", rq.svsm, "Coconut-SVSM image (snp:svsm)");
   cmd->add_option("--vars-size", rq.vars_size, "OVMF_VARS size in bytes (snp:svsm)");
   cmd->add_option("--vars-file", rq.vars_file, "OVMF_VARS file whose size to use (snp:svsm)");
+  cmd->add_flag("--legacy-vmsa-fpu", rq.legacy_vmsa_fpu,
+                "QEMU host without KVM_SEV_INIT2 (Linux < 6.10): MXCSR and x87 FCW 0 in the VMSAs (sev-snp-measure < 0.0.10)");
+  cmd->add_option("--ec2-rdx", rq.ec2_rdx, "RDX of EC2 VMSAs (default 0x600; 0 for guests before EC2's 2026 change)");
   add_choice(cmd, ctx, "--output-format", f->output_format, {"hex", "base64"}, "How the text output prints the digest");
   cmd->add_flag("--explain", f->explain, "Print every input that shaped the digest (text form of --output json)");
+  cmd->add_flag("--dump-vmsa", f->dump_vmsa, "Write each vCPU's VMSA page to vmsa<N>.bin in the current directory");
   cmd->add_flag("-v,--verbose", f->verbose, "Print 'Calculated <MODE> guest measurement: <value>' like sev-snp-measure -v");
   set_examples(cmd, {
+      ctx.program + " measure snp --ovmf /usr/share/ovmf/OVMF.fd",
       ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf /usr/share/ovmf/OVMF.fd",
       ctx.program + " measure snp --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.amdsev.fd --kernel vmlinuz",
       ctx.program + " measure snp --mode snp:ovmf-hash --ovmf /usr/share/ovmf/OVMF.fd",
@@ -80,6 +86,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
   cmd->callback([f, &ctx] {
     const snp::Measurement m = snp::measure(f->request);
     for (const auto& w : m.result.warnings) ctx.warn(w);
+    if (f->dump_vmsa) snp::dump_vmsas(m, ".");
     const std::string value = snp::format_digest(m, f->output_format);
     ctx.emit(snp::to_json(m), [&](std::ostream& os) {
       if (f->explain)

@@ -108,10 +108,12 @@ LaunchResult snp(const LaunchParams& p, const Reader& ovmf) {
   if (!only_pages) {
     if (r.ovmf.metadata) add_sections(ld, *r.ovmf.metadata, p, r.ovmf, ovmf, r);
     r.after_metadata = ld.value();
-    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, p.guest_features, p.vcpu_sig});
-    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, p.guest_features, p.vcpu_sig});
+    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, p.guest_features, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
+    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, p.guest_features, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
     r.bsp_vmsa_sha384 = sha384_page(bsp);
     r.ap_vmsa_sha384 = sha384_page(ap);
+    r.bsp_vmsa = bsp;
+    r.ap_vmsa = ap;
     for (std::uint32_t i = 0; i < p.vcpus; ++i)  // every AP page is the same: hash it once
       ld.add_page(PageType::Vmsa, kVmsaGpa, i == 0 ? *r.bsp_vmsa_sha384 : *r.ap_vmsa_sha384);
   }
@@ -145,6 +147,7 @@ LaunchResult snp_svsm(const LaunchParams& p, const Reader& ovmf, const Reader& s
   r.after_metadata = ld.value();
   const VmsaPage v = build_svsm_vmsa(*r.svsm_rip, p.vcpu_sig);
   r.bsp_vmsa_sha384 = r.ap_vmsa_sha384 = sha384_page(v);
+  r.bsp_vmsa = r.ap_vmsa = v;
   for (std::uint32_t i = 0; i < p.vcpus; ++i) ld.add_page(PageType::Vmsa, kVmsaGpa, *r.bsp_vmsa_sha384);
   r.pages = ld.pages();
   r.digest.assign(ld.value().begin(), ld.value().end());
@@ -169,10 +172,12 @@ LaunchResult sev(const LaunchParams& p, const Reader& ovmf) {
   }
   if (es) {
     // SEV-ES has no guest features: SEV_FEATURES stays 0 whatever --guest-features says.
-    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, 0, p.vcpu_sig});
-    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, 0, p.vcpu_sig});
+    const VmsaPage bsp = build_vmsa({p.vmm, kBspEip, 0, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
+    const VmsaPage ap = build_vmsa({p.vmm, ap_eip, 0, p.vcpu_sig, p.legacy_fpu, p.ec2_rdx});
     r.bsp_vmsa_sha384 = sha384_page(bsp);
     r.ap_vmsa_sha384 = sha384_page(ap);
+    r.bsp_vmsa = bsp;
+    r.ap_vmsa = ap;
     for (std::uint32_t i = 0; i < p.vcpus; ++i) h.update(i == 0 ? Bytes(bsp) : Bytes(ap));
   }
   r.digest = h.finish();

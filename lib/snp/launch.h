@@ -48,6 +48,8 @@ struct LaunchParams {
   std::optional<Digest48> ovmf_seed;        // --snp-ovmf-hash: skip hashing the OVMF pages
   std::optional<KernelHashes> direct_boot;  // --kernel (with --initrd, --append)
   std::uint64_t vars_size = 0;              // snp:svsm: the OVMF_VARS size between OVMF and SVSM
+  bool legacy_fpu = false;                  // VmsaParams::legacy_fpu
+  std::uint64_t ec2_rdx = kFixedRdx;        // VmsaParams::ec2_rdx
 };
 
 struct LaunchResult {
@@ -64,6 +66,7 @@ struct LaunchResult {
   std::optional<std::uint64_t> kernel_hashes_page_gpa;  // SNP: the NORMAL page holding the table
   std::optional<std::uint64_t> hash_table_gpa;
   std::optional<Digest48> bsp_vmsa_sha384, ap_vmsa_sha384;
+  std::optional<VmsaPage> bsp_vmsa, ap_vmsa;  // vCPU 0 and every other vCPU
   std::uint64_t pages = 0;  // PAGE_INFO records hashed
   std::vector<std::string> warnings;
 };

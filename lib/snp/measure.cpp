@@ -14,6 +14,7 @@ namespace coco::snp {
 namespace {
 
 constexpr std::uint64_t kMaxVcpus = 65536;
+constexpr const char* kDefaultVcpuType = "EPYC-v4";
 
 // Python's int(text, 0), as the reference tool parses --vcpu-sig and --guest-features.
 std::uint64_t parse_auto_base(const std::string& text, const std::string& flag, std::uint64_t max) {
@@ -59,6 +60,11 @@ void resolve_vcpu(const MeasureRequest& rq, Measurement& m) {
   if (any_fms && !(rq.vcpu_family && rq.vcpu_model && rq.vcpu_stepping))
     usage_error("--vcpu-family, --vcpu-model and --vcpu-stepping go together; give all three");
   std::optional<CpuModel> type;
+  std::string type_name = rq.vcpu_type.value_or(kDefaultVcpuType);
+  if (!rq.vcpu_type && !any_fms && !rq.vcpu_sig && needs_sig) {
+    m.defaults_applied.push_back(std::string("--vcpu-type ") + kDefaultVcpuType);
+    type = find_cpu_model(kDefaultVcpuType);
+  }
   if (rq.vcpu_type) {
     type = find_cpu_model(*rq.vcpu_type);
     if (!type) {
@@ -78,16 +84,13 @@ void resolve_vcpu(const MeasureRequest& rq, Measurement& m) {
     m.vcpu_sig_source = "--vcpu-sig";
   } else if (type) {
     m.params.vcpu_sig = cpu_signature(type->family, type->model, type->stepping);
-    m.vcpu_type = std::string(type->name);
-    m.vcpu_sig_source = "--vcpu-type";
-  } else if (needs_sig) {
-    usage_error("missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '" + rq.mode +
-                "': under QEMU the vCPU signature is part of every VMSA");
+    m.vcpu_type = type_name;
+    m.vcpu_sig_source = rq.vcpu_type ? "--vcpu-type" : "default --vcpu-type";
   } else {
     m.vcpu_sig_source = "unused";
   }
   if (!needs_sig && m.vcpu_sig_source != "unused" && m.params.mode != Mode::Sev && m.params.mode != Mode::SnpOvmfHash)
-    m.vcpu_sig_source += " (unused: " + to_string(m.params.vmm) + " puts " + hex_number(kFixedRdx) + " in RDX)";
+    m.vcpu_sig_source += " (unused: " + to_string(m.params.vmm) + " puts a fixed value in RDX)";
 }
 
 InputFile describe_file(const std::string& path, Bytes data) {
@@ -112,8 +115,8 @@ Measurement measure(const MeasureRequest& rq) {
   const bool svsm_mode = p.mode == Mode::SnpSvsm;
   const bool takes_vcpus = p.mode != Mode::Sev && p.mode != Mode::SnpOvmfHash;
   if (takes_vcpus) {
-    if (!rq.vcpus) usage_error("--vcpus is required in guest mode '" + rq.mode + "'");
-    p.vcpus = static_cast<std::uint32_t>(parse_decimal(*rq.vcpus, "--vcpus", kMaxVcpus));
+    if (!rq.vcpus) m.defaults_applied.push_back("--vcpus 1");
+    p.vcpus = static_cast<std::uint32_t>(parse_decimal(rq.vcpus.value_or("1"), "--vcpus", kMaxVcpus));
     if (p.vcpus == 0)
       usage_error("--vcpus 0: a guest needs at least one vCPU (the digest before the VMSAs is stages.after_metadata "
                   "in --output json)");
@@ -122,6 +125,11 @@ Measurement measure(const MeasureRequest& rq) {
   if (rq.guest_features) m.guest_features_requested = parse_auto_base(*rq.guest_features, "--guest-features", ~0ull);
   p.guest_features = m.guest_features_requested;
 
+  if (rq.legacy_vmsa_fpu && (p.vmm != VmmType::Qemu || svsm_mode || !takes_vcpus))
+    usage_error("--legacy-vmsa-fpu applies only to QEMU guests in modes snp and seves (EC2 and GCE always leave the FPU 0)");
+  p.legacy_fpu = rq.legacy_vmsa_fpu;
+  only_in(p.vmm == VmmType::Ec2 && takes_vcpus, rq.ec2_rdx, "--ec2-rdx", "--vmm-type ec2 in modes snp and seves");
+  if (rq.ec2_rdx) p.ec2_rdx = parse_auto_base(*rq.ec2_rdx, "--ec2-rdx", ~0ull);
   only_in(!svsm_mode && p.mode != Mode::SnpOvmfHash, rq.kernel, "--kernel", "modes snp, seves and sev");
   if (!rq.kernel && (rq.initrd || rq.append)) usage_error(std::string(rq.initrd ? "--initrd" : "--append") + " needs --kernel");
   only_in(p.mode == Mode::Snp, rq.snp_ovmf_hash, "--snp-ovmf-hash", "--mode snp");
@@ -163,11 +171,25 @@ Measurement measure(const MeasureRequest& rq) {
     p.direct_boot = m.direct_boot->hashes;
   }
   m.result = compute_launch_digest(p, ovmf, svsm ? &*svsm : nullptr);
+  if (!m.defaults_applied.empty()) {
+    std::string d;
+    for (const auto& a : m.defaults_applied) d += (d.empty() ? "" : " ") + a;
+    m.result.warnings.push_back("measured with defaults " + d + "; give the guest's real values, they are part of the digest");
+  }
   if (p.mode == Mode::SevEs && m.guest_features_requested != 0x1 && rq.guest_features)
     m.result.warnings.push_back("--guest-features is ignored in mode seves: SEV-ES VMSAs have SEV_FEATURES 0");
   if (svsm_mode && m.guest_features_requested != 0x1)
     m.result.warnings.push_back("--guest-features is ignored in mode snp:svsm: the SVSM VMSAs have SEV_FEATURES 0x1");
   return m;
+}
+
+void dump_vmsas(const Measurement& m, const std::string& dir) {
+  const LaunchResult& r = m.result;
+  if (!r.bsp_vmsa || !r.ap_vmsa) usage_error("--dump-vmsa: mode " + to_string(m.params.mode) + " has no VMSA pages");
+  for (std::uint32_t i = 0; i < m.params.vcpus; ++i) {
+    const VmsaPage& page = i == 0 ? *r.bsp_vmsa : *r.ap_vmsa;
+    write_file_atomic(dir + "/vmsa" + std::to_string(i) + ".bin", as_chars(page));
+  }
 }
 
 std::string format_digest(const Measurement& m, const std::string& output_format) {

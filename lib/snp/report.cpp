@@ -74,11 +74,10 @@ Json to_json(const Measurement& m) {
   j["digest_algorithm"] = digest_algorithm(mode);
   j["vcpus"] = has_vmsas ? Json(m.params.vcpus) : Json(nullptr);
   j["vmm_type"] = to_string(mode == Mode::SnpSvsm ? VmmType::Qemu : m.params.vmm);
-  const bool sig_used = has_vmsas && (m.params.vmm == VmmType::Qemu || mode == Mode::SnpSvsm);
   j["vcpu"] = {{"type", m.vcpu_type ? Json(*m.vcpu_type) : Json(nullptr)},
                {"signature", m.vcpu_sig_source == "unused" ? Json(nullptr) : Json(hex_number(m.params.vcpu_sig))},
                {"source", m.vcpu_sig_source},
-               {"rdx", has_vmsas ? Json(hex_number(sig_used ? m.params.vcpu_sig : kFixedRdx)) : Json(nullptr)}};
+               {"rdx", r.bsp_vmsa ? Json(hex_number(Reader(*r.bsp_vmsa, "vmsa").le<std::uint64_t>(vmsa::kRdx))) : Json(nullptr)}};
   j["guest_features"] = has_vmsas ? Json(hex_number(effective_features(m))) : Json(nullptr);
   Json ovmf = file_json(m.ovmf);
   ovmf["gpa"] = hex_number(r.ovmf_gpa);
@@ -108,11 +107,15 @@ Json to_json(const Measurement& m) {
   } else {
     j["kernel_hashes"] = nullptr;
   }
-  if (has_vmsas && r.bsp_vmsa_sha384) {
+  if (has_vmsas && r.bsp_vmsa_sha384 && r.bsp_vmsa) {
+    const Reader bsp(*r.bsp_vmsa, "vmsa");
     j["vmsa"] = {{"bsp_eip", mode == Mode::SnpSvsm ? Json(nullptr) : Json(hex_number(kBspEip))},
                  {"ap_eip", mode == Mode::SnpSvsm || !r.ovmf.reset_eip ? Json(nullptr) : Json(hex_number(*r.ovmf.reset_eip))},
                  {"bsp_sha384", hex_of(*r.bsp_vmsa_sha384)},
-                 {"ap_sha384", hex_of(*r.ap_vmsa_sha384)}};
+                 {"ap_sha384", hex_of(*r.ap_vmsa_sha384)},
+                 // The x87/SSE reset values: set by KVM_SEV_INIT2 hosts, 0 on older ones, EC2 and GCE.
+                 {"mxcsr", hex_number(bsp.le<std::uint32_t>(vmsa::kMxcsr))},
+                 {"x87_fcw", hex_number(bsp.le<std::uint16_t>(vmsa::kX87Fcw))}};
   } else {
     j["vmsa"] = nullptr;
   }
@@ -123,6 +126,7 @@ Json to_json(const Measurement& m) {
   } else {
     j["stages"] = nullptr;
   }
+  j["defaults_applied"] = m.defaults_applied;
   j["warnings"] = r.warnings;
   return j;
 }
@@ -147,7 +151,9 @@ std::string explain(const Measurement& m) {
     if (f.contains("vars_size")) line("vars size", str(f["vars_size"]));
     line("footer table", f["footer_table"].get<bool>() ? "yes" : "no");
     line("reset eip (APs)", str(f["reset_eip"]));
-    line("hash-table block", f["hash_table_block"].is_null() ? "-" : str(f["hash_table_block"]["gpa"]) + ", " + str(f["hash_table_block"]["size"]) + " bytes");
+    const Json& ht = f["hash_table_block"];
+    line("hash-table block", ht.is_null() || ht["gpa"] == "0x0" ? "none (no kernel/initrd/cmdline measurement)"
+                                                                 : str(ht["gpa"]) + ", " + str(ht["size"]) + " bytes");
     if (f["sev_metadata"].is_null()) {
       line("sev metadata", "none");
     } else {
@@ -168,6 +174,7 @@ std::string explain(const Measurement& m) {
   }
   if (!j["vmsa"].is_null()) {
     os << "\nvmsa pages\n";
+    line("mxcsr, x87 fcw", str(j["vmsa"]["mxcsr"]) + ", " + str(j["vmsa"]["x87_fcw"]) + " (0, 0: --legacy-vmsa-fpu, EC2, GCE)");
     line("bsp sha384", str(j["vmsa"]["bsp_sha384"]));
     line("ap sha384", str(j["vmsa"]["ap_sha384"]));
   }

@@ -61,9 +61,10 @@ VmsaPage build_vmsa(const VmsaParams& in) {
   store_le<std::uint64_t>(p, kCr0, 0x10);
   store_le<std::uint64_t>(p, kRip, in.eip & 0xFFFF);
   store_le<std::uint64_t>(p, kGPat, in.vmm == VmmType::Gce ? 0x00070106 : 0x0007040600070406);
-  store_le<std::uint64_t>(p, kRdx, in.vmm == VmmType::Qemu ? std::uint64_t{in.vcpu_sig} : kFixedRdx);
+  const std::uint64_t rdx = in.vmm == VmmType::Qemu ? std::uint64_t{in.vcpu_sig} : in.vmm == VmmType::Ec2 ? in.ec2_rdx : kFixedRdx;
+  store_le<std::uint64_t>(p, kRdx, rdx);
   store_le<std::uint64_t>(p, kSevFeatures, in.sev_features);
-  if (in.vmm == VmmType::Qemu) {  // KVM_SEV_INIT2 sets the FPU's reset values; EC2 and GCE leave 0
+  if (in.vmm == VmmType::Qemu && !in.legacy_fpu) {  // KVM_SEV_INIT2 sets the FPU's reset values; EC2 and GCE leave 0
     store_le<std::uint32_t>(p, kMxcsr, 0x1F80);
     store_le<std::uint16_t>(p, kX87Fcw, 0x037F);
   }

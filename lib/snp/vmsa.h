@@ -28,7 +28,8 @@ using VmsaPage = std::array<std::uint8_t, 4096>;
 // The BSP starts at the reset vector 0xFFFFFFF0; APs at the firmware's SEV-ES reset block EIP.
 inline constexpr std::uint32_t kBspEip = 0xFFFFFFF0;
 
-// The VMM's constant RDX on EC2 and GCE (QEMU puts the vCPU signature there).
+// The VMM's constant RDX on EC2 and GCE (QEMU puts the vCPU signature there). EC2 used 0 before
+// its 2026 firmware change (sev-snp-measure < 0.0.13, the Go port and the sev crate still do).
 inline constexpr std::uint64_t kFixedRdx = 0x600;
 
 struct VmsaParams {
@@ -36,6 +37,10 @@ struct VmsaParams {
   std::uint32_t eip = kBspEip;
   std::uint64_t sev_features = 0;  // guest features for SNP; 0 for SEV-ES
   std::uint32_t vcpu_sig = 0;      // RDX under QEMU
+  // QEMU on hosts without KVM_SEV_INIT2 (Linux before ~6.10, QEMU before 9.1) left MXCSR and the
+  // x87 control word 0 (sev-snp-measure < 0.0.10).
+  bool legacy_fpu = false;
+  std::uint64_t ec2_rdx = kFixedRdx;
 };
 
 // A vCPU in real mode at eip (SNP, SEV-ES).
