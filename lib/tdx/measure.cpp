@@ -6,6 +6,7 @@
 #include "pe/authenticode.h"
 #include "tdx/qemu_kernel.h"
 #include "tdx/td_hob.h"
+#include "tdx/varstore.h"
 #include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -83,6 +84,24 @@ std::vector<Event> acpi_events(const std::string& dir, std::vector<std::string>&
   return out;
 }
 
+// The secure-boot events are modelled for a store without SecureBoot/PK/KEK/db/dbx: refuse an
+// image whose CFV sets them instead of printing an RTMR0 that cannot be right.
+void check_variable_store(const Reader& cfv, std::vector<std::string>& notes) {
+  const auto vars = live_variables(cfv);
+  if (!vars) {
+    notes.push_back("the CFV holds no variable store coco recognises; RTMR0 assumes Secure Boot is not enrolled");
+    return;
+  }
+  for (const auto& v : *vars) {
+    const bool global = v.vendor == kEfiGlobalVariable, security = v.vendor == kImageSecurityDatabase;
+    if ((global && (v.name == "PK" || v.name == "KEK" || v.name == "SecureBoot")) ||
+        (security && (v.name == "db" || v.name == "dbx")) || v.name == "SecureBootEnable")
+      cfv.fail(v.offset - cfv.base(), "the variable store sets " + v.name +
+                                          ": coco models RTMR0 for firmware without enrolled Secure Boot keys "
+                                          "(use a TDX OVMF build with a blank variable store)");
+  }
+}
+
 void rtmr0_events(const Reader& image, const firmware::TdvfMetadata& meta, const MeasureInputs& in,
                   std::vector<Event>& events, std::vector<std::string>& notes) {
   const OvmfLayout layout = in.profile.ovmf_layout;
@@ -93,6 +112,7 @@ void rtmr0_events(const Reader& image, const firmware::TdvfMetadata& meta, const
                       sha384(hob.measured)));
   const firmware::TdvfSection* cfv = meta.first(firmware::TdvfSectionType::Cfv);
   if (cfv == nullptr) fail(image.name(), "TDVF metadata has no CFV section (the variable store OVMF measures into RTMR0)");
+  check_variable_store(image.sub(cfv->data_offset, cfv->raw_data_size), notes);
   events.push_back(ev(0, kEvEfiPlatformFirmwareBlob2,
                       "CFV (variable store, file " + hex_number(cfv->data_offset) + "+" + hex_number(cfv->raw_data_size) + ")",
                       sha384(image.bytes(cfv->data_offset, cfv->raw_data_size))));

@@ -10,7 +10,6 @@ namespace {
 
 constexpr std::uint16_t kHobTypeHandoff = 1;
 constexpr std::uint16_t kHobTypeResourceDescriptor = 3;
-constexpr std::uint16_t kHobTypeEndOfList = 0xffff;
 constexpr std::uint16_t kPhitSize = 56;
 constexpr std::uint16_t kResourceSize = 48;
 constexpr std::uint16_t kEndSize = 8;
@@ -112,7 +111,7 @@ TdHob build_td_hob(const firmware::TdvfMetadata& m, std::uint64_t ram, const std
     put_le(out, r.start);
     put_le(out, r.length);
   }
-  (void)kHobTypeEndOfList;  // the END_OF_HOB_LIST header follows in guest memory but is not measured
+  // The END_OF_HOB_LIST header (type 0xffff, length 8) follows in guest memory but is not measured.
   return hob;
 }
 
