@@ -32,6 +32,10 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_version(app, ctx);
   add_completion(app, ctx);
   add_hidden_man(app, ctx);
+  add_image_inspect(app, ctx);
+  add_image_hash(app, ctx);
+  add_cache_dir(app, ctx);
+  add_cache_prune(app, ctx);
 }
 
 }  // namespace coco::cli
