@@ -1,5 +1,6 @@
 #include "oci/layer.h"
 
+#include <exception>
 #include <unordered_set>
 #include <utility>
 
@@ -74,6 +75,18 @@ struct LayerHasher::Impl {
   LayerFile passwd, group;
   LayerFile* capturing = nullptr;
   std::unordered_set<std::string> files;  // regular files so far, for hard-link targets
+  // A decoding error waits until the blob digest is known: bytes that are not the blob the
+  // manifest names are reported as a digest mismatch, not as whatever they fail to decode as.
+  std::exception_ptr decode_error;
+
+  void decode(Bytes b) {
+    if (decode_error) return;
+    try {
+      decompressor->update(b);
+    } catch (const Error&) {
+      decode_error = std::current_exception();
+    }
+  }
 
   explicit Impl(LayerJob j)
       : job(std::move(j)),
@@ -162,10 +175,10 @@ void LayerHasher::update(Bytes b) {
     m.compression = sniff_compression(m.head);
     m.start();
     const ByteVec head = std::move(m.head);
-    m.decompressor->update(head);
+    m.decode(head);
     return;
   }
-  m.decompressor->update(b);
+  m.decode(b);
 }
 
 LayerResult LayerHasher::finish() {
@@ -178,8 +191,9 @@ LayerResult LayerHasher::finish() {
   if (!m.decompressor) {  // fewer than 4 bytes in all
     m.compression = sniff_compression(m.head);
     m.start();
-    m.decompressor->update(m.head);
+    m.decode(m.head);
   }
+  if (m.decode_error) std::rethrow_exception(m.decode_error);
   m.decompressor->finish();
   m.tar.finish();
   LayerResult r;

@@ -15,7 +15,7 @@ Requests for /v2/<fault>/<repository…> are forwarded to the upstream registry 
   droponce    like truncate on the first blob request of each path, then pass through
   badtype     manifests come back with the gzip layer media type replaced by an unknown one
   lie         manifests come back re-serialised (other bytes) under the upstream's Docker-Content-Digest
-Manifests of fault repositories are served unchanged, so their digests stay those of the upstream.
+Blob faults apply to gzip layer blobs, not to configs. Manifests of fault repositories are served unchanged, so their digests stay those of the upstream.
 """
 import http.client
 import sys
@@ -70,7 +70,8 @@ class Handler(BaseHTTPRequestHandler):
         resp = conn.getresponse()
         body = resp.read()
         hdrs = [(k, v) for k, v in resp.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")]
-        is_blob = "/blobs/" in path and resp.status == 200 and method == "GET"
+        # Blob faults hit layer blobs only (gzip magic), so the config still resolves.
+        is_blob = "/blobs/" in path and resp.status == 200 and method == "GET" and body[:2] == b"\x1f\x8b"
         if fault == "badtype" and "/manifests/" in path and resp.status == 200:
             body = body.replace(b"application/vnd.oci.image.layer.v1.tar+gzip", b"application/x-coco-unknown")
             hdrs = [(k, v) for k, v in hdrs if k.lower() != "docker-content-digest"]

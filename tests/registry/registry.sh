@@ -5,6 +5,9 @@
 #
 #   registry.sh start DIR BASE_PORT   builds the test images (make_images.sh), pushes them, writes DIR/registry.env
 #   registry.sh stop DIR
+# With IMAGES set, the images already built there by make_images.sh are pushed.
+# With WATCH_PID set, a watcher stops everything once that process is gone (a crashed test run
+# leaves nothing behind).
 #
 # Ports: BASE+0 plain, +1 Basic auth (htpasswd alice:s3cret), +2 Bearer token auth (token server on
 # +3; repositories under private/ need alice:s3cret), +4 redirects blobs to the file server on +5,
@@ -66,14 +69,44 @@ for p in $(seq "$base" $((base + 6))); do
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.05; done
 done
 
-[[ -d $dir/images/layout ]] || "$here/make_images.sh" "$dir/images"
-L=$dir/images/layout
+images=${IMAGES:-$dir/images}  # IMAGES: a make_images.sh output to reuse
+[[ -d $images/layout ]] || "$here/make_images.sh" "$images"
+L=$images/layout
 push() { skopeo copy -q --dest-tls-verify=false "$@"; }
 R=127.0.0.1:$base
-for t in v1 zstd plain bad-diffid empty; do push "oci:$L:$t" "docker://$R/coco/hello:$t"; done
+# skopeo would substitute gzip blobs for uncompressed ones (its blob-info cache), so the plain
+# image goes up through the registry API as it is in the layout.
+python3 - "$L" "$R" <<'PY'
+import http.client, json, sys
+layout, registry = sys.argv[1], sys.argv[2]
+host, port = registry.split(":")
+def blob(d): return open(f"{layout}/blobs/sha256/{d.split(':')[1]}", "rb").read()
+entry = next(m for m in json.load(open(f"{layout}/index.json"))["manifests"]
+             if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "plain")
+manifest = json.loads(blob(entry["digest"]))
+for desc in [manifest["config"]] + manifest["layers"]:
+    c = http.client.HTTPConnection(host, int(port))
+    c.request("POST", "/v2/coco/hello/blobs/uploads/")
+    r = c.getresponse(); r.read()
+    loc = r.getheader("Location")
+    c.request("PUT", loc + ("&" if "?" in loc else "?") + "digest=" + desc["digest"], body=blob(desc["digest"]),
+              headers={"Content-Type": "application/octet-stream"})
+    r = c.getresponse(); r.read()
+    assert r.status == 201, (r.status, desc)
+c = http.client.HTTPConnection(host, int(port))
+c.request("PUT", "/v2/coco/hello/manifests/plain", body=blob(entry["digest"]),
+          headers={"Content-Type": entry["mediaType"]})
+r = c.getresponse(); r.read()
+assert r.status == 201, r.status
+PY
+for t in v1 zstd bad-diffid empty; do push "oci:$L:$t" "docker://$R/coco/hello:$t"; done
 push --all "oci:$L:multi" "docker://$R/coco/hello:multi"
 push --format v2s2 "oci:$L:v1" "docker://$R/coco/hello-docker:v1"
 push "oci:$L:v1" "docker://$R/private/hello:v1"
+
+if [[ -n ${WATCH_PID:-} ]]; then
+  ( trap '' HUP; while kill -0 "$WATCH_PID" 2>/dev/null; do sleep 1; done; "$here/registry.sh" stop "$dir" ) >/dev/null 2>&1 &
+fi
 
 cat > "$dir/registry.env" <<ENV
 PLAIN=127.0.0.1:$base
@@ -83,5 +116,5 @@ TOKEN_SERVER=127.0.0.1:$((base + 3))
 REDIRECT=127.0.0.1:$((base + 4))
 BLOBS=127.0.0.1:$((base + 5))
 FAULT=127.0.0.1:$((base + 6))
-IMAGES=$dir/images
+IMAGES=$images
 ENV
