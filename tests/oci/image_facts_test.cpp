@@ -105,6 +105,7 @@ TEST_CASE("oci: an index resolves per platform and pins the index digest", "[oci
   o.platform = "linux/arm64";  // the index says arm64/v8; no variant given means v8
   const oci::ImageFacts arm = oci::image_facts(layout("multi"), o);
   CHECK(arm.manifest_digest == oci::image_facts(layout("empty"), local_opts()).manifest_digest);
+  CHECK(arm.platform == "linux/arm64");  // from the config
   REQUIRE(arm.layers.size() == 1);
   CHECK(arm.layers[0].diff_id == "sha256:" + sha256sum(oci_images() + "/layers/empty.tar"));
   CHECK_FALSE(arm.etc_passwd);
