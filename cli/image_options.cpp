@@ -15,8 +15,9 @@ void add_image_flags(CLI::App* cmd, Context& ctx, ImageFlags& f, bool hashing) {
       ->check(CLI::Range(0, 20))
       ->capture_default_str();
   if (!hashing) return;
-  add_choice(cmd, ctx, "--verity", f.verity, {"none", "tar"},
-             "dm-verity root per layer: none, or tar (the uncompressed layer tar, veritysetup --no-superblock)")
+  add_choice(cmd, ctx, "--verity", f.verity, {"none", "tar", "tarfs", "tarfs-aks"},
+             "dm-verity root per layer: tar (the uncompressed tar, veritysetup --no-superblock), tarfs (tar + "
+             "Kata tarfs index, upstream genpolicy) or tarfs-aks (the AKS variant)")
       ->capture_default_str();
   cmd->add_option("-j,--jobs", f.opts.jobs, "layers hashed at once (default: the number of cores)")->check(CLI::Range(1, 256));
   cmd->add_option("--cache-dir", f.opts.cache_dir, "layer cache directory (default: $XDG_CACHE_HOME/coco)");
