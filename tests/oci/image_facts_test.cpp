@@ -170,3 +170,19 @@ TEST_CASE("oci: bad layouts name the problem", "[oci][hostile]") {
   CHECK_THROWS_WITH(oci::image_facts(layout("nope"), o), Catch::Contains("no image tagged 'nope'") && Catch::Contains("v1"));
   CHECK_THROWS_WITH(oci::image_facts("oci:" + oci_images() + "/layout", o), Catch::Contains("several images"));
 }
+
+TEST_CASE("oci: several images at once share their common layers", "[oci]") {
+  const auto both = oci::image_facts(std::vector<std::string>{layout("v1"), layout("bad-diffid"), layout("zstd")}, local_opts());
+  REQUIRE(both.size() == 3);
+  const auto one = oci::image_facts(layout("v1"), local_opts());
+  for (std::size_t l = 0; l < 3; ++l) {
+    CHECK(both[0].layers[l].diff_id == one.layers[l].diff_id);
+    CHECK(both[1].layers[l].diff_id == one.layers[l].diff_id);  // same blobs, hashed once
+    CHECK(both[2].layers[l].diff_id == one.layers[l].diff_id);
+  }
+  CHECK(both[0].mismatches.empty());
+  CHECK(both[1].mismatches.size() == 1);
+  CHECK(both[0].warnings.empty());
+  REQUIRE(both[2].warnings.size() == 3);
+  CHECK_THAT(both[2].warnings[0], Catch::Contains("zstd") && Catch::Contains("genpolicy"));
+}
