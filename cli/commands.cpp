@@ -37,6 +37,10 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_tdx_authenticode(group(app, "tdx"), ctx);
   add_tdx_replay(group(app, "tdx"), ctx);
   add_hidden_man(app, ctx);
+  add_image_inspect(app, ctx);
+  add_image_hash(app, ctx);
+  add_cache_dir(app, ctx);
+  add_cache_prune(app, ctx);
 }
 
 }  // namespace coco::cli

@@ -19,6 +19,10 @@ void add_snp_id_block(CLI::App& snp, Context& ctx);     // snp id-block
 void add_measure_tdx(CLI::App& measure, Context& ctx);
 void add_tdx_authenticode(CLI::App& tdx, Context& ctx);
 void add_tdx_replay(CLI::App& tdx, Context& ctx);
+void add_image_inspect(CLI::App& app, Context& ctx);
+void add_image_hash(CLI::App& app, Context& ctx);
+void add_cache_dir(CLI::App& app, Context& ctx);
+void add_cache_prune(CLI::App& app, Context& ctx);
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.
