@@ -32,6 +32,9 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_version(app, ctx);
   add_completion(app, ctx);
   add_hidden_man(app, ctx);
+  add_policy_generate(app, ctx);
+  add_policy_digest(app, ctx);
+  add_policy_settings(app, ctx);
 }
 
 }  // namespace coco::cli

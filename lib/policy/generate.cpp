@@ -2,11 +2,16 @@
 
 #include "policy_rules.h"  // generated from rules.rego
 
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
 #include "policy/container.h"
 #include "util/encoding.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace coco::policy {
 namespace {
@@ -107,35 +112,49 @@ PodReport report_for(const k8s::PodTemplate& t, const Json& doc) {
 
 Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
                    const ImageResolver& resolve) {
-  auto docs = k8s::load_documents(text, name);
-  const auto templates = k8s::find_pod_templates(docs, name);
-  const auto objects = k8s::collect_objects(docs, name);
+  return generate(std::vector<Input>{{name, std::string(text)}}, opts, resolve);
+}
+
+Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve) {
   for (const auto& [k, v] : opts.initdata_extra)
     if (k == "policy.rego") usage_error("--initdata-extra: policy.rego is the generated policy; it cannot be supplied");
-  Generated out;
-  for (const auto& t : templates) {
-    Json& doc = docs[t.document].value;
-    PodReport r = report_for(t, doc);
-    const Json data = policy_data(doc, t, objects, opts, resolve, r.images);
-    std::string rego = opts.rules;
-    if (!rego.empty() && rego.back() != '\n') rego += '\n';
-    rego += "\npolicy_data := " + data.dump(2) + "\n";
-    r.annotation = opts.annotation;
-    if (opts.annotation == AnnotationKind::Initdata) {
-      auto files = opts.initdata_extra;
-      files["policy.rego"] = rego;
-      const std::string toml = initdata_toml(opts.algorithm, files);
-      r.binding = bind(opts.algorithm, toml);
-      set_annotation(doc, t.metadata, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))));
-    } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
-      r.binding = bind(Algo::Sha256, rego);
-      set_annotation(doc, t.metadata, kPolicyAnnotation, to_base64(as_bytes(rego)));
-    }
-    out.pods.push_back(std::move(r));
-    out.policies.push_back(std::move(rego));
-    out.policy_data.push_back(data);
+  std::vector<std::vector<k8s::Document>> files;
+  k8s::Objects objects;
+  for (const auto& in : inputs) {
+    files.push_back(k8s::load_documents(in.text, in.name));
+    k8s::Objects o = k8s::collect_objects(files.back(), in.name);
+    objects.config_maps.merge(o.config_maps);
+    objects.secrets.merge(o.secrets);
+    objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
   }
-  out.manifests = k8s::render_documents(docs);
+  Generated out;
+  for (std::size_t f = 0; f < inputs.size(); ++f) {
+    auto& docs = files[f];
+    for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name)) {
+      Json& doc = docs[t.document].value;
+      PodReport r = report_for(t, doc);
+      const Json data = policy_data(doc, t, objects, opts, resolve, r.images);
+      std::string rego = opts.rules;
+      if (!rego.empty() && rego.back() != '\n') rego += '\n';
+      rego += "\npolicy_data := " + data.dump(2) + "\n";
+      r.annotation = opts.annotation;
+      if (opts.annotation == AnnotationKind::Initdata) {
+        auto files_in_initdata = opts.initdata_extra;
+        files_in_initdata["policy.rego"] = rego;
+        const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
+        r.binding = bind(opts.algorithm, toml);
+        set_annotation(doc, t.metadata, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))));
+      } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
+        r.binding = bind(Algo::Sha256, rego);
+        set_annotation(doc, t.metadata, kPolicyAnnotation, to_base64(as_bytes(rego)));
+      }
+      out.pods.push_back(std::move(r));
+      out.policies.push_back(std::move(rego));
+      out.policy_data.push_back(data);
+    }
+    out.outputs.push_back(k8s::render_documents(docs));
+  }
+  if (!out.outputs.empty()) out.manifests = out.outputs.front();
   return out;
 }
 
@@ -170,6 +189,31 @@ std::vector<PodReport> digests(std::string_view text, const std::string& name) {
   return out;
 }
 
+std::vector<Input> read_inputs(const std::string& path) {
+  constexpr std::uint64_t kMaxManifest = 64 << 20;
+  if (path == "-") {
+    std::string text, chunk(65536, '\0');
+    while (std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || std::cin.gcount() > 0) {
+      text.append(chunk.data(), static_cast<std::size_t>(std::cin.gcount()));
+      if (text.size() > kMaxManifest) fail("<stdin>", "more than 64 MiB of manifests");
+    }
+    return {{"<stdin>", text}};
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return {{path, read_text_file(path, kMaxManifest)}};
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) names.push_back(e.path().string());
+  }
+  if (ec) fail(path, ec.message());
+  std::sort(names.begin(), names.end());
+  if (names.empty()) fail(path, "no *.yaml, *.yml or *.json files in the directory");
+  std::vector<Input> out;
+  for (const auto& n : names) out.push_back({n, read_text_file(n, kMaxManifest)});
+  return out;
+}
+
 std::string embedded_rules() { return kPolicyRules; }
 
 Json report_json(const std::vector<PodReport>& pods) {
@@ -185,6 +229,20 @@ Json report_json(const std::vector<PodReport>& pods) {
                     {"tdx_mrconfigid", to_hex(p.binding.mrconfigid)},
                     {"images", p.images}});
   return {{"pods", list}};
+}
+
+std::string report_text(const std::vector<PodReport>& pods) {
+  std::string os;
+  for (const auto& p : pods) {
+    os += p.kind + " " + (p.namespace_.empty() ? "" : p.namespace_ + "/") + p.name + "  (" +
+          (p.annotation == AnnotationKind::Initdata ? "initdata, " + algo_name(p.binding.algo) : std::string("agent-policy, sha256")) +
+          ")\n";
+    os += "  initdata digest  " + to_hex(p.binding.digest) + "\n";
+    os += "  SNP HOSTDATA     " + to_hex(p.binding.hostdata) + "\n";
+    os += "  TDX MRCONFIGID   " + to_hex(p.binding.mrconfigid) + "\n";
+    for (const auto& i : p.images) os += "  image            " + i + "\n";
+  }
+  return os;
 }
 
 }  // namespace coco::policy

@@ -38,8 +38,14 @@ struct PodReport {
   std::vector<std::string> images;  // pinned, in container order
 };
 
+struct Input {
+  std::string name;  // for messages: the file as the user named it
+  std::string text;
+};
+
 struct Generated {
-  std::string manifests;  // the annotated YAML stream
+  std::string manifests;  // the annotated YAML stream (of the first input)
+  std::vector<std::string> outputs;  // one annotated stream per input
   std::vector<PodReport> pods;
   std::vector<std::string> policies;  // Rego text per pod, for --print-policy style uses and tests
   std::vector<Json> policy_data;      // per pod
@@ -47,12 +53,19 @@ struct Generated {
 
 Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
                    const ImageResolver& resolve);
+// Several files (a directory): ConfigMaps, Secrets and Services of any file serve all of them.
+Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve);
 
 // `coco policy digest`: the bindings of the policy annotations already in a manifest.
 std::vector<PodReport> digests(std::string_view text, const std::string& name);
 
+// -f FILE|DIR|-: a file, every *.yaml / *.yml / *.json in a directory (sorted by name, not
+// recursive), or standard input.
+std::vector<Input> read_inputs(const std::string& path);
+
 std::string embedded_rules();  // coco's rules.rego, as installed to share/coco/rules.rego
 
 Json report_json(const std::vector<PodReport>& pods);
+std::string report_text(const std::vector<PodReport>& pods);
 
 }  // namespace coco::policy

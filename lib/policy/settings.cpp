@@ -1,5 +1,6 @@
 #include "policy/settings.h"
 
+#include <algorithm>
 #include <set>
 
 #include "util/error.h"
@@ -147,7 +148,8 @@ bool same_kind(const Json& want, const Json& got) {
 }
 
 void check_shape(const Json& want, const Json& got, const std::string& path, const std::string& where) {
-  const std::string key = path.empty() ? "(top level)" : path.substr(1);
+  std::string key = path.empty() ? "(top level)" : path.substr(1);
+  std::replace(key.begin(), key.end(), '/', '.');
   if (!same_kind(want, got)) fail(where, key + ": expected " + type_name(want) + ", found " + type_name(got));
   if (want.is_object()) {
     if (kFreeMaps.count(path)) {
