@@ -41,6 +41,9 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_image_hash(app, ctx);
   add_cache_dir(app, ctx);
   add_cache_prune(app, ctx);
+  add_policy_generate(app, ctx);
+  add_policy_digest(app, ctx);
+  add_policy_settings(app, ctx);
 }
 
 }  // namespace coco::cli

@@ -23,6 +23,9 @@ void add_image_inspect(CLI::App& app, Context& ctx);
 void add_image_hash(CLI::App& app, Context& ctx);
 void add_cache_dir(CLI::App& app, Context& ctx);
 void add_cache_prune(CLI::App& app, Context& ctx);
+void add_policy_generate(CLI::App& app, Context& ctx);
+void add_policy_digest(CLI::App& app, Context& ctx);
+void add_policy_settings(CLI::App& app, Context& ctx);
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.

@@ -1,0 +1,114 @@
+#include "k8s/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <regex>
+#include <set>
+
+#include "util/error.h"
+
+namespace coco::k8s {
+namespace {
+
+std::string at(const std::string& name, const YAML::Mark& m) {
+  if (m.is_null()) return name;
+  return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);  // marks are 0-based
+}
+
+// YAML 1.2 core schema for plain scalars: null, bool, int (decimal, 0o, 0x), float.
+Json plain_scalar(const std::string& s) {
+  static const std::regex kNull("~|null|Null|NULL|");
+  static const std::regex kTrue("true|True|TRUE");
+  static const std::regex kFalse("false|False|FALSE");
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (std::regex_match(s, kNull)) return nullptr;
+  if (std::regex_match(s, kTrue)) return true;
+  if (std::regex_match(s, kFalse)) return false;
+  if (std::regex_match(s, kInt)) {
+    const char* b = s.data() + (s[0] == '+' ? 1 : 0);
+    std::int64_t v = 0;
+    if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc()) return v;
+    return s;  // out of range: keep the text rather than lose digits
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::exception&) {
+      return s;
+    }
+  }
+  return s;
+}
+
+struct Converter {
+  const std::string& name;
+  const LoadLimits& limits;
+  std::size_t nodes = 0;
+
+  Json convert(const YAML::Node& n, std::size_t depth) {
+    if (++nodes > limits.max_nodes)
+      fail(at(name, n.Mark()), "more than " + std::to_string(limits.max_nodes) +
+                                   " nodes after expanding aliases (an alias bomb?)");
+    if (depth > limits.max_depth)
+      fail(at(name, n.Mark()), "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
+    switch (n.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined: return nullptr;
+      case YAML::NodeType::Scalar: {
+        const std::string& tag = n.Tag();
+        if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") return n.Scalar();
+        return plain_scalar(n.Scalar());
+      }
+      case YAML::NodeType::Sequence: {
+        Json a = Json::array();
+        for (const auto& item : n) a.push_back(convert(item, depth + 1));
+        return a;
+      }
+      case YAML::NodeType::Map: {
+        Json o = Json::object();
+        for (const auto& kv : n) {
+          if (!kv.first.IsScalar()) fail(at(name, kv.first.Mark()), "a mapping key must be a scalar");
+          const std::string key = kv.first.Scalar();
+          if (o.contains(key)) fail(at(name, kv.first.Mark()), "duplicate key '" + key + "'");
+          o[key] = convert(kv.second, depth + 1);
+        }
+        return o;
+      }
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+std::vector<Document> load_documents(std::string_view text, const std::string& name,
+                                     const LoadLimits& limits) {
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {  // ParserException, DeepRecursion: both carry a mark
+    fail(at(name, e.mark), e.msg);
+  }
+  std::vector<Document> docs;
+  Converter c{name, limits};
+  for (const auto& n : nodes) {
+    Document d;
+    d.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+    d.value = c.convert(n, 0);
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+std::string render_documents(const std::vector<Document>& docs) {
+  std::string out;
+  for (const auto& d : docs) {
+    out += "---\n";
+    if (!d.value.is_null()) out += render_yaml(d.value);
+  }
+  return out;
+}
+
+}  // namespace coco::k8s
