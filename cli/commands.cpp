@@ -32,6 +32,10 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_version(app, ctx);
   add_completion(app, ctx);
   add_hidden_man(app, ctx);
+  add_key_generate(group(app, "key"), ctx);
+  add_sign(app, ctx);
+  add_verify(app, ctx);
+  add_refvals(app, ctx);
 }
 
 }  // namespace coco::cli

@@ -14,6 +14,10 @@ CLI::App& group(CLI::App& app, const std::string& name);
 void add_version(CLI::App& app, Context& ctx);
 void add_completion(CLI::App& app, Context& ctx);
 void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1
+void add_key_generate(CLI::App& key, Context& ctx);
+void add_sign(CLI::App& app, Context& ctx);
+void add_verify(CLI::App& app, Context& ctx);
+void add_refvals(CLI::App& app, Context& ctx);
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.
