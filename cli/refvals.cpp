@@ -5,8 +5,6 @@
 #include "attest/refvals.h"
 #include "attest/signing.h"
 #include "commands.h"
-#include "util/digest.h"
-#include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -87,18 +85,11 @@ void add_refvals(CLI::App& app, Context& ctx) {
     const std::string text = render_json(doc);
     Json outputs = Json::array({args->out});
     if (key) {
-      attest::Statement st;
-      st.subjects.push_back(attest::bytes_subject(std::filesystem::path(args->out).filename().string(), as_bytes(text)));
-      st.predicate_type = attest::kRefvalsPredicate;
-      Json used = Json::array();
-      const std::pair<const char*, const std::vector<attest::NamedInput>*> kinds[] = {
-          {"snp", &inputs.snp}, {"tdx", &inputs.tdx}, {"policy", &inputs.policy}, {"image-hashes", &inputs.image_hashes}};
-      for (const auto& [kind, list] : kinds)
-        for (const auto& in : *list)
-          used.push_back({{"kind", kind}, {"file", in.name}, {"sha256", to_hex(digest(Algo::Sha256, in.text))}});
-      st.predicate = {{"format", args->format}, {"encoding", attest::to_string(encoding)},
-                      {"trustee_version", version ? Json(version->text()) : Json(nullptr)},
-                      {"expiration", expiration}, {"inputs", used}};
+      const Json settings = {{"format", args->format}, {"encoding", attest::to_string(encoding)},
+                             {"trustee_version", version ? Json(version->text()) : Json(nullptr)},
+                             {"expiration", expiration}};
+      const attest::Statement st = attest::refvals_statement(std::filesystem::path(args->out).filename().string(),
+                                                             text, inputs, settings);
       const std::string bundle = attest::sign_statement(st, {*key}, attest::SignFormat::Bundle);
       write_file_atomic(args->out, text);
       write_file_atomic(args->out + ".sigstore.json", bundle);

@@ -56,7 +56,7 @@ void add_sign(CLI::App& app, Context& ctx) {
         write_file_atomic(out, sig);
         outputs.push_back(out);
         const attest::Subject s = attest::file_subject(f);
-        subjects.push_back({{"name", s.name}, {"sha256", s.sha256}});
+        subjects.push_back({{"name", s.name}, {"digest", s.text()}});
       }
     } else {
       attest::Statement st;
@@ -73,7 +73,7 @@ void add_sign(CLI::App& app, Context& ctx) {
                                                                      : args->files.front() + ".dsse.json";
       write_file_atomic(out, attest::sign_statement(st, keys, format));
       outputs.push_back(out);
-      for (const auto& s : st.subjects) subjects.push_back({{"name", s.name}, {"sha256", s.sha256}});
+      for (const auto& s : st.subjects) subjects.push_back({{"name", s.name}, {"digest", s.text()}});
     }
     const Json result = {{"format", args->format},
                          {"outputs", outputs},

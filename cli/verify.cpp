@@ -59,7 +59,7 @@ void add_verify(CLI::App& app, Context& ctx) {
         os << "FAILED: " << v.reason << '\n';
         return;
       }
-      for (const auto& f : v.files) os << "verified: " << f.file << " (sha256 " << f.actual << ")\n";
+      for (const auto& f : v.files) os << "verified: " << f.file << " (" << f.actual << ")\n";
       for (const auto& s : v.signers) os << "  signed by key " << s << '\n';
       if (!v.predicate_type.empty()) os << "  predicate type " << v.predicate_type << '\n';
       for (const auto& s : v.unchecked_subjects) os << "  subject not checked (no file given): " << s << '\n';

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
 
@@ -243,6 +244,22 @@ Json refvals_json(const std::vector<ReferenceValue>& values, RefEncoding snp_enc
           {"trustee_version", version ? Json(version->text()) : Json(nullptr)},
           {"expiration", expiration},
           {"reference_values", std::move(rv)}};
+}
+
+Statement refvals_statement(const std::string& output_name, std::string_view document, const RefvalInputs& inputs,
+                            const Json& settings) {
+  Statement st;
+  st.subjects.push_back(bytes_subject(output_name, as_bytes(document)));
+  st.predicate_type = std::string(kRefvalsPredicate);
+  Json used = Json::array();
+  const std::pair<const char*, const std::vector<NamedInput>*> kinds[] = {
+      {"snp", &inputs.snp}, {"tdx", &inputs.tdx}, {"policy", &inputs.policy}, {"image-hashes", &inputs.image_hashes}};
+  for (const auto& [kind, list] : kinds)
+    for (const auto& in : *list)
+      used.push_back({{"kind", kind}, {"file", in.name}, {"sha256", to_hex(digest(Algo::Sha256, in.text))}});
+  st.predicate = settings;
+  st.predicate["inputs"] = std::move(used);
+  return st;
 }
 
 }  // namespace coco::attest

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attest/statement.h"
 #include "util/output.h"
 
 namespace coco::attest {
@@ -62,5 +63,10 @@ Json trustee_rvps_message(const std::vector<ReferenceValue>& values);
 Json trustee_configmap(const std::vector<ReferenceValue>& values, const std::string& expiration);
 Json refvals_json(const std::vector<ReferenceValue>& values, RefEncoding snp_encoding,
                   const std::optional<TrusteeVersion>& version, const std::string& expiration);
+
+// What `refvals --sign-key` signs: the written document (its file name and SHA-256) as the
+// subject; the predicate records `settings` and every input file by SHA-256.
+Statement refvals_statement(const std::string& output_name, std::string_view document, const RefvalInputs& inputs,
+                            const Json& settings);
 
 }  // namespace coco::attest

@@ -5,6 +5,7 @@
 
 #include "attest/bundle.h"
 #include "attest/dsse.h"
+#include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -98,11 +99,14 @@ Verification verify_signed_files(const std::vector<std::string>& files, std::str
     SubjectCheck c;
     c.file = file;
     const std::string name = std::filesystem::path(file).filename().string();
-    c.actual = file_subject(file).sha256;
+    c.actual = file_subject(file).text();
     for (std::size_t i = 0; i < st.subjects.size(); ++i) {
-      if (st.subjects[i].name != name) continue;
+      // A subject named "ns/Pod/web.initdata.toml" is matched by a file named web.initdata.toml.
+      if (std::filesystem::path(st.subjects[i].name).filename() != name) continue;
       c.subject = name;
-      c.expected = st.subjects[i].sha256;
+      c.expected = st.subjects[i].text();
+      if (st.subjects[i].algo != Algo::Sha256)
+        c.actual = algo_name(st.subjects[i].algo) + ":" + to_hex(digest_file(st.subjects[i].algo, file));
       c.ok = c.expected == c.actual;
       matched[i] = true;
       break;
@@ -110,7 +114,7 @@ Verification verify_signed_files(const std::vector<std::string>& files, std::str
     if (first_failure.empty() && !c.ok)
       first_failure = c.subject.empty()
                           ? file + ": the statement has no subject named \"" + name + "\""
-                          : file + ": sha256 " + c.actual + " does not match the signed subject's " + c.expected +
+                          : file + ": digest " + c.actual + " does not match the signed subject's " + c.expected +
                                 " (the file changed after signing)";
     v.files.push_back(std::move(c));
   }
@@ -131,7 +135,7 @@ Verification verify_detached(const std::string& file, std::string_view signature
   v.format = "detached";
   SubjectCheck c;
   c.file = file;
-  c.actual = file_subject(file).sha256;
+  c.actual = file_subject(file).text();
   c.ok = key.key.verify_file(file, sig);
   v.files.push_back(c);
   if (!c.ok)
@@ -145,10 +149,10 @@ Verification verify_detached(const std::string& file, std::string_view signature
 Json to_json(const Verification& v) {
   Json files = Json::array();
   for (const auto& c : v.files) {
-    Json f = {{"file", c.file}, {"sha256", c.actual}, {"ok", c.ok}};
+    Json f = {{"file", c.file}, {"digest", c.actual}, {"ok", c.ok}};
     if (v.format != "detached") {
       f["subject"] = c.subject.empty() ? Json(nullptr) : Json(c.subject);
-      f["expected_sha256"] = c.expected.empty() ? Json(nullptr) : Json(c.expected);
+      f["expected_digest"] = c.expected.empty() ? Json(nullptr) : Json(c.expected);
     }
     files.push_back(std::move(f));
   }

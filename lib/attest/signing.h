@@ -43,8 +43,8 @@ struct NamedKey {
 struct SubjectCheck {
   std::string file;      // as given
   std::string subject;   // the subject name it was matched to ("" when none)
-  std::string expected;  // sha256 in the statement
-  std::string actual;    // sha256 of the file now
+  std::string expected;  // "sha256:…" in the statement ("" when no subject matched)
+  std::string actual;    // the file's digest now, same algorithm
   bool ok = false;
 };
 

@@ -20,11 +20,25 @@ bool is_lower_hex(const std::string& s, std::size_t length) {
 }  // namespace
 
 Subject file_subject(const std::string& path) {
-  return {std::filesystem::path(path).filename().string(), to_hex(digest_file(Algo::Sha256, path))};
+  return {std::filesystem::path(path).filename().string(), Algo::Sha256, to_hex(digest_file(Algo::Sha256, path))};
 }
 
 Subject bytes_subject(const std::string& name, Bytes content) {
-  return {name, to_hex(digest(Algo::Sha256, content))};
+  return {name, Algo::Sha256, to_hex(digest(Algo::Sha256, content))};
+}
+
+Statement policy_statement(const std::vector<PodBinding>& pods, const Json& settings) {
+  Statement st;
+  st.predicate_type = std::string(kPolicyPredicate);
+  Json described = Json::array();
+  for (const PodBinding& p : pods) {
+    const std::string ns = p.namespace_.empty() ? "default" : p.namespace_;
+    st.subjects.push_back({ns + "/" + p.kind + "/" + p.name + (p.initdata ? ".initdata.toml" : ".rego"), p.algo, p.digest});
+    described.push_back({{"kind", p.kind}, {"name", p.name}, {"namespace", ns},
+                         {"bound", p.initdata ? "initdata" : "agent-policy"}, {"images", p.images}});
+  }
+  st.predicate = {{"pods", std::move(described)}, {"settings", settings}};
+  return st;
 }
 
 std::string statement_json(const Statement& statement) {
@@ -34,7 +48,7 @@ std::string statement_json(const Statement& statement) {
   for (const auto& s : statement.subjects) {
     if (!names.insert(s.name).second)
       throw Error(Exit::Usage, "two subjects are named '" + s.name + "'; sign files with distinct names");
-    subjects.push_back({{"name", s.name}, {"digest", {{"sha256", s.sha256}}}});
+    subjects.push_back({{"name", s.name}, {"digest", {{algo_name(s.algo), s.digest}}}});
   }
   const Json j = {{"_type", kStatementType},
                   {"subject", std::move(subjects)},
@@ -63,12 +77,21 @@ Statement parse_statement(Bytes payload, const std::string& where) {
     const Json& s = (*subjects)[i];
     const std::string path = "subject[" + std::to_string(i) + "]";
     if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) fail(w, path + ".name: expected a string");
-    if (!s.contains("digest") || !s["digest"].is_object() || !s["digest"].contains("sha256") ||
-        !s["digest"]["sha256"].is_string())
-      fail(w, path + ".digest.sha256: expected a string");
-    const std::string hex = s["digest"]["sha256"].get<std::string>();
-    if (!is_lower_hex(hex, 64)) fail(w, path + ".digest.sha256: expected 64 lower-case hex digits");
-    st.subjects.push_back({s["name"].get<std::string>(), hex});
+    if (!s.contains("digest") || !s["digest"].is_object()) fail(w, path + ".digest: expected an object");
+    const Json& d = s["digest"];
+    Subject subject{s["name"].get<std::string>(), Algo::Sha256, ""};
+    for (Algo a : {Algo::Sha256, Algo::Sha384, Algo::Sha512}) {
+      const auto it = d.find(algo_name(a));
+      if (it == d.end()) continue;
+      const std::string where_digest = path + ".digest." + algo_name(a);
+      if (!it->is_string() || !is_lower_hex(it->get<std::string>(), 2 * digest_size(a)))
+        fail(w, where_digest + ": expected " + std::to_string(2 * digest_size(a)) + " lower-case hex digits");
+      subject.algo = a;
+      subject.digest = it->get<std::string>();
+      break;
+    }
+    if (subject.digest.empty()) fail(w, path + ".digest: no sha256, sha384 or sha512 digest");
+    st.subjects.push_back(std::move(subject));
   }
   return st;
 }

@@ -89,3 +89,23 @@ TEST_CASE("bundle: random mutations verify as false or throw a coco::Error", "[a
   }
   CHECK(verified < 3000);
 }
+
+TEST_CASE("policy statement: per-pod initdata subjects with the TEE's digest algorithm verify", "[attest]") {
+  coco::test::TempDir dir;
+  const std::string initdata = dir.write("web.initdata.toml", "version = \"0.1.0\"\nalgorithm = \"sha384\"\n");
+  PodBinding pod{"Deployment", "web", "shop", true, coco::Algo::Sha384,
+                 // sha384 of the two lines above, from `sha384sum`
+                 coco::test::run_program({"sha384sum", initdata}).out.substr(0, 96), {"r.example/web@sha256:" + std::string(64, '1')}};
+  const Statement st = policy_statement({pod}, {{"profile", "default"}});
+  CHECK(st.subjects.at(0).name == "shop/Deployment/web.initdata.toml");
+  const PrivateKey key = generate_key(KeyAlgorithm::P256);
+  const std::string bundle = sign_statement(st, {key}, SignFormat::Bundle);
+  const std::vector<NamedKey> keys = {{"k.pub", key.public_key()}};
+  const Verification ok = verify_signed_files({initdata}, bundle, "b.json", keys, std::string(kPolicyPredicate));
+  CHECK(ok.verified);
+  CHECK(ok.files.at(0).actual.rfind("sha384:", 0) == 0);
+  coco::write_file_atomic(initdata, "version = \"0.1.0\"\nalgorithm = \"sha512\"\n");
+  const Verification changed = verify_signed_files({initdata}, bundle, "b.json", keys, std::nullopt);
+  CHECK_FALSE(changed.verified);
+  CHECK_THAT(changed.reason, Contains("changed after signing"));
+}
