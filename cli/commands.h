@@ -26,6 +26,10 @@ void add_cache_prune(CLI::App& app, Context& ctx);
 void add_policy_generate(CLI::App& app, Context& ctx);
 void add_policy_digest(CLI::App& app, Context& ctx);
 void add_policy_settings(CLI::App& app, Context& ctx);
+void add_key_generate(CLI::App& key, Context& ctx);
+void add_sign(CLI::App& app, Context& ctx);
+void add_verify(CLI::App& app, Context& ctx);
+void add_refvals(CLI::App& app, Context& ctx);
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.

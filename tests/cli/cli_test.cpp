@@ -80,7 +80,7 @@ TEST_CASE("as kubectl-coco the usage says 'kubectl coco'", "[cli]") {
 }
 
 TEST_CASE("__complete speaks the cobra protocol", "[cli][completion]") {
-  const auto top = run_coco({"__complete", "ver"});
+  const auto top = run_coco({"__complete", "vers"});  // "ver" also offers verify
   CHECK(top.exit_code == 0);
   CHECK(top.out == "version\tPrint coco's version and the libraries it uses\n:4\n");
 
@@ -125,6 +125,7 @@ TEST_CASE("bash completes 'coco ver<TAB>' and '--output <TAB>' through the scrip
   CHECK(complete("coco ver", 1).out == "version\n");
   CHECK(complete("coco me", 1).out == "measure\n");
   CHECK(complete("coco measure snp --vmm-type ''", 4).out == "qemu\nec2\ngce\n");
+  CHECK(complete("coco vers", 1).out == "version\n");  // "ver" also offers verify
   CHECK(complete("coco version --output ''", 3).out == "text\njson\nyaml\n");
 }
 
