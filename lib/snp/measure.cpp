@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 #include "snp/cpu_sig.h"
 #include "util/digest.h"

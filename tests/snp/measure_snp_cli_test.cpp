@@ -123,6 +123,10 @@ TEST_CASE("measure snp: bad flags and files exit 1 or 2 and name the flag or fil
       {"--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + cut, 1, "cut.fd: "},
       {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + kAmdSev + " --svsm " + kAmdSev + " --vars-size 4096", 1,
        "no SVSM info entry"},
+      {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + fixture("svsm_ovmf.fd") + " --svsm " + fixture("svsm.bin") +
+           " --vars-size 0xfff00000", 1, "--vars-size: 0xfff00000 does not fit below the OVMF image"},
+      {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + fixture("svsm_ovmf.fd") + " --svsm " + fixture("svsm.bin") +
+           " --vars-size 0xffc00000", 1, "svsm.bin: is 1138688 bytes; it does not fit below 0x"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"measure", "snp"};
