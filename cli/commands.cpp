@@ -36,7 +36,6 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_measure_tdx(group(app, "measure"), ctx);
   add_tdx_authenticode(group(app, "tdx"), ctx);
   add_tdx_replay(group(app, "tdx"), ctx);
-  add_hidden_man(app, ctx);
   add_image_inspect(app, ctx);
   add_image_hash(app, ctx);
   add_cache_dir(app, ctx);
@@ -48,6 +47,7 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_sign(app, ctx);
   add_verify(app, ctx);
   add_refvals(app, ctx);
+  add_hidden_man(app, ctx);
 }
 
 }  // namespace coco::cli

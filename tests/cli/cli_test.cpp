@@ -122,7 +122,7 @@ TEST_CASE("bash completes 'coco ver<TAB>' and '--output <TAB>' through the scrip
                             std::to_string(cword) + "; _coco_complete; printf '%s\\n' \"${COMPREPLY[@]}\""},
                        "", {"PATH=" + dir.path().string() + ":/usr/bin:/bin"});
   };
-  CHECK(complete("coco ver", 1).out == "version\n");
+  CHECK(complete("coco ver", 1).out == "version\nverify\n");
   CHECK(complete("coco me", 1).out == "measure\n");
   CHECK(complete("coco measure snp --vmm-type ''", 4).out == "qemu\nec2\ngce\n");
   CHECK(complete("coco vers", 1).out == "version\n");  // "ver" also offers verify
@@ -136,7 +136,7 @@ TEST_CASE("fish completes through the script, zsh accepts its script", "[cli][co
   if (coco::test::have_program("fish")) {
     const auto r = run_program({"fish", "--no-config", "-c",
                                 "source " + coco::test::source_path("completions/coco.fish") +
-                                    "; complete -C 'coco ver'; complete -C 'coco version --output y'"},
+                                    "; complete -C 'coco vers'; complete -C 'coco version --output y'"},
                                "", {path});
     CHECK(r.out == "version\tPrint coco's version and the libraries it uses\nyaml\n");
   } else {
