@@ -31,10 +31,12 @@ void add_commands(CLI::App& app, Context& ctx) {
   // One line per command; the group a command joins is named here.
   add_version(app, ctx);
   add_completion(app, ctx);
-  add_hidden_man(app, ctx);
+  add_measure_snp(group(app, "measure"), ctx);
+  add_snp_id_block(group(app, "snp"), ctx);
   add_measure_tdx(group(app, "measure"), ctx);
   add_tdx_authenticode(group(app, "tdx"), ctx);
   add_tdx_replay(group(app, "tdx"), ctx);
+  add_hidden_man(app, ctx);
 }
 
 }  // namespace coco::cli

@@ -118,6 +118,23 @@ TEST_CASE("bash completes 'coco ver<TAB>' and '--output <TAB>' through the scrip
   CHECK(complete("coco version --output ''", 3).out == "text\njson\nyaml\n");
 }
 
+TEST_CASE("fish completes through the script, zsh accepts its script", "[cli][completion]") {
+  coco::test::TempDir dir;
+  std::filesystem::create_symlink(COCO_BINARY, dir.file("coco"));
+  const std::string path = "PATH=" + dir.path().string() + ":/usr/bin:/bin";
+  if (coco::test::have_program("fish")) {
+    const auto r = run_program({"fish", "--no-config", "-c",
+                                "source " + coco::test::source_path("completions/coco.fish") +
+                                    "; complete -C 'coco ver'; complete -C 'coco version --output y'"},
+                               "", {path});
+    CHECK(r.out == "version\tPrint coco's version and the libraries it uses\nyaml\n");
+  } else {
+    WARN("fish is not installed: fish completion not exercised");
+  }
+  if (coco::test::have_program("zsh"))
+    CHECK(run_program({"zsh", "-n", coco::test::source_path("completions/_coco")}).exit_code == 0);
+}
+
 TEST_CASE("man pages match the command tree and render", "[cli][man]") {
   coco::test::TempDir dir;
   REQUIRE(run_coco({"__man", "--dir", dir.path().string()}).exit_code == 0);
