@@ -72,6 +72,9 @@ std::string describe_event(std::uint32_t type, Bytes data) {
 
 EventLog parse_ccel(const Reader& log) {
   EventLog out;
+  if (log.size() >= 4 && std::memcmp(log.bytes(0, 4).data(), "CCEL", 4) == 0)
+    log.fail(0, "this is the ACPI CCEL table, which only points to the log; read the log itself from "
+                "/sys/firmware/acpi/tables/data/CCEL");
   // The Spec ID event, in the SHA-1 layout of TCG_PCClientPCREvent.
   const std::uint32_t first_type = log.le<std::uint32_t>(4);
   if (first_type != kEvNoAction)

@@ -48,6 +48,7 @@ TEST_CASE("CCEL: defects are named at their offset", "[tdx][ccel][hostile]") {
       {0x4d, 2, 0xb, "offset 0x4d: digest algorithm 0xb is not listed"},
       {0x7f, 4, 0x7fffffff, "offset 0x83: needs 2147483647 bytes"},
       {28, 4, 0xffff0, "needs 1048560 bytes"},
+      {0, 4, 0x4c454343, "offset 0x0: this is the ACPI CCEL table"},
   };
   for (const Poke& p : pokes) {
     ByteVec log = sample();
