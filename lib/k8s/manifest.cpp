@@ -81,10 +81,38 @@ struct Converter {
   }
 };
 
+// yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
+// scalar cannot start with an indicator). Refuse that before yaml-cpp sees it.
+void reject_leading_comma(std::string_view text, const std::string& name) {
+  bool doc_start = true;
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    std::size_t col = 0;
+    if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
+      doc_start = true;
+      col = 3;
+    }
+    if (doc_start) {
+      const auto first = line.find_first_not_of(" \t\r", col);
+      if (first != std::string_view::npos && line[first] != '#' && !(col == 0 && line[first] == '%')) {
+        if (line[first] == ',')
+          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(first + 1),
+               "a document cannot start with ','");
+        doc_start = false;
+      }
+    }
+    pos = end + 1;
+  }
+}
+
 }  // namespace
 
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits) {
+  reject_leading_comma(text, name);
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
