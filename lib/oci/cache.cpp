@@ -68,7 +68,9 @@ std::optional<LayerResult> LayerCache::get(const std::string& blob_digest, Verit
     if (!payload.at("tarfs_verity_root").is_null()) h.tarfs_verity_root = payload.at("tarfs_verity_root");
     r.etc_passwd = file_from(payload.at("etc_passwd"));
     r.etc_group = file_from(payload.at("etc_group"));
-    if (h.digest != blob_digest || (v == VerityFlavour::Tar && !h.verity_root)) throw std::runtime_error("key");
+    const bool tarfs = v == VerityFlavour::Tarfs || v == VerityFlavour::TarfsAks;
+    if (h.digest != blob_digest || (v == VerityFlavour::Tar && !h.verity_root) || (tarfs && !h.tarfs_verity_root))
+      throw std::runtime_error("key");
     return r;
   } catch (const std::exception&) {  // coco::Error or json errors: the entry is not trustworthy
     std::error_code ec;

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "oci/cache.h"
+#include "oci/media_types.h"
 #include "oci/source.h"
 #include "util/error.h"
 #include "util/term.h"
@@ -116,13 +118,20 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
   std::optional<LayerCache> cache;
   if (!opts.no_cache) cache.emplace(opts.cache_dir.empty() ? default_cache_dir() : opts.cache_dir);
 
+  // One task per distinct blob: images that share base layers hash them once.
   struct Task { std::size_t image, layer; };
   std::vector<Task> tasks;
+  std::map<std::string, std::size_t> task_of;  // blob digest → task
+  struct Copy { std::size_t image, layer, task; };
+  std::vector<Copy> copies;
   std::uint64_t total_bytes = 0;
   for (std::size_t i = 0; i < images.size(); ++i) {
     images[i].layers.resize(images[i].resolved.layers.size());
     for (std::size_t l = 0; l < images[i].resolved.layers.size(); ++l) {
       const Descriptor& d = images[i].resolved.layers[l];
+      if (d.media_type == kOciLayerZstd)
+        facts[i].warnings.push_back("layer " + std::to_string(l) + " is zstd-compressed: genpolicy skips such layers, "
+                                    "so a policy it generates for this image will differ");
       bool corrupt = false;
       if (cache) {
         if (auto hit = cache->get(d.digest, opts.verity, &corrupt)) {
@@ -133,13 +142,19 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
         if (corrupt)
           facts[i].warnings.push_back("cache entry for " + d.digest + " was corrupt; removed and recomputed");
       }
+      if (const auto seen = task_of.find(d.digest); seen != task_of.end()) {
+        copies.push_back({i, l, seen->second});
+        continue;
+      }
+      task_of[d.digest] = tasks.size();
       tasks.push_back({i, l});
       total_bytes += d.size;
     }
   }
 
-  Progress progress(opts.progress && !tasks.empty(), "hashing " + std::to_string(tasks.size()) + " layers",
+  Progress progress(opts.progress && !tasks.empty(), "hashing 0/" + std::to_string(tasks.size()) + " layers",
                     total_bytes, "bytes");
+  std::atomic<std::size_t> layers_done{0};
   parallel_for(tasks.size(), jobs, [&](std::size_t t) {
     Image& im = images[tasks[t].image];
     const std::size_t l = tasks[t].layer;
@@ -152,24 +167,23 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
     job.max_uncompressed = opts.max_layer_size;
     job.name = im.source.text + ": layer " + std::to_string(l) + " (" + d.digest + ")";
     auto hasher = std::make_unique<LayerHasher>(job);
-    std::uint64_t sent = 0;
     im.src->stream_blob(
         d,
         [&](Bytes b) {
           hasher->update(b);
-          sent += b.size();
           progress.advance(b.size());
         },
-        [&] {  // a retried transfer: start the hashes again
-          hasher = std::make_unique<LayerHasher>(job);
-          progress.advance(0);
-          sent = 0;
-        });
+        [&] { hasher = std::make_unique<LayerHasher>(job); });  // a retried transfer starts over
     LayerResult r = hasher->finish();
     if (cache) cache->put(r, opts.verity);
     im.layers[l] = std::move(r);
+    progress.set_label("hashing " + std::to_string(++layers_done) + "/" + std::to_string(tasks.size()) + " layers");
   });
   progress.finish();
+  for (const Copy& c : copies) {
+    images[c.image].layers[c.layer] = images[tasks[c.task].image].layers[tasks[c.task].layer];
+    images[c.image].layers[c.layer].hashes.media_type = images[c.image].resolved.layers[c.layer].media_type;
+  }
 
   for (std::size_t i = 0; i < images.size(); ++i) {
     ImageFacts& f = facts[i];

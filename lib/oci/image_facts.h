@@ -46,6 +46,8 @@ struct ImageOptions {
   bool hash_layers = true;                       // false: manifest and config only (image inspect)
   bool progress = false;                         // draw a progress line on stderr
   std::string auth_file;                         // "" → $REGISTRY_AUTH_FILE, then ~/.docker/config.json
+  unsigned retries = 4;                          // extra attempts on 429 / 5xx / dropped connections
+  unsigned retry_base_ms = 500;                  // first backoff; doubles per attempt, plus jitter
 };
 
 ImageFacts image_facts(const std::string& source, const ImageOptions& opts);

@@ -1,10 +1,12 @@
 #include "oci/layer.h"
 
+#include <exception>
 #include <unordered_set>
 #include <utility>
 
 #include "oci/media_types.h"
 #include "oci/tar_stream.h"
+#include "oci/tarfs.h"
 #include "oci/verity.h"
 #include "util/digest.h"
 #include "util/encoding.h"
@@ -66,6 +68,8 @@ struct LayerHasher::Impl {
   Hasher blob;
   Hasher diff{Algo::Sha256};
   std::optional<VerityTree> tar_verity;
+  std::optional<VerityTree> tarfs_verity;  // over tar + appended tarfs index
+  std::optional<TarfsIndex> tarfs;
   std::unique_ptr<Decompressor> decompressor;
   std::optional<Compression> compression;
   ByteVec head;  // first bytes, kept only until the compression is known
@@ -74,6 +78,18 @@ struct LayerHasher::Impl {
   LayerFile passwd, group;
   LayerFile* capturing = nullptr;
   std::unordered_set<std::string> files;  // regular files so far, for hard-link targets
+  // A decoding error waits until the blob digest is known: bytes that are not the blob the
+  // manifest names are reported as a digest mismatch, not as whatever they fail to decode as.
+  std::exception_ptr decode_error;
+
+  void decode(Bytes b) {
+    if (decode_error) return;
+    try {
+      decompressor->update(b);
+    } catch (const Error&) {
+      decode_error = std::current_exception();
+    }
+  }
 
   explicit Impl(LayerJob j)
       : job(std::move(j)),
@@ -84,8 +100,10 @@ struct LayerHasher::Impl {
             [this](const TarEntry&, Bytes data) { on_data(data); }) {
     compression = layer_compression(job.media_type, job.name);
     if (job.verity == VerityFlavour::Tar) tar_verity.emplace();
-    if (job.verity == VerityFlavour::Tarfs || job.verity == VerityFlavour::TarfsAks)
-      fail(job.name, "--verity " + verity_flavour_name(job.verity) + " (the tarfs index) is not available in this build");
+    if (job.verity == VerityFlavour::Tarfs || job.verity == VerityFlavour::TarfsAks) {
+      tarfs_verity.emplace();
+      tarfs.emplace(job.verity == VerityFlavour::TarfsAks ? TarfsVariant::Aks : TarfsVariant::Upstream);
+    }
     if (compression) start();
   }
 
@@ -97,6 +115,7 @@ struct LayerHasher::Impl {
   void on_tar_bytes(Bytes b) {
     diff.update(b);
     if (tar_verity) tar_verity->update(b);
+    if (tarfs_verity) tarfs_verity->update(b);
     tar.update(b);
   }
 
@@ -111,6 +130,7 @@ struct LayerHasher::Impl {
     if (!clean_tar_path(e.path, path))
       fail(job.name, "tar entry at offset " + hex_number(e.header_offset) + " names '" + e.path +
                          "', which climbs out of the root (path traversal)");
+    if (tarfs) tarfs->add(e);
     capturing = nullptr;
     const bool regular = e.type == '0' || e.type == '7';
     if (e.type == '1') {
@@ -162,10 +182,10 @@ void LayerHasher::update(Bytes b) {
     m.compression = sniff_compression(m.head);
     m.start();
     const ByteVec head = std::move(m.head);
-    m.decompressor->update(head);
+    m.decode(head);
     return;
   }
-  m.decompressor->update(b);
+  m.decode(b);
 }
 
 LayerResult LayerHasher::finish() {
@@ -178,8 +198,9 @@ LayerResult LayerHasher::finish() {
   if (!m.decompressor) {  // fewer than 4 bytes in all
     m.compression = sniff_compression(m.head);
     m.start();
-    m.decompressor->update(m.head);
+    m.decode(m.head);
   }
+  if (m.decode_error) std::rethrow_exception(m.decode_error);
   m.decompressor->finish();
   m.tar.finish();
   LayerResult r;
@@ -190,6 +211,10 @@ LayerResult LayerHasher::finish() {
   h.diff_id = "sha256:" + to_hex(m.diff.finish());
   h.uncompressed_size = m.decompressor->out_bytes();
   if (m.tar_verity) h.verity_root = to_hex(m.tar_verity->finish());
+  if (m.tarfs_verity) {
+    m.tarfs_verity->update(m.tarfs->finish(h.uncompressed_size));
+    h.tarfs_verity_root = to_hex(m.tarfs_verity->finish());
+  }
   r.etc_passwd = std::move(m.passwd);
   r.etc_group = std::move(m.group);
   return r;

@@ -123,7 +123,11 @@ Source parse_source(const std::string& text) {
   if (text.starts_with("oci-archive:")) return local(SourceKind::OciArchive, 12);
   if (text.starts_with("docker-archive:")) return local(SourceKind::DockerArchive, 15);
   s.ref = text.starts_with("docker://") ? text.substr(9) : text;
-  parse_reference(s.ref);  // validates now, so a typo fails before any network traffic
+  try {
+    parse_reference(s.ref);  // validates now, so a typo fails before any network traffic
+  } catch (const Error& e) {
+    throw Error(Exit::Usage, e.what());  // a bad argument, not bad data
+  }
   return s;
 }
 

@@ -172,8 +172,10 @@ void TarStream::on_header() {
   entry_.uid = static_cast<std::uint32_t>(uid);
   entry_.gid = static_cast<std::uint32_t>(gid);
   entry_.mtime = mtime;
-  if ((type == '3' || type == '4') && parse_number(h, kDevmajor, major) && parse_number(h, kDevminor, minor) &&
-      h[kDevmajor.off] != 0) {
+  // Device numbers exist in ustar and GNU headers only, and an empty field is no number (Rust tar).
+  if ((type == '3' || type == '4') && std::memcmp(h + kMagic.off, "ustar", 5) == 0 &&
+      parse_number(h, kDevmajor, major) && parse_number(h, kDevminor, minor) && h[kDevmajor.off] != 0 &&
+      h[kDevminor.off] != 0) {
     entry_.has_device = true;
     entry_.devmajor = static_cast<std::uint32_t>(major);
     entry_.devminor = static_cast<std::uint32_t>(minor);

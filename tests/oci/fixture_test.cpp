@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <mutex>
+#include <sstream>
+#include <unistd.h>
 
 #include "oci/fixture.h"
 #include "support/support.h"
+#include "util/file.h"
 
 namespace coco::test {
 
@@ -18,6 +21,35 @@ const std::string& oci_images() {
     if (r.exit_code != 0) FAIL("make_images.sh failed: " << r.err);
   });
   return path;
+}
+
+namespace {
+struct RegistryFixture {
+  TempDir dir;
+  std::map<std::string, std::string> env;
+  RegistryFixture() {
+    for (const char* tool : {"docker-registry", "skopeo", "umoci", "htpasswd"})
+      if (!have_program(tool)) return;
+    const std::string images = oci_images();
+    // Ports: a random base, retried when busy (parallel test processes start their own).
+    for (unsigned attempt = 0; attempt < 8 && env.empty(); ++attempt) {
+      const unsigned base = 20000 + static_cast<unsigned>((::getpid() * 7919 + attempt * 104729) % 40000);
+      const auto r = run_program({source_path("tests/registry/registry.sh"), "start", dir.path().string(),
+                                  std::to_string(base)},
+                                 "", {"IMAGES=" + images, "WATCH_PID=" + std::to_string(::getpid())});
+      if (r.exit_code != 0) continue;
+      std::istringstream in(read_text_file(dir.file("registry.env")));
+      for (std::string line; std::getline(in, line);)
+        if (const auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  ~RegistryFixture() { run_program({source_path("tests/registry/registry.sh"), "stop", dir.path().string()}); }
+};
+}  // namespace
+
+const std::map<std::string, std::string>& registries() {
+  static RegistryFixture fixture;
+  return fixture.env;
 }
 
 std::string sha256sum(const std::string& path) {

@@ -105,6 +105,7 @@ TEST_CASE("oci: an index resolves per platform and pins the index digest", "[oci
   o.platform = "linux/arm64";  // the index says arm64/v8; no variant given means v8
   const oci::ImageFacts arm = oci::image_facts(layout("multi"), o);
   CHECK(arm.manifest_digest == oci::image_facts(layout("empty"), local_opts()).manifest_digest);
+  CHECK(arm.platform == "linux/arm64");  // from the config
   REQUIRE(arm.layers.size() == 1);
   CHECK(arm.layers[0].diff_id == "sha256:" + sha256sum(oci_images() + "/layers/empty.tar"));
   CHECK_FALSE(arm.etc_passwd);
@@ -168,4 +169,20 @@ TEST_CASE("oci: bad layouts name the problem", "[oci][hostile]") {
   CHECK_THROWS_WITH(oci::image_facts("oci:/nonexistent/dir", o), Catch::Contains("not an OCI image layout"));
   CHECK_THROWS_WITH(oci::image_facts(layout("nope"), o), Catch::Contains("no image tagged 'nope'") && Catch::Contains("v1"));
   CHECK_THROWS_WITH(oci::image_facts("oci:" + oci_images() + "/layout", o), Catch::Contains("several images"));
+}
+
+TEST_CASE("oci: several images at once share their common layers", "[oci]") {
+  const auto both = oci::image_facts(std::vector<std::string>{layout("v1"), layout("bad-diffid"), layout("zstd")}, local_opts());
+  REQUIRE(both.size() == 3);
+  const auto one = oci::image_facts(layout("v1"), local_opts());
+  for (std::size_t l = 0; l < 3; ++l) {
+    CHECK(both[0].layers[l].diff_id == one.layers[l].diff_id);
+    CHECK(both[1].layers[l].diff_id == one.layers[l].diff_id);  // same blobs, hashed once
+    CHECK(both[2].layers[l].diff_id == one.layers[l].diff_id);
+  }
+  CHECK(both[0].mismatches.empty());
+  CHECK(both[1].mismatches.size() == 1);
+  CHECK(both[0].warnings.empty());
+  REQUIRE(both[2].warnings.size() == 3);
+  CHECK_THAT(both[2].warnings[0], Catch::Contains("zstd") && Catch::Contains("genpolicy"));
 }

@@ -8,7 +8,7 @@
 # Tags in OUTDIR/layout:
 #   v1          3 gzip layers: base (/etc/passwd, /etc/group, hard link, long PAX and GNU names),
 #               an update of /etc/passwd, and a layer that whites out /etc/group and opaques /opt
-#   empty       one empty layer (a tar of nothing but the end marker)
+#   empty       linux/arm64: one empty layer (a tar of nothing but the end marker)
 #   zstd        v1 recompressed with zstd (skopeo)
 #   plain       v1 with uncompressed layers (the tars above as blobs)
 #   multi       an OCI index: linux/amd64 → v1, linux/arm64/v8 → empty
@@ -61,17 +61,17 @@ tar --format=pax -cf "$out/layers/empty.tar" -T /dev/null
 L=$out/layout
 rm -rf "$L"
 umoci init --layout "$L"
-build() {  # build TAG CMD LAYER…
-  local tag=$1 cmd=$2; shift 2
+build() {  # build TAG ARCH CMD LAYER…
+  local tag=$1 arch=$2 cmd=$3; shift 3
   umoci new --image "$L:$tag"
   for l in "$@"; do umoci raw add-layer --no-history --image "$L:$tag" "$out/layers/$l" 2>/dev/null; done
   umoci config --no-history --image "$L:$tag" --created 2020-01-01T00:00:00Z --config.cmd "$cmd" \
     --config.user app --config.workingdir /opt --config.env PATH=/bin:/usr/bin --config.env MODE=test \
     --config.entrypoint /bin/sh --config.volume /data --config.exposedports 8080/tcp \
-    --config.label org.example.k=v
+    --config.label org.example.k=v --architecture "$arch"
 }
-build v1 /bin/hi l0.tar l1.tar l2.tar
-build empty /bin/true empty.tar
+build v1 amd64 /bin/hi l0.tar l1.tar l2.tar
+build empty arm64 /bin/true empty.tar
 umoci gc --layout "$L"
 skopeo copy -q --dest-compress --dest-compress-format zstd "oci:$L:v1" "oci:$work/z:zstd"
 python3 - "$L" "$work" <<'PY'
