@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <regex>
 #include <set>
@@ -16,22 +17,24 @@ std::string at(const std::string& name, const YAML::Mark& m) {
   return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);  // marks are 0-based
 }
 
-// YAML 1.2 core schema for plain scalars: null, bool, int (decimal, 0o, 0x), float.
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// YAML 1.2 core schema for plain scalars: null, bool, int (decimal), float.
 Json plain_scalar(const std::string& s) {
-  static const std::regex kNull("~|null|Null|NULL|");
-  static const std::regex kTrue("true|True|TRUE");
-  static const std::regex kFalse("false|False|FALSE");
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, kNull)) return nullptr;
-  if (std::regex_match(s, kTrue)) return true;
-  if (std::regex_match(s, kFalse)) return false;
-  if (std::regex_match(s, kInt)) {
-    const char* b = s.data() + (s[0] == '+' ? 1 : 0);
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (std::string_view("+-.0123456789").find(s[0]) == std::string_view::npos) return s;  // the common case
+  const std::string_view body = std::string_view(s).substr(s[0] == '+' || s[0] == '-' ? 1 : 0);
+  if (all_digits(body)) {
     std::int64_t v = 0;
+    const char* b = s.data() + (s[0] == '+' ? 1 : 0);
     if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc()) return v;
     return s;  // out of range: keep the text rather than lose digits
   }
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   if (std::regex_match(s, kFloat)) {
     try {
       return std::stod(s);
@@ -81,10 +84,38 @@ struct Converter {
   }
 };
 
+// yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
+// scalar cannot start with an indicator). Refuse that before yaml-cpp sees it.
+void reject_leading_comma(std::string_view text, const std::string& name) {
+  bool doc_start = true;
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    std::size_t col = 0;
+    if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
+      doc_start = true;
+      col = 3;
+    }
+    if (doc_start) {
+      const auto first = line.find_first_not_of(" \t\r", col);
+      if (first != std::string_view::npos && line[first] != '#' && !(col == 0 && line[first] == '%')) {
+        if (line[first] == ',')
+          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(first + 1),
+               "a document cannot start with ','");
+        doc_start = false;
+      }
+    }
+    pos = end + 1;
+  }
+}
+
 }  // namespace
 
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits) {
+  reject_leading_comma(text, name);
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));

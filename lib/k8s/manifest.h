@@ -20,7 +20,7 @@ struct Document {
 
 struct LoadLimits {
   std::size_t max_depth = 64;          // Kubernetes objects nest ~15 deep
-  std::size_t max_nodes = 4'000'000;   // after alias expansion, over the whole stream
+  std::size_t max_nodes = 1'000'000;   // after alias expansion, over the whole stream (~20k workloads)
 };
 
 // `name` is used in messages: "deploy.yaml:14:7: duplicate key 'image'".

@@ -63,7 +63,7 @@ void add_templates(const Json& obj, const Json::json_pointer& item, std::size_t 
     t.metadata = item / tp / "metadata";
     t.spec = item / tp / "spec";
     if (!obj.contains(tp / "spec") || !obj[tp / "spec"].is_object())
-      fail(t.where, std::string(k.template_path).substr(1) + (tp.empty() ? "" : "/") + "spec: missing pod spec");
+      fail(t.where, (tp.empty() ? std::string("spec") : std::string(k.template_path + 1) + "/spec") + ": missing pod spec");
     std::string prefix;
     if (kind == "Pod")
       prefix = t.name.empty() ? regex_escape(generate) + kSuffixRegex : regex_escape(t.name);
@@ -149,6 +149,12 @@ std::string regex_escape(std::string_view literal) {
     out += c;
   }
   return out;
+}
+
+bool bool_field(const Json& obj, const char* key, bool dflt, const std::string& where) {
+  if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return dflt;
+  if (!obj[key].is_boolean()) fail(where, std::string(key) + ": expected true or false, found " + obj[key].dump());
+  return obj[key].get<bool>();
 }
 
 std::vector<PodTemplate> find_pod_templates(const std::vector<Document>& docs, const std::string& name) {

@@ -47,6 +47,10 @@ inline constexpr const char* kSuffixRegex = "[bcdfghjklmnpqrstvwxz2456789]+";
 
 std::string regex_escape(std::string_view literal);
 
+// A boolean field of an API object: `dflt` when absent or null, an error naming `where.key` when
+// it is not a boolean (the API server would reject it; guessing could widen the policy).
+bool bool_field(const Json& obj, const char* key, bool dflt, const std::string& where);
+
 std::vector<PodTemplate> find_pod_templates(const std::vector<Document>& docs, const std::string& name);
 Objects collect_objects(const std::vector<Document>& docs, const std::string& name);
 

@@ -165,7 +165,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   const Json& common = settings["common"];
   const Json& spec = pod.env.spec;
   const Json csc = container.value("securityContext", Json::object());
-  const bool privileged = csc.value("privileged", false) == true;
+  const bool privileged = k8s::bool_field(csc, "privileged", false, where + ".securityContext");
 
   // Environment: image (or containerd's default PATH), HOSTNAME, TERM for a tty, then the pod's.
   std::vector<std::pair<std::string, Value>> env;
@@ -174,7 +174,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
     put_env(env, e.substr(0, eq), Value{false, eq == std::string::npos ? "" : e.substr(eq + 1), ""});
   }
   put_env(env, "HOSTNAME", Value{true, pod.env.pod.hostname_regex.substr(1, pod.env.pod.hostname_regex.size() - 2), "$(host-name)"});
-  const bool tty = container.value("tty", false) == true;
+  const bool tty = k8s::bool_field(container, "tty", false, where);
   if (tty) put_env(env, "TERM", Value{false, "xterm", ""});
   std::map<std::string, Value> expansion;
   // kubelet expands $(VAR) with the service-link variables too; those of the input's services
@@ -206,9 +206,9 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   const Identity id = identity(container, image, spec, where);
   std::string cwd = str(container, "workingDir");
   if (cwd.empty()) cwd = image.working_dir.empty() ? "/" : image.working_dir;
-  const bool ro_root = csc.value("readOnlyRootFilesystem", false) == true;
+  const bool ro_root = k8s::bool_field(csc, "readOnlyRootFilesystem", false, where + ".securityContext");
   // allowPrivilegeEscalation: false sets no_new_privs; privileged always clears it.
-  const bool nnp = !privileged && csc.contains("allowPrivilegeEscalation") && csc["allowPrivilegeEscalation"] == false;
+  const bool nnp = !privileged && !k8s::bool_field(csc, "allowPrivilegeEscalation", true, where + ".securityContext");
 
   MountsAndStorages ms = container_mounts(container, spec, settings, privileged, where);
   // The image's VOLUMEs that no volumeMount covers are shared from the host, read-write.
@@ -267,7 +267,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   return {{"OCI", oci},
           {"storages", storages},
           {"devices", Json::array()},
-          {"sandbox_pidns", spec.value("shareProcessNamespace", false) == true},
+          {"sandbox_pidns", k8s::bool_field(spec, "shareProcessNamespace", false, pod.env.pod.where + ": spec")},
           {"exec_commands", exec_commands(container, where)},
           {"image", image.pinned},
           {"env_patterns", env_patterns},

@@ -77,7 +77,7 @@ const k8s::DataObject* find_object(const std::map<std::string, k8s::DataObject>&
 
 std::string text_of(const ByteVec& v) { return std::string(v.begin(), v.end()); }
 
-bool optional_ref(const Json& ref) { return ref.is_object() && ref.value("optional", false) == true; }
+bool optional_ref(const Json& ref, const std::string& where) { return k8s::bool_field(ref, "optional", false, where); }
 
 void set_var(std::vector<EnvVar>& env, const std::string& name, Value v) {
   for (auto& e : env)
@@ -109,7 +109,7 @@ std::string lower(std::string s) {
 // `kubernetes` service that every pod sees (port 443, named https).
 std::vector<k8s::Service> pod_services(const PodEnvContext& ctx) {
   std::vector<k8s::Service> out;
-  if (ctx.spec.value("enableServiceLinks", true) != false)
+  if (k8s::bool_field(ctx.spec, "enableServiceLinks", true, ctx.pod.where + ": spec"))
     for (const auto& s : ctx.objects.services)
       if (s.namespace_ == ctx.pod.namespace_ && !s.ports.empty()) out.push_back(s);
   out.push_back({"kubernetes", "default", "", {{"https", "TCP", 443}}});
@@ -184,7 +184,7 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
       const std::string name = str(ref, "name");
       const k8s::DataObject* obj = find_object(is_cm ? ctx.objects.config_maps : ctx.objects.secrets, ctx, name);
       if (obj == nullptr) {
-        if (optional_ref(ref)) continue;
+        if (optional_ref(ref, here)) continue;
         fail(here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + name + "' is not in the input" +
                        (ctx.pod.namespace_.empty() ? "" : " (namespace " + ctx.pod.namespace_ + ")") +
                        "; add it, or mark the reference optional: true");
@@ -222,7 +222,7 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
           if (it != obj->values.end()) v = &it->second;
         }
         if (v == nullptr) {
-          if (optional_ref(ref)) continue;
+          if (optional_ref(ref, here)) continue;
           fail(here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + obj_name + "'" +
                          (obj == nullptr ? " is not in the input" : " has no key '" + key + "'") +
                          "; add it, or mark the reference optional: true");

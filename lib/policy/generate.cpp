@@ -133,7 +133,12 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name)) {
       Json& doc = docs[t.document].value;
       PodReport r = report_for(t, doc);
-      const Json data = policy_data(doc, t, objects, opts, resolve, r.images);
+      Json data;
+      try {
+        data = policy_data(doc, t, objects, opts, resolve, r.images);
+      } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
+        fail(t.where, std::string("unexpected field type: ") + e.what());
+      }
       std::string rego = opts.rules;
       if (!rego.empty() && rego.back() != '\n') rego += '\n';
       rego += "\npolicy_data := " + data.dump(2) + "\n";

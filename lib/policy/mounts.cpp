@@ -31,8 +31,8 @@ const Json* find_volume(const Json& pod_spec, const std::string& name) {
   return nullptr;
 }
 
-bool automount_token(const Json& container_spec_pod) {
-  return container_spec_pod.value("automountServiceAccountToken", true) != false;
+bool automount_token(const Json& pod_spec, const std::string& where) {
+  return k8s::bool_field(pod_spec, "automountServiceAccountToken", true, where);
 }
 
 }  // namespace
@@ -62,7 +62,7 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
     if (!taken(dest)) out.mounts.push_back(std::move(m));
   }
   const Json& sa = settings["other_container"]["service_account_mount"];
-  if (automount_token(pod_spec) && !taken(sa["destination"])) out.mounts.push_back(sa);
+  if (automount_token(pod_spec, where) && !taken(sa["destination"])) out.mounts.push_back(sa);
 
   if (!container.contains("volumeMounts") || !container["volumeMounts"].is_array()) return out;
   const std::string emptydir_type = settings["cluster_config"]["emptydir_type"];
@@ -75,7 +75,7 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
       fail(here, "subPath is not supported by Kata Containers (the agent cannot bind a sub-directory of a shared volume)");
     const Json* vol = find_volume(pod_spec, name);
     if (vol == nullptr) fail(here, "volume '" + name + "' is not defined in spec.volumes");
-    const bool ro = vm.value("readOnly", false) == true;
+    const bool ro = k8s::bool_field(vm, "readOnly", false, here);
     const std::string prop = str(vm, "mountPropagation");
     const std::string propagation = prop == "Bidirectional" ? "rshared" : prop == "HostToContainer" ? "rslave" : "rprivate";
     const std::string shared = "$(sfprefix)" + regex_escape(basename(dest)) + "$";
@@ -110,7 +110,7 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
                vol->contains("downwardAPI")) {
       bind(shared, true);  // kubelet mounts these read-only whatever the volumeMount says
     } else if (vol->contains("persistentVolumeClaim")) {
-      const bool claim_ro = (*vol)["persistentVolumeClaim"].value("readOnly", false) == true;
+      const bool claim_ro = k8s::bool_field((*vol)["persistentVolumeClaim"], "readOnly", false, here);
       bind(shared, ro || claim_ro);
     } else if (vol->contains("hostPath")) {
       const std::string path = str((*vol)["hostPath"], "path");

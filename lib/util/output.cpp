@@ -12,6 +12,10 @@ namespace {
 // A plain scalar that a YAML 1.1 or 1.2 reader would take as a bool, null or number must be quoted
 // to stay a string ("true", "1.0", "0x1f", "~", "no").
 bool reads_as_non_string(const std::string& s) {
+  // Every typed form starts with one of these; skip the regex for the rest (long base64
+  // annotations would otherwise cost a regex run each).
+  if (!s.empty() && std::string_view("~nNyYtTfFoO0123456789+-.").find(s[0]) == std::string_view::npos)
+    return false;
   static const std::regex kTyped(
       "|~|null|Null|NULL|[yY]|[nN]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|"
       "[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|"

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "k8s/manifest.h"
 #include "policy/generate.h"
@@ -121,4 +122,37 @@ TEST_CASE("agent-policy annotation: base64 Rego, HOSTDATA = sha256 of the policy
   const Json b = k8s::load_documents(back.manifests, "out")[0].value;
   CHECK_FALSE(b["metadata"]["annotations"].contains(policy::kPolicyAnnotation));
   CHECK(b["metadata"]["annotations"].contains(policy::kInitdataAnnotation));
+}
+
+TEST_CASE("random mutations of manifests generate or fail with a coco error", "[policy][hostile]") {
+  const auto resolve = test::test_resolver();
+  std::mt19937 rng(1234);
+  const std::string alphabet = ":-[]{}&*!|>'\"#%@`\n \t?,0a";
+  int generated = 0;
+  for (const char* name : {"12-volumes.yaml", "14-env-valuefrom.yaml", "18-securitycontext-runas.yaml", "15-services-strict.yaml"}) {
+    const std::string base = read_text_file(test::source_path(std::string("testdata/manifests/") + name));
+    const auto opts = options_for(base);
+    for (int i = 0; i < 400; ++i) {
+      std::vector<char> buf(base.begin(), base.end());
+      for (int e = 0, n = 1 + static_cast<int>(rng() % 3); e < n && !buf.empty(); ++e) {
+        const auto at = static_cast<std::ptrdiff_t>(rng() % buf.size());
+        const char c = alphabet[rng() % alphabet.size()];
+        if (rng() % 2) buf[static_cast<std::size_t>(at)] = c;
+        else buf.erase(buf.begin() + at);
+      }
+      const std::string s(buf.begin(), buf.end());
+      if (std::getenv("COCO_TRACE_MUTATION")) write_file_atomic("/tmp/coco-last-mutation.yaml", s);
+      try {
+        (void)policy::generate(s, "m.yaml", opts, resolve);
+        ++generated;
+      } catch (const Error& e) {
+        INFO(s);
+        CHECK(std::string(e.what()).rfind("m.yaml", 0) == 0);
+      } catch (const std::exception& e) {
+        INFO(s);
+        FAIL("not a coco::Error: " << e.what());
+      }
+    }
+  }
+  CHECK(generated > 0);
 }
