@@ -52,10 +52,10 @@ void add_sign(CLI::App& app, Context& ctx) {
       if (!args->out.empty() && args->files.size() != 1) usage_error("-o names one signature; sign one file at a time");
       for (const std::string& f : args->files) {
         const std::string out = args->out.empty() ? f + ".sig" : args->out;
-        const std::string sig = attest::detached_signature(f, keys.front());
+        attest::Subject s;
+        const std::string sig = attest::detached_signature(f, keys.front(), &s);
         write_file_atomic(out, sig);
         outputs.push_back(out);
-        const attest::Subject s = attest::file_subject(f);
         subjects.push_back({{"name", s.name}, {"digest", s.text()}});
       }
     } else {

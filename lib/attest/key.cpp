@@ -33,6 +33,10 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
 BioPtr memory_bio(std::string_view text) {
   BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
@@ -139,19 +143,18 @@ bool PublicKey::verify(Bytes message, Bytes signature) const {
   return r == 1;
 }
 
-bool PublicKey::verify_file(const std::string& path, Bytes signature) const {
+bool PublicKey::verify_file(const std::string& path, Bytes signature, ByteVec* sha256) const {
   if (algorithm_ == KeyAlgorithm::Ed25519) {  // pure Ed25519 hashes the message twice: map it
     const MappedFile file(path);
+    if (sha256) *sha256 = digest(Algo::Sha256, file.bytes());
     return verify(file.bytes(), signature);
   }
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) openssl_failed("EVP_MD_CTX_new");
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, message_digest(algorithm_), nullptr, key_.get()) != 1)
-    openssl_failed("EVP_DigestVerifyInit");
-  for_each_chunk(path, [&](Bytes chunk) {
-    if (EVP_DigestVerifyUpdate(ctx.get(), chunk.data(), chunk.size()) != 1) openssl_failed("EVP_DigestVerifyUpdate");
-  });
-  const int r = EVP_DigestVerifyFinal(ctx.get(), signature.data(), signature.size());
+  const ByteVec d = digest_file(Algo::Sha256, path);
+  if (sha256) *sha256 = d;
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key_.get(), nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1)
+    openssl_failed("EVP_PKEY_verify_init");
+  const int r = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), d.data(), d.size());
   ERR_clear_error();
   return r == 1;
 }
@@ -180,22 +183,23 @@ ByteVec PrivateKey::sign(Bytes message) const {
   return sig;
 }
 
-ByteVec PrivateKey::sign_file(const std::string& path) const {
+ByteVec PrivateKey::sign_file(const std::string& path, ByteVec* sha256) const {
   if (algorithm_ == KeyAlgorithm::Ed25519) {
     const MappedFile file(path);
+    if (sha256) *sha256 = digest(Algo::Sha256, file.bytes());
     return sign(file.bytes());
   }
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) openssl_failed("EVP_MD_CTX_new");
-  if (EVP_DigestSignInit(ctx.get(), nullptr, message_digest(algorithm_), nullptr, key_.get()) != 1)
-    openssl_failed("EVP_DigestSignInit");
-  for_each_chunk(path, [&](Bytes chunk) {
-    if (EVP_DigestSignUpdate(ctx.get(), chunk.data(), chunk.size()) != 1) openssl_failed("EVP_DigestSignUpdate");
-  });
+  // ECDSA signs a digest: hashing the file ourselves gives the same signature as
+  // EVP_DigestSign with SHA-256 and lets the caller reuse the digest (one read of the file).
+  const ByteVec d = digest_file(Algo::Sha256, path);
+  if (sha256) *sha256 = d;
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key_.get(), nullptr));
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1)
+    openssl_failed("EVP_PKEY_sign_init");
   std::size_t len = 0;
-  if (EVP_DigestSignFinal(ctx.get(), nullptr, &len) != 1) openssl_failed("EVP_DigestSignFinal");
+  if (EVP_PKEY_sign(ctx.get(), nullptr, &len, d.data(), d.size()) != 1) openssl_failed("EVP_PKEY_sign");
   ByteVec sig(len);
-  if (EVP_DigestSignFinal(ctx.get(), sig.data(), &len) != 1) openssl_failed("EVP_DigestSignFinal");
+  if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, d.data(), d.size()) != 1) openssl_failed("EVP_PKEY_sign");
   sig.resize(len);
   return sig;
 }

@@ -39,7 +39,8 @@ class PublicKey {
   std::string hint() const;
   // False for a signature that does not verify, including one that is not even DER.
   bool verify(Bytes message, Bytes signature) const;
-  bool verify_file(const std::string& path, Bytes signature) const;  // streamed for ECDSA
+  // Streamed for ECDSA: one pass gives the file's SHA-256 (returned in *sha256) and the verdict.
+  bool verify_file(const std::string& path, Bytes signature, ByteVec* sha256 = nullptr) const;
 
  private:
   PkeyPtr key_;
@@ -52,7 +53,8 @@ class PrivateKey {
   KeyAlgorithm algorithm() const { return algorithm_; }
   PublicKey public_key() const;
   ByteVec sign(Bytes message) const;
-  ByteVec sign_file(const std::string& path) const;  // streamed for ECDSA
+  // Streamed for ECDSA: the file is read once, its SHA-256 (returned in *sha256) is signed.
+  ByteVec sign_file(const std::string& path, ByteVec* sha256 = nullptr) const;
   // PKCS#8 PEM; encrypted with AES-256-CBC (PBKDF2) when a passphrase is given.
   std::string pem(const std::optional<std::string>& passphrase = std::nullopt) const;
 

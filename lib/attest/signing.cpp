@@ -56,8 +56,11 @@ std::string add_envelope_signature(std::string_view envelope_text, const std::st
   return render_json(to_json(doc.envelope));
 }
 
-std::string detached_signature(const std::string& path, const PrivateKey& key) {
-  return to_base64(key.sign_file(path)) + "\n";
+std::string detached_signature(const std::string& path, const PrivateKey& key, Subject* subject) {
+  ByteVec sha256;
+  const ByteVec sig = key.sign_file(path, &sha256);
+  if (subject) *subject = {std::filesystem::path(path).filename().string(), Algo::Sha256, to_hex(sha256)};
+  return to_base64(sig) + "\n";
 }
 
 namespace {
@@ -135,8 +138,9 @@ Verification verify_detached(const std::string& file, std::string_view signature
   v.format = "detached";
   SubjectCheck c;
   c.file = file;
-  c.actual = file_subject(file).text();
-  c.ok = key.key.verify_file(file, sig);
+  ByteVec sha256;
+  c.ok = key.key.verify_file(file, sig, &sha256);
+  c.actual = "sha256:" + to_hex(sha256);
   v.files.push_back(c);
   if (!c.ok)
     return failed(v, where + ": the signature over " + file + " does not verify with " + key.name + " (key " +

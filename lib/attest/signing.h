@@ -32,8 +32,9 @@ PrivateKey load_signing_key(const std::string& key_path, const std::string& pass
 // Adds one more signature to an existing bare DSSE envelope (after checking it parses).
 std::string add_envelope_signature(std::string_view envelope_text, const std::string& where, const PrivateKey& key);
 
-// Base64 of the signature over the file's bytes, newline-terminated (cosign sign-blob output).
-std::string detached_signature(const std::string& path, const PrivateKey& key);
+// Base64 of the signature over the file's bytes, newline-terminated (cosign sign-blob output);
+// the file's subject (read in the same pass) goes to *subject.
+std::string detached_signature(const std::string& path, const PrivateKey& key, Subject* subject = nullptr);
 
 struct NamedKey {
   std::string name;  // the file it came from, for messages
