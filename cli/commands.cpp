@@ -31,7 +31,19 @@ void add_commands(CLI::App& app, Context& ctx) {
   // One line per command; the group a command joins is named here.
   add_version(app, ctx);
   add_completion(app, ctx);
+  add_measure_snp(group(app, "measure"), ctx);
+  add_snp_id_block(group(app, "snp"), ctx);
+  add_measure_tdx(group(app, "measure"), ctx);
+  add_tdx_authenticode(group(app, "tdx"), ctx);
+  add_tdx_replay(group(app, "tdx"), ctx);
   add_hidden_man(app, ctx);
+  add_image_inspect(app, ctx);
+  add_image_hash(app, ctx);
+  add_cache_dir(app, ctx);
+  add_cache_prune(app, ctx);
+  add_policy_generate(app, ctx);
+  add_policy_digest(app, ctx);
+  add_policy_settings(app, ctx);
   add_key_generate(group(app, "key"), ctx);
   add_sign(app, ctx);
   add_verify(app, ctx);

@@ -14,6 +14,18 @@ CLI::App& group(CLI::App& app, const std::string& name);
 void add_version(CLI::App& app, Context& ctx);
 void add_completion(CLI::App& app, Context& ctx);
 void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1
+void add_measure_snp(CLI::App& measure, Context& ctx);  // measure snp
+void add_snp_id_block(CLI::App& snp, Context& ctx);     // snp id-block
+void add_measure_tdx(CLI::App& measure, Context& ctx);
+void add_tdx_authenticode(CLI::App& tdx, Context& ctx);
+void add_tdx_replay(CLI::App& tdx, Context& ctx);
+void add_image_inspect(CLI::App& app, Context& ctx);
+void add_image_hash(CLI::App& app, Context& ctx);
+void add_cache_dir(CLI::App& app, Context& ctx);
+void add_cache_prune(CLI::App& app, Context& ctx);
+void add_policy_generate(CLI::App& app, Context& ctx);
+void add_policy_digest(CLI::App& app, Context& ctx);
+void add_policy_settings(CLI::App& app, Context& ctx);
 void add_key_generate(CLI::App& key, Context& ctx);
 void add_sign(CLI::App& app, Context& ctx);
 void add_verify(CLI::App& app, Context& ctx);

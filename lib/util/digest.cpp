@@ -83,6 +83,15 @@ ByteVec Hasher::finish() {
   return out;
 }
 
+void Hasher::finish_into(std::uint8_t* out) {
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_.get(), out, &len) != 1) openssl_failed("EVP_DigestFinal_ex");
+}
+
+void Hasher::copy_from(const Hasher& other) {
+  if (EVP_MD_CTX_copy_ex(ctx_.get(), other.ctx_.get()) != 1) openssl_failed("EVP_MD_CTX_copy_ex");
+}
+
 ByteVec digest(Algo algo, Bytes data) { return Hasher(algo).update(data).finish(); }
 
 ByteVec digest_file(Algo algo, const std::string& path) {

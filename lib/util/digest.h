@@ -28,6 +28,10 @@ class Hasher {  // update() as often as needed, finish() once
   Hasher& update(Bytes data);
   Hasher& update(std::string_view text) { return update(as_bytes(text)); }
   ByteVec finish();
+  // Hot loops (dm-verity leaves): finish into a caller's buffer of digest_size() bytes, and
+  // restart from a pre-fed state without re-initialising the digest.
+  void finish_into(std::uint8_t* out);
+  void copy_from(const Hasher& other);  // same algorithm; becomes other's state
   Algo algo() const { return algo_; }
 
  private:

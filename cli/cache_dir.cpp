@@ -1,0 +1,21 @@
+// coco cache dir: where the layer cache lives, and how much it holds.
+#include "commands.h"
+#include "oci/cache.h"
+#include "util/term.h"
+
+namespace coco::cli {
+
+void add_cache_dir(CLI::App& app, Context& ctx) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = group(app, "cache").add_subcommand("dir", "Print the layer cache directory and its size");
+  cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
+  set_examples(cmd, {ctx.program + " cache dir", ctx.program + " cache dir --output json"});
+  cmd->callback([dir, &ctx] {
+    const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
+    const auto u = cache.usage();
+    ctx.emit({{"dir", cache.dir()}, {"entries", u.entries}, {"bytes", u.bytes}},
+             [&](std::ostream& os) { os << cache.dir() << '\n'; });
+  });
+}
+
+}  // namespace coco::cli

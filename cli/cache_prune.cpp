@@ -1,0 +1,22 @@
+// coco cache prune: empties the layer cache.
+#include "commands.h"
+#include "oci/cache.h"
+#include "util/term.h"
+
+namespace coco::cli {
+
+void add_cache_prune(CLI::App& app, Context& ctx) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = group(app, "cache").add_subcommand("prune", "Remove every entry of the layer cache");
+  cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
+  set_examples(cmd, {ctx.program + " cache prune"});
+  cmd->callback([dir, &ctx] {
+    const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
+    const auto removed = cache.prune();
+    ctx.emit({{"dir", cache.dir()}, {"entries", removed.entries}, {"bytes", removed.bytes}}, [&](std::ostream& os) {
+      os << "removed " << removed.entries << " entries (" << human_bytes(removed.bytes) << ") from " << cache.dir() << '\n';
+    });
+  });
+}
+
+}  // namespace coco::cli

@@ -1,0 +1,21 @@
+// coco policy digest: recompute the initdata digest, SNP HOSTDATA and TDX MRCONFIGID of the
+// policies already written into manifests.
+#include "commands.h"
+#include "policy/generate.h"
+
+namespace coco::cli {
+
+void add_policy_digest(CLI::App& app, Context& ctx) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* cmd = group(app, "policy").add_subcommand("digest", "Digests of the policies in annotated manifests");
+  cmd->add_option("file", *file, "annotated manifest file, directory, or - for stdin")->required();
+  set_examples(cmd, {ctx.program + " policy digest deploy.yaml", ctx.program + " policy digest deploy.yaml --output json"});
+  cmd->callback([file, &ctx] {
+    std::vector<policy::PodReport> pods;
+    for (const auto& in : policy::read_inputs(*file))
+      for (auto& p : policy::digests(in.text, in.name)) pods.push_back(std::move(p));
+    ctx.emit(policy::report_json(pods), [&](std::ostream& os) { os << policy::report_text(pods); });
+  });
+}
+
+}  // namespace coco::cli

@@ -1,0 +1,119 @@
+// coco policy generate: Kubernetes manifests → the same manifests with a pod policy per pod,
+// bound through initdata (or the legacy agent-policy annotation), and the digests SNP HOSTDATA /
+// TDX MRCONFIGID will report.
+#include <iostream>
+
+#include "commands.h"
+#include "policy/generate.h"
+#include "policy/image_source.h"
+#include "policy/settings.h"
+#include "util/error.h"
+#include "util/file.h"
+
+namespace coco::cli {
+namespace {
+
+struct GenerateFlags {
+  std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
+                          service_env = "namespace", platform, cache_dir;
+  bool in_place = false, no_cache = false;
+  std::vector<std::string> allow_exec, image_sources, extras, insecure;
+};
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+void add_policy_generate(CLI::App& app, Context& ctx) {
+  auto f = std::make_shared<GenerateFlags>();
+  CLI::App* cmd = group(app, "policy").add_subcommand("generate", "Generate pod policies for Kubernetes manifests");
+  cmd->add_option("-f,--filename", f->input, "manifest file, directory of manifests, or - for stdin")->required();
+  auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file");
+  cmd->add_flag("--in-place", f->in_place, "rewrite the input file(s)")->excludes(out);
+  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default upstream)");
+  cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(CLI::ExistingFile);
+  cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(CLI::ExistingFile);
+  add_choice(cmd, ctx, "--annotation", f->annotation, {"initdata", "agent-policy"},
+             "initdata (upstream default) or agent-policy (aks default)");
+  add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default sha256)");
+  cmd->add_option("--initdata-extra", f->extras, "add NAME=FILE (aa.toml, cdh.toml) to the initdata")->type_name("NAME=FILE");
+  add_choice(cmd, ctx, "--service-env", f->service_env, {"strict", "namespace", "any"},
+             "service-link env vars: strict (services in the input), namespace (default), any");
+  cmd->add_option("--allow-exec", f->allow_exec, "a command line every container may exec (repeatable)")->type_name("CMD");
+  cmd->add_option("--image-source", f->image_sources, "read an image from a layout or archive: REF=SOURCE (repeatable)")
+      ->type_name("REF=SOURCE");
+  cmd->add_option("--platform", f->platform, "image platform os/arch[/variant] (default: the host's)");
+  cmd->add_option("--insecure-registry", f->insecure, "registry host[:port] reached over plain HTTP (repeatable)");
+  cmd->add_option("--cache-dir", f->cache_dir, "layer cache directory (default ~/.cache/coco)");
+  cmd->add_flag("--no-cache", f->no_cache, "do not read or write the layer cache");
+  set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
+                                   "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
+                     ctx.program + " policy generate -f app/ --in-place --service-env strict",
+                     ctx.program + " policy generate -f pod.yaml --profile aks -o pod.yaml.out --output json"});
+  cmd->callback([f, &ctx] {
+    if (f->in_place && f->input == "-") usage_error("--in-place: cannot rewrite standard input");
+    const bool manifests_to_stdout = f->out.empty() && !f->in_place;
+    if (manifests_to_stdout && ctx.format() == Format::Json)
+      usage_error("--output json prints the digests report on stdout; write the manifests with -o FILE or --in-place");
+    const policy::Profile profile = policy::parse_profile(f->profile);
+    policy::GenerateOptions o;
+    o.settings = f->settings.empty() ? policy::default_settings(profile)
+                                     : policy::load_settings(profile, read_text_file(f->settings), f->settings);
+    o.rules = f->rules.empty() ? policy::embedded_rules() : read_text_file(f->rules);
+    const std::string annotation = f->annotation.empty() ? (profile == policy::Profile::Aks ? "agent-policy" : "initdata") : f->annotation;
+    o.annotation = annotation == "agent-policy" ? policy::AnnotationKind::AgentPolicy : policy::AnnotationKind::Initdata;
+    o.algorithm = parse_algo(f->algorithm);
+    o.service_env = policy::parse_service_env(f->service_env);
+    for (const auto& cmdline : f->allow_exec) {
+      auto argv = split_words(cmdline);
+      if (argv.empty()) usage_error("--allow-exec: empty command");
+      o.allow_exec.push_back(std::move(argv));
+    }
+    for (const auto& e : f->extras) {
+      const auto eq = e.find('=');
+      if (eq == std::string::npos || eq == 0) usage_error("--initdata-extra: expected NAME=FILE, got '" + e + "'");
+      o.initdata_extra[e.substr(0, eq)] = read_text_file(e.substr(eq + 1));
+    }
+    std::map<std::string, std::string> sources;
+    for (const auto& s : f->image_sources) sources.insert(policy::parse_image_source(s));
+    oci::ImageOptions io;
+    if (!f->platform.empty()) io.platform = f->platform;
+    io.insecure_registries = f->insecure;
+    io.cache_dir = f->cache_dir;
+    io.no_cache = f->no_cache;
+    io.progress = ctx.progress();
+    if (o.settings["cluster_config"]["image_layer_verification"] == "host-tarfs-dm-verity") io.verity = oci::VerityFlavour::TarfsAks;
+
+    const auto inputs = policy::read_inputs(f->input);
+    const auto g = policy::generate(inputs, o, policy::make_resolver(std::move(sources), io));
+    if (f->in_place) {
+      for (std::size_t i = 0; i < inputs.size(); ++i) write_file_atomic(inputs[i].name, g.outputs[i]);
+    } else {
+      std::string all;
+      for (const auto& s : g.outputs) all += s;
+      if (manifests_to_stdout) {
+        std::cout << all;
+        std::cout.flush();
+        if (!ctx.quiet) std::cerr << policy::report_text(g.pods);
+        return;
+      }
+      write_file_atomic(f->out, all);
+    }
+    ctx.emit(policy::report_json(g.pods), [&](std::ostream& os) { os << policy::report_text(g.pods); });
+  });
+}
+
+}  // namespace coco::cli

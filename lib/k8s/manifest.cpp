@@ -1,0 +1,142 @@
+#include "k8s/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <regex>
+#include <set>
+
+#include "util/error.h"
+
+namespace coco::k8s {
+namespace {
+
+std::string at(const std::string& name, const YAML::Mark& m) {
+  if (m.is_null()) return name;
+  return name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);  // marks are 0-based
+}
+
+// YAML 1.2 core schema for plain scalars: null, bool, int (decimal, 0o, 0x), float.
+Json plain_scalar(const std::string& s) {
+  static const std::regex kNull("~|null|Null|NULL|");
+  static const std::regex kTrue("true|True|TRUE");
+  static const std::regex kFalse("false|False|FALSE");
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (std::regex_match(s, kNull)) return nullptr;
+  if (std::regex_match(s, kTrue)) return true;
+  if (std::regex_match(s, kFalse)) return false;
+  if (std::regex_match(s, kInt)) {
+    const char* b = s.data() + (s[0] == '+' ? 1 : 0);
+    std::int64_t v = 0;
+    if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc()) return v;
+    return s;  // out of range: keep the text rather than lose digits
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::exception&) {
+      return s;
+    }
+  }
+  return s;
+}
+
+struct Converter {
+  const std::string& name;
+  const LoadLimits& limits;
+  std::size_t nodes = 0;
+
+  Json convert(const YAML::Node& n, std::size_t depth) {
+    if (++nodes > limits.max_nodes)
+      fail(at(name, n.Mark()), "more than " + std::to_string(limits.max_nodes) +
+                                   " nodes after expanding aliases (an alias bomb?)");
+    if (depth > limits.max_depth)
+      fail(at(name, n.Mark()), "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
+    switch (n.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined: return nullptr;
+      case YAML::NodeType::Scalar: {
+        const std::string& tag = n.Tag();
+        if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") return n.Scalar();
+        return plain_scalar(n.Scalar());
+      }
+      case YAML::NodeType::Sequence: {
+        Json a = Json::array();
+        for (const auto& item : n) a.push_back(convert(item, depth + 1));
+        return a;
+      }
+      case YAML::NodeType::Map: {
+        Json o = Json::object();
+        for (const auto& kv : n) {
+          if (!kv.first.IsScalar()) fail(at(name, kv.first.Mark()), "a mapping key must be a scalar");
+          const std::string key = kv.first.Scalar();
+          if (o.contains(key)) fail(at(name, kv.first.Mark()), "duplicate key '" + key + "'");
+          o[key] = convert(kv.second, depth + 1);
+        }
+        return o;
+      }
+    }
+    return nullptr;
+  }
+};
+
+// yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
+// scalar cannot start with an indicator). Refuse that before yaml-cpp sees it.
+void reject_leading_comma(std::string_view text, const std::string& name) {
+  bool doc_start = true;
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    std::size_t col = 0;
+    if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
+      doc_start = true;
+      col = 3;
+    }
+    if (doc_start) {
+      const auto first = line.find_first_not_of(" \t\r", col);
+      if (first != std::string_view::npos && line[first] != '#' && !(col == 0 && line[first] == '%')) {
+        if (line[first] == ',')
+          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(first + 1),
+               "a document cannot start with ','");
+        doc_start = false;
+      }
+    }
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<Document> load_documents(std::string_view text, const std::string& name,
+                                     const LoadLimits& limits) {
+  reject_leading_comma(text, name);
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {  // ParserException, DeepRecursion: both carry a mark
+    fail(at(name, e.mark), e.msg);
+  }
+  std::vector<Document> docs;
+  Converter c{name, limits};
+  for (const auto& n : nodes) {
+    Document d;
+    d.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+    d.value = c.convert(n, 0);
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+std::string render_documents(const std::vector<Document>& docs) {
+  std::string out;
+  for (const auto& d : docs) {
+    out += "---\n";
+    if (!d.value.is_null()) out += render_yaml(d.value);
+  }
+  return out;
+}
+
+}  // namespace coco::k8s

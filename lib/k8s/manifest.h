@@ -1,0 +1,33 @@
+// Kubernetes manifests as data (policy.md §1.2, §5.3): multi-document YAML → one JSON value per
+// document, and back. YAML is read with yaml-cpp; scalars get the YAML 1.2 core-schema types
+// (a quoted "80" stays a string, a plain 80 is a number), so the re-rendered document means what
+// the input meant. Hostile input is bounded: nesting depth, total node count (alias bombs expand
+// here, not in yaml-cpp) and duplicate keys are errors naming line:column.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/output.h"
+
+namespace coco::k8s {
+
+struct Document {
+  Json value;     // null for an empty document
+  int line = 0;   // 1-based line of the document's first node
+};
+
+struct LoadLimits {
+  std::size_t max_depth = 64;          // Kubernetes objects nest ~15 deep
+  std::size_t max_nodes = 1'000'000;   // after alias expansion, over the whole stream (~20k workloads)
+};
+
+// `name` is used in messages: "deploy.yaml:14:7: duplicate key 'image'".
+std::vector<Document> load_documents(std::string_view text, const std::string& name,
+                                     const LoadLimits& limits = {});
+
+// Renders documents as a YAML stream, each opened by "---". Key order is the input's.
+std::string render_documents(const std::vector<Document>& docs);
+
+}  // namespace coco::k8s

@@ -1,0 +1,125 @@
+#include "oci/decompress.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <utility>
+#include <vector>
+
+#include "util/error.h"
+
+namespace coco::oci {
+
+std::string compression_name(Compression c) {
+  switch (c) {
+    case Compression::None: return "none";
+    case Compression::Gzip: return "gzip";
+    case Compression::Zstd: return "zstd";
+  }
+  return "?";
+}
+
+Compression sniff_compression(Bytes head) {
+  if (head.size() >= 2 && head[0] == 0x1f && head[1] == 0x8b) return Compression::Gzip;
+  if (head.size() >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
+    return Compression::Zstd;
+  if (head.size() >= 4 && (head[0] & 0xf0) == 0x50 && head[1] == 0x2a && head[2] == 0x4d && head[3] == 0x18)
+    return Compression::Zstd;  // skippable frame first (zstd:chunked)
+  return Compression::None;
+}
+
+struct Decompressor::Impl {
+  z_stream z{};
+  bool z_init = false;
+  bool member_done = false;  // the last gzip member ended and nothing followed (yet)
+  ZSTD_DStream* zs = nullptr;
+  std::size_t zstd_hint = 0;  // last ZSTD_decompressStream result: 0 = at a frame boundary
+  std::vector<std::uint8_t> out = std::vector<std::uint8_t>(kDecompressChunk);
+  ~Impl() {
+    if (z_init) inflateEnd(&z);
+    if (zs) ZSTD_freeDStream(zs);
+  }
+};
+
+Decompressor::Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit)
+    : c_(c), name_(std::move(name)), sink_(std::move(sink)), limit_(limit), impl_(std::make_unique<Impl>()) {
+  if (c_ == Compression::Gzip) {
+    if (inflateInit2(&impl_->z, 16 + MAX_WBITS) != Z_OK) fail(name_, "cannot initialise zlib");
+    impl_->z_init = true;
+  } else if (c_ == Compression::Zstd) {
+    impl_->zs = ZSTD_createDStream();
+    if (!impl_->zs || ZSTD_isError(ZSTD_initDStream(impl_->zs))) fail(name_, "cannot initialise zstd");
+  }
+}
+
+Decompressor::~Decompressor() = default;
+
+void Decompressor::emit(const std::uint8_t* data, std::size_t n) {
+  if (n == 0) return;
+  if (n > limit_ - out_bytes_)
+    fail(name_, "decompressed size exceeds the limit of " + std::to_string(limit_) +
+                    " bytes (a decompression bomb? raise --max-layer-size if the layer is genuine)");
+  out_bytes_ += n;
+  sink_(Bytes(data, n));
+}
+
+void Decompressor::update(Bytes in) {
+  const std::uint64_t start = in_bytes_;
+  in_bytes_ += in.size();
+  if (c_ == Compression::None) {
+    emit(in.data(), in.size());
+    return;
+  }
+  Impl& m = *impl_;
+  if (c_ == Compression::Gzip) {
+    m.z.next_in = const_cast<Bytef*>(in.data());
+    m.z.avail_in = static_cast<uInt>(in.size());  // callers pass chunks far below 4 GiB
+    while (m.z.avail_in > 0) {
+      if (m.member_done) {  // another member follows (multi-member gzip): start it
+        inflateReset(&m.z);
+        m.member_done = false;
+      }
+      m.z.next_out = m.out.data();
+      m.z.avail_out = static_cast<uInt>(m.out.size());
+      const int rc = inflate(&m.z, Z_NO_FLUSH);
+      emit(m.out.data(), m.out.size() - m.z.avail_out);
+      if (rc == Z_STREAM_END) {
+        m.member_done = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        const std::uint64_t at = start + (in.size() - m.z.avail_in);
+        fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" +
+                        (m.z.msg ? m.z.msg : "zlib error " + std::to_string(rc)) + ")");
+      }
+    }
+    // inflate may still hold output for input it has consumed
+    while (!m.member_done) {
+      m.z.next_out = m.out.data();
+      m.z.avail_out = static_cast<uInt>(m.out.size());
+      const int rc = inflate(&m.z, Z_NO_FLUSH);
+      const std::size_t n = m.out.size() - m.z.avail_out;
+      emit(m.out.data(), n);
+      if (rc == Z_STREAM_END) m.member_done = true;
+      if (n == 0 || rc != Z_OK) break;
+    }
+    return;
+  }
+  ZSTD_inBuffer ib{in.data(), in.size(), 0};
+  while (true) {
+    ZSTD_outBuffer ob{m.out.data(), m.out.size(), 0};
+    m.zstd_hint = ZSTD_decompressStream(m.zs, &ob, &ib);
+    if (ZSTD_isError(m.zstd_hint))
+      fail(name_, "compressed offset " + hex_number(start + ib.pos) + ": zstd data is corrupt (" +
+                      ZSTD_getErrorName(m.zstd_hint) + ")");
+    emit(m.out.data(), ob.pos);
+    if (ib.pos == ib.size && ob.pos < ob.size) break;  // input used up and output drained
+  }
+}
+
+void Decompressor::finish() {
+  if (c_ == Compression::Gzip && !impl_->member_done)
+    fail(name_, "gzip stream is truncated after " + std::to_string(in_bytes_) + " compressed bytes");
+  if (c_ == Compression::Zstd && impl_->zstd_hint != 0)
+    fail(name_, "zstd stream is truncated after " + std::to_string(in_bytes_) + " compressed bytes");
+}
+
+}  // namespace coco::oci

@@ -1,0 +1,45 @@
+// Push-mode layer decompression (plumbing.md §2.2): gzip (zlib, every member of a multi-member
+// stream, as eStargz writes), zstd (every frame, skippable frames included) or none. Output goes
+// to the sink in pieces of at most kDecompressChunk bytes from one reused buffer, so a layer of
+// any size needs the same memory. A limit on the output stops decompression bombs.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "util/bytes.h"
+
+namespace coco::oci {
+
+enum class Compression { None, Gzip, Zstd };
+std::string compression_name(Compression c);
+// By magic bytes: gzip 1f 8b, zstd 28 b5 2f fd (or a skippable frame 5? 2a 4d 18), else none.
+Compression sniff_compression(Bytes head);
+
+inline constexpr std::size_t kDecompressChunk = 256 * 1024;  // stays in L2 while it is hashed
+
+class Decompressor {
+ public:
+  using Sink = std::function<void(Bytes)>;
+  // `name` is used in messages ("<layer digest>: …"); `limit` bounds the decompressed bytes.
+  Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit);
+  ~Decompressor();
+  Decompressor(const Decompressor&) = delete;
+  Decompressor& operator=(const Decompressor&) = delete;
+  void update(Bytes in);
+  void finish();  // fails when the compressed stream stopped early
+  std::uint64_t out_bytes() const { return out_bytes_; }
+
+ private:
+  struct Impl;
+  void emit(const std::uint8_t* data, std::size_t n);
+  Compression c_;
+  std::string name_;
+  Sink sink_;
+  std::uint64_t limit_;
+  std::uint64_t in_bytes_ = 0, out_bytes_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coco::oci

@@ -1,0 +1,134 @@
+#include "oci/reference.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/error.h"
+
+namespace coco::oci {
+namespace {
+
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// distribution/reference path component: [a-z0-9]+ joined by '.', '_', '__' or '-'+.
+bool valid_component(const std::string& c) {
+  if (c.empty() || !is_lower_alnum(c.front()) || !is_lower_alnum(c.back())) return false;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const char ch = c[i];
+    if (is_lower_alnum(ch)) continue;
+    if (ch == '.' || ch == '-') {
+      if (ch == '.' && !is_lower_alnum(c[i + 1])) return false;
+      continue;
+    }
+    if (ch == '_') {
+      if (c[i + 1] == '_') ++i;
+      if (!is_lower_alnum(c[i + 1])) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+bool valid_tag(const std::string& t) {
+  if (t.empty() || t.size() > 128) return false;
+  if (!(std::isalnum(static_cast<unsigned char>(t[0])) || t[0] == '_')) return false;
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool valid_digest(const std::string& d) {
+  const auto colon = d.find(':');
+  if (colon == std::string::npos) return false;
+  const std::string alg = d.substr(0, colon), hex = d.substr(colon + 1);
+  const bool hex_ok = hex.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return hex_ok && ((alg == "sha256" && hex.size() == 64) || (alg == "sha512" && hex.size() == 128));
+}
+
+}  // namespace
+
+std::string Reference::name() const { return domain + "/" + path; }
+std::string Reference::api_host() const { return domain == "docker.io" ? "registry-1.docker.io" : domain; }
+std::string Reference::str() const {
+  return name() + (tag.empty() ? "" : ":" + tag) + (digest.empty() ? "" : "@" + digest);
+}
+
+Reference parse_reference(const std::string& text) {
+  const auto bad = [&](const std::string& why) -> Reference { fail(text, "not a valid image reference: " + why); };
+  if (text.empty()) return bad("empty");
+  Reference r;
+  std::string rest = text;
+  if (const auto at = rest.find('@'); at != std::string::npos) {
+    r.digest = rest.substr(at + 1);
+    rest = rest.substr(0, at);
+    if (!valid_digest(r.digest)) return bad("digest '" + r.digest + "' is not sha256:<64 hex> or sha512:<128 hex>");
+  }
+  // A tag follows the last ':' after the last '/' (a ':' before it is a registry port).
+  const auto slash = rest.rfind('/');
+  if (const auto colon = rest.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    r.tag = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+    if (!valid_tag(r.tag)) return bad("tag '" + r.tag + "' is malformed");
+  }
+  const auto first = rest.find('/');
+  const std::string head = rest.substr(0, first);
+  if (first != std::string::npos && (head.find('.') != std::string::npos || head.find(':') != std::string::npos ||
+                                     head == "localhost")) {
+    r.domain = head;
+    r.path = rest.substr(first + 1);
+    if (r.domain == "index.docker.io") r.domain = "docker.io";
+  } else {
+    r.domain = "docker.io";
+    r.path = rest;
+  }
+  if (r.domain == "docker.io" && r.path.find('/') == std::string::npos) r.path = "library/" + r.path;
+  if (r.domain.empty() || r.domain.find_first_of(" /@") != std::string::npos) return bad("registry host is malformed");
+  std::size_t pos = 0;
+  while (true) {
+    const auto next = r.path.find('/', pos);
+    if (!valid_component(r.path.substr(pos, next == std::string::npos ? std::string::npos : next - pos)))
+      return bad("repository '" + r.path + "' must be lower-case letters, digits and separators");
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  if (r.tag.empty() && r.digest.empty()) r.tag = "latest";
+  return r;
+}
+
+std::string source_kind_name(SourceKind k) {
+  switch (k) {
+    case SourceKind::Registry: return "registry";
+    case SourceKind::OciLayout: return "oci";
+    case SourceKind::DockerArchive: return "docker-archive";
+    case SourceKind::OciArchive: return "oci-archive";
+  }
+  return "?";
+}
+
+Source parse_source(const std::string& text) {
+  Source s;
+  s.text = text;
+  const auto local = [&](SourceKind k, std::size_t prefix) {
+    s.kind = k;
+    const std::string rest = text.substr(prefix);
+    // PATH[:REF]: the first ':' ends the path, as skopeo splits it.
+    const auto colon = rest.find(':');
+    s.path = rest.substr(0, colon);
+    if (colon != std::string::npos) s.ref = rest.substr(colon + 1);
+    if (s.path.empty()) usage_error("'" + text + "': the source needs a path");
+    return s;
+  };
+  if (text.starts_with("oci:")) return local(SourceKind::OciLayout, 4);
+  if (text.starts_with("oci-archive:")) return local(SourceKind::OciArchive, 12);
+  if (text.starts_with("docker-archive:")) return local(SourceKind::DockerArchive, 15);
+  s.ref = text.starts_with("docker://") ? text.substr(9) : text;
+  try {
+    parse_reference(s.ref);  // validates now, so a typo fails before any network traffic
+  } catch (const Error& e) {
+    throw Error(Exit::Usage, e.what());  // a bad argument, not bad data
+  }
+  return s;
+}
+
+}  // namespace coco::oci

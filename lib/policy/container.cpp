@@ -1,0 +1,319 @@
+#include "policy/container.h"
+
+#include <algorithm>
+#include <set>
+
+#include "k8s/workload.h"
+#include "policy/mounts.h"
+#include "util/error.h"
+
+namespace coco::policy {
+namespace {
+
+using k8s::regex_escape;
+
+std::string str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
+  return obj[key].get<std::string>();
+}
+
+std::vector<std::string> strings(const Json& obj, const char* key, const std::string& where) {
+  std::vector<std::string> out;
+  if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return out;
+  if (!obj[key].is_array()) fail(where, std::string(key) + ": expected a list of strings");
+  for (const auto& v : obj[key]) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+    else if (v.is_number() || v.is_boolean()) out.push_back(v.dump());  // YAML `- 80` is "80" to kubelet
+    else fail(where, std::string(key) + ": expected a list of strings");
+  }
+  return out;
+}
+
+std::optional<unsigned> id_at(const Json& sc, const char* key, const std::string& where) {
+  if (!sc.is_object() || !sc.contains(key) || sc[key].is_null()) return std::nullopt;
+  if (!sc[key].is_number_integer() || sc[key].get<std::int64_t>() < 0 || sc[key].get<std::int64_t>() > 0xFFFFFFFFLL)
+    fail(where, std::string("securityContext.") + key + ": expected a non-negative integer");
+  return static_cast<unsigned>(sc[key].get<std::int64_t>());
+}
+
+struct Identity {
+  unsigned uid = 0, gid = 0;
+  std::set<unsigned> groups;
+};
+
+// policy.md §1.4 steps 7-8 and §3.4: securityContext first (container over pod), then the image's
+// USER resolved through its /etc/passwd; GID from passwd; supplementary groups from /etc/group,
+// the pod's supplementalGroups and fsGroup.
+Identity identity(const Json& container, const ImageInfo& image, const Json& pod_spec, const std::string& where) {
+  const Json psc = pod_spec.value("securityContext", Json::object());
+  const Json csc = container.value("securityContext", Json::object());
+  const auto passwd = parse_passwd(image.etc_passwd.value_or(""));
+  const auto groups = parse_group(image.etc_group.value_or(""));
+  Identity id;
+  std::string user_name;
+  std::optional<unsigned> uid = id_at(csc, "runAsUser", where);
+  if (!uid) uid = id_at(psc, "runAsUser", where);
+  if (uid) {
+    id.uid = *uid;
+  } else if (!image.user.empty()) {
+    const std::string u = image.user.substr(0, image.user.find(':'));  // kubelet passes the user only
+    unsigned v = 0;
+    if (!u.empty() && std::all_of(u.begin(), u.end(), ::isdigit)) {
+      id.uid = static_cast<unsigned>(std::stoul(u));
+      (void)v;
+    } else {
+      const auto it = std::find_if(passwd.begin(), passwd.end(), [&](const Passwd& p) { return p.name == u; });
+      if (it == passwd.end())
+        fail(where, "image " + image.reference + ": USER '" + u + "' is not in the image's /etc/passwd; set "
+                    "securityContext.runAsUser");
+      id.uid = it->uid;
+    }
+  }
+  const auto pw = std::find_if(passwd.begin(), passwd.end(), [&](const Passwd& p) { return p.uid == id.uid; });
+  if (pw != passwd.end()) {
+    id.gid = pw->gid;
+    user_name = pw->name;
+  }
+  std::optional<unsigned> gid = id_at(csc, "runAsGroup", where);
+  if (!gid) gid = id_at(psc, "runAsGroup", where);
+  if (gid) id.gid = *gid;
+  id.groups.insert(id.gid);
+  if (!user_name.empty())
+    for (const auto& g : groups)
+      if (g.name != user_name && std::find(g.members.begin(), g.members.end(), user_name) != g.members.end())
+        id.groups.insert(g.gid);
+  if (auto fs = id_at(psc, "fsGroup", where)) id.groups.insert(*fs);
+  if (psc.contains("supplementalGroups") && psc["supplementalGroups"].is_array())
+    for (const auto& g : psc["supplementalGroups"]) {
+      if (!g.is_number_integer() || g.get<std::int64_t>() < 0) fail(where, "securityContext.supplementalGroups: expected integers");
+      id.groups.insert(static_cast<unsigned>(g.get<std::int64_t>()));
+    }
+  return id;
+}
+
+Json capabilities(const Json& csc, bool privileged, const Json& common, const std::string& where) {
+  std::vector<std::string> caps = common[privileged ? "privileged_caps" : "default_caps"];
+  const Json c = csc.value("capabilities", Json::object());
+  auto norm = [](std::string s) { return s.rfind("CAP_", 0) == 0 ? s : "CAP_" + s; };
+  for (const auto& d : strings(c, "drop", where)) {
+    if (d == "ALL" || d == "all") caps.clear();
+    else caps.erase(std::remove(caps.begin(), caps.end(), norm(d)), caps.end());
+  }
+  for (const auto& a : strings(c, "add", where)) {
+    if (a == "ALL" || a == "all") {
+      caps = common["privileged_caps"].get<std::vector<std::string>>();
+      continue;
+    }
+    if (std::find(caps.begin(), caps.end(), norm(a)) == caps.end()) caps.push_back(norm(a));
+  }
+  // upstream rules expand these placeholders; a list equal to a default is written as it
+  Json list = caps;
+  if (caps == common["default_caps"].get<std::vector<std::string>>()) list = Json::array({"$(default_caps)"});
+  else if (caps == common["privileged_caps"].get<std::vector<std::string>>()) list = Json::array({"$(privileged_caps)"});
+  return {{"Ambient", Json::array()}, {"Bounding", list}, {"Effective", list}, {"Inheritable", Json::array()},
+          {"Permitted", list}};
+}
+
+// Probe and lifecycle exec commands: the only ExecProcess requests kubelet itself sends.
+Json exec_commands(const Json& container, const std::string& where) {
+  Json out = Json::array();
+  for (const char* probe : {"livenessProbe", "readinessProbe", "startupProbe"})
+    if (container.contains(probe) && container[probe].contains("exec"))
+      out.push_back(strings(container[probe]["exec"], "command", where + "." + probe + ".exec"));
+  if (container.contains("lifecycle"))
+    for (const char* hook : {"postStart", "preStop"})
+      if (container["lifecycle"].contains(hook) && container["lifecycle"][hook].contains("exec"))
+        out.push_back(strings(container["lifecycle"][hook]["exec"], "command", where + ".lifecycle." + hook + ".exec"));
+  return out;
+}
+
+// Image env then container env, containerd-style: a name already set is replaced in place.
+void put_env(std::vector<std::pair<std::string, Value>>& env, const std::string& name, Value v) {
+  for (auto& [n, val] : env)
+    if (n == name) {
+      val = std::move(v);
+      return;
+    }
+  env.emplace_back(name, std::move(v));
+}
+
+Json namespaces() {
+  Json ns = Json::array();
+  for (const char* t : {"ipc", "uts", "mount"}) ns.push_back({{"Type", t}, {"Path", ""}});
+  return ns;
+}
+
+Json sysctls(const Json& pod_spec) {
+  Json out = Json::object();
+  const Json psc = pod_spec.value("securityContext", Json::object());
+  if (psc.contains("sysctls") && psc["sysctls"].is_array())
+    for (const auto& s : psc["sysctls"]) out[str(s, "name")] = s.contains("value") && s["value"].is_string() ? s["value"].get<std::string>() : (s.contains("value") ? s["value"].dump() : "");
+  return out;
+}
+
+Json annotations(const Json& base, const PodInputs& pod) {
+  Json a = base;
+  a["io.kubernetes.cri.sandbox-name"] = pod.env.pod.sandbox_name_regex;
+  a["io.kubernetes.cri.sandbox-namespace"] = pod.env.pod.namespace_;  // "" = any, pinned by the first request
+  return a;
+}
+
+}  // namespace
+
+Json container_policy(const Json& container, const ImageInfo& image, const PodInputs& pod, const std::string& where) {
+  const Json& settings = pod.settings;
+  const Json& common = settings["common"];
+  const Json& spec = pod.env.spec;
+  const Json csc = container.value("securityContext", Json::object());
+  const bool privileged = k8s::bool_field(csc, "privileged", false, where + ".securityContext");
+
+  // Environment: image (or containerd's default PATH), HOSTNAME, TERM for a tty, then the pod's.
+  std::vector<std::pair<std::string, Value>> env;
+  for (const auto& e : image.env.empty() ? settings["default_env"].get<std::vector<std::string>>() : image.env) {
+    const auto eq = e.find('=');
+    put_env(env, e.substr(0, eq), Value{false, eq == std::string::npos ? "" : e.substr(eq + 1), ""});
+  }
+  put_env(env, "HOSTNAME", Value{true, pod.env.pod.hostname_regex.substr(1, pod.env.pod.hostname_regex.size() - 2), "$(host-name)"});
+  const bool tty = k8s::bool_field(container, "tty", false, where);
+  if (tty) put_env(env, "TERM", Value{false, "xterm", ""});
+  std::map<std::string, Value> expansion;
+  // kubelet expands $(VAR) with the service-link variables too; those of the input's services
+  // are known whatever --service-env says (references to other services stay as written).
+  for (auto& e : service_env(pod.env)) expansion[e.name] = e.value;
+  for (auto& e : container_env(container, pod.env, where)) {
+    expansion[e.name] = e.value;
+    put_env(env, e.name, e.value);
+  }
+  Json env_list = Json::array(), env_patterns = Json::object();
+  for (const auto& [name, v] : env) {
+    env_list.push_back(name + "=" + (v.dynamic ? v.placeholder : v.text));
+    if (v.dynamic) env_patterns[name] = "^" + v.text + "$";
+  }
+
+  // Args: command replaces the entrypoint and drops cmd; args replace cmd (policy.md §1.4 step 3).
+  const auto command = strings(container, "command", where), args = strings(container, "args", where);
+  std::vector<std::string> argv = container.contains("command") ? command : image.entrypoint;
+  const auto& tail = container.contains("args") ? args : (container.contains("command") ? std::vector<std::string>{} : image.cmd);
+  argv.insert(argv.end(), tail.begin(), tail.end());
+  if (argv.empty()) fail(where, "no command: the image has no entrypoint or cmd and the container sets none");
+  Json args_json = Json::array(), arg_patterns = Json::object();
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const Value v = expand(argv[i], expansion);
+    args_json.push_back(v.dynamic ? argv[i] : v.text);
+    if (v.dynamic) arg_patterns[std::to_string(i)] = "^" + v.text + "$";
+  }
+
+  const Identity id = identity(container, image, spec, where);
+  std::string cwd = str(container, "workingDir");
+  if (cwd.empty()) cwd = image.working_dir.empty() ? "/" : image.working_dir;
+  const bool ro_root = k8s::bool_field(csc, "readOnlyRootFilesystem", false, where + ".securityContext");
+  // allowPrivilegeEscalation: false sets no_new_privs; privileged always clears it.
+  const bool nnp = !privileged && !k8s::bool_field(csc, "allowPrivilegeEscalation", true, where + ".securityContext");
+
+  MountsAndStorages ms = container_mounts(container, spec, settings, privileged, where);
+  // The image's VOLUMEs that no volumeMount covers are shared from the host, read-write.
+  for (const auto& v : image.volumes) {
+    std::string dest = v;
+    while (dest.size() > 1 && dest[0] == '/' && dest[1] == '/') dest.erase(0, 1);  // "//data" as in cassandra
+    bool covered = false;
+    for (const auto& m : ms.mounts) covered = covered || m["destination"] == dest;
+    if (!covered) {
+      const std::string base = dest.substr(dest.rfind('/') + 1);
+      ms.mounts.push_back({{"destination", dest}, {"source", "$(sfprefix)" + regex_escape(base) + "$"}, {"type_", "bind"},
+                           {"options", Json::array({"rbind", "rprivate", "rw"})}});
+    }
+  }
+  Json storages = ms.storages;
+  const Json& cluster = settings["cluster_config"];
+  if (cluster["guest_pull"] == true) {
+    storages.push_back({{"driver", "image_guest_pull"}, {"driver_options", Json::array()}, {"source", image.pinned},
+                        {"fstype", "overlay"}, {"options", Json::array()}, {"mount_point", "$(cpath)/$(bundle-id)"},
+                        {"fs_group", nullptr}});
+  } else if (cluster["image_layer_verification"] == "host-tarfs-dm-verity") {
+    // policy.md §3.5 step 4: one tar layer device per layer (top first) and the overlay over them.
+    Json roots = Json::array();
+    for (std::size_t k = image.verity_roots.size(); k-- > 0;) {
+      if (!image.verity_roots[k]) fail(where, "image " + image.reference + ": layer " + std::to_string(k) + " has no tarfs dm-verity root");
+      roots.push_back(*image.verity_roots[k]);
+    }
+    for (std::size_t k = 0; k < roots.size(); ++k)
+      storages.push_back({{"driver", "blk"}, {"driver_options", Json::array()}, {"source", "^/dev/[a-z0-9]+$"},
+                          {"fstype", "tar"},
+                          {"options", Json::array({"ro", "io.katacontainers.fs-opt.root-hash=" + roots[k].get<std::string>()})},
+                          {"mount_point", "$(layer" + std::to_string(k) + ")"}, {"fs_group", nullptr}});
+  }
+
+  Json oci = {
+      {"Version", settings["kata_config"]["oci_version"]},
+      {"Process",
+       {{"Terminal", tty},
+        {"User", {{"UID", id.uid}, {"GID", id.gid}, {"AdditionalGids", Json(std::vector<unsigned>(id.groups.begin(), id.groups.end()))}, {"Username", ""}}},
+        {"Args", args_json},
+        {"Env", env_list},
+        {"Cwd", cwd},
+        {"Capabilities", capabilities(csc, privileged, common, where)},
+        {"NoNewPrivileges", nnp}}},
+      {"Root", {{"Path", common["root_path"]}, {"Readonly", ro_root}}},
+      {"Mounts", ms.mounts},
+      {"Annotations", annotations(settings["other_container"]["Annotations"], pod)},
+      {"Linux",
+       {{"Namespaces", namespaces()},
+        {"MaskedPaths", privileged ? Json::array() : settings["masked_paths"]},
+        {"ReadonlyPaths", privileged ? Json::array() : settings["readonly_paths"]},
+        {"Devices", Json::array()},
+        {"Sysctl", sysctls(spec)}}}};
+  oci["Annotations"]["io.kubernetes.cri.container-name"] = str(container, "name");
+  oci["Annotations"]["io.kubernetes.cri.image-name"] = image.pinned;
+  return {{"OCI", oci},
+          {"storages", storages},
+          {"devices", Json::array()},
+          {"sandbox_pidns", k8s::bool_field(spec, "shareProcessNamespace", false, pod.env.pod.where + ": spec")},
+          {"exec_commands", exec_commands(container, where)},
+          {"image", image.pinned},
+          {"env_patterns", env_patterns},
+          {"arg_patterns", arg_patterns},
+          {"privileged", privileged}};
+}
+
+Json pause_policy(const PodInputs& pod) {
+  const Json& settings = pod.settings;
+  const Json& p = settings["pause_container"];
+  const Json& spec = pod.env.spec;
+  const Json psc = spec.value("securityContext", Json::object());
+  const std::string where = pod.env.pod.where + ": spec";
+  unsigned uid = p["UID"], gid = p["GID"];
+  if (auto u = id_at(psc, "runAsUser", where)) uid = *u;
+  if (auto g = id_at(psc, "runAsGroup", where)) gid = *g;
+  std::set<unsigned> groups{gid};
+  if (auto fs = id_at(psc, "fsGroup", where)) groups.insert(*fs);
+  if (psc.contains("supplementalGroups") && psc["supplementalGroups"].is_array())
+    for (const auto& g : psc["supplementalGroups"])
+      if (g.is_number_integer() && g.get<std::int64_t>() >= 0) groups.insert(static_cast<unsigned>(g.get<std::int64_t>()));
+  Json mounts = Json::array();
+  for (const auto& m : settings["default_mounts"]) mounts.push_back(m);
+  for (const auto& m : p["Mounts"]) mounts.push_back(m);
+  Json oci = {
+      {"Version", settings["kata_config"]["oci_version"]},
+      {"Process",
+       {{"Terminal", false},
+        {"User", {{"UID", uid}, {"GID", gid}, {"AdditionalGids", Json(std::vector<unsigned>(groups.begin(), groups.end()))}, {"Username", ""}}},
+        {"Args", p["Args"]},
+        {"Env", p["Env"]},
+        {"Cwd", "/"},
+        {"Capabilities", capabilities(Json::object(), false, settings["common"], where)},
+        {"NoNewPrivileges", true}}},
+      {"Root", {{"Path", settings["common"]["root_path"]}, {"Readonly", true}}},
+      {"Mounts", mounts},
+      {"Annotations", annotations(p["Annotations"], pod)},
+      {"Linux",
+       {{"Namespaces", namespaces()},
+        {"MaskedPaths", settings["masked_paths"]},
+        {"ReadonlyPaths", settings["readonly_paths"]},
+        {"Devices", Json::array()},
+        {"Sysctl", sysctls(spec)}}}};
+  return {{"OCI", oci}, {"storages", Json::array()}, {"devices", Json::array()}, {"sandbox_pidns", false},
+          {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
+          {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false}};
+}
+
+}  // namespace coco::policy

@@ -1,0 +1,304 @@
+#include "policy/env.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/error.h"
+
+namespace coco::policy {
+namespace {
+
+using k8s::regex_escape;
+
+std::string str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return "";
+  return obj[key].is_string() ? obj[key].get<std::string>() : obj[key].dump();
+}
+
+Value literal(std::string s) { return {false, std::move(s), ""}; }
+Value dynamic(std::string regex, std::string placeholder) { return {true, std::move(regex), std::move(placeholder)}; }
+
+std::string ip_regex(const Json& common) {
+  return "(" + common["ipv4_a"].get<std::string>() + "|" + common["ipv6_a"].get<std::string>() + ")";
+}
+std::string unanchor(const std::string& r) { return r.substr(1, r.size() - 2); }  // "^x$" → "x"
+
+const char* kUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+// Labels a controller adds to the pods it creates; their values are decided by the cluster.
+Value injected_label(const std::string& key, const PodEnvContext& ctx) {
+  if (key == "pod-template-hash" || key == "controller-revision-hash") return dynamic("[a-z0-9]{1,10}", "$(todo-label)");
+  if (key == "statefulset.kubernetes.io/pod-name") return dynamic(unanchor(ctx.pod.sandbox_name_regex), "$(sandbox-name)");
+  if (key == "apps.kubernetes.io/pod-index" || key == "batch.kubernetes.io/job-completion-index")
+    return dynamic("(0|[1-9][0-9]*)", "$(todo-label)");
+  if (key == "controller-uid" || key == "batch.kubernetes.io/controller-uid") return dynamic(kUuid, "$(todo-label)");
+  return literal("");  // kubelet gives "" for a label the pod does not have
+}
+
+Value field_ref(const std::string& path, const PodEnvContext& ctx, const std::string& where) {
+  const Json& c = ctx.common;
+  if (path == "metadata.name") {
+    if (ctx.pod.kind == "Pod" && !ctx.pod.name.empty()) return literal(ctx.pod.name);
+    return dynamic(unanchor(ctx.pod.sandbox_name_regex), "$(sandbox-name)");
+  }
+  if (path == "metadata.namespace") {
+    if (!ctx.pod.namespace_.empty()) return literal(ctx.pod.namespace_);
+    return dynamic(c["dns_label"].get<std::string>(), "$(sandbox-namespace)");
+  }
+  if (path == "metadata.uid") return dynamic(kUuid, "$(pod-uid)");
+  if (path == "spec.nodeName") return dynamic(c["dns_subdomain"].get<std::string>(), "$(node-name)");
+  if (path == "spec.serviceAccountName") {
+    std::string sa = str(ctx.spec, "serviceAccountName");
+    if (sa.empty()) sa = str(ctx.spec, "serviceAccount");
+    return literal(sa.empty() ? "default" : sa);
+  }
+  if (path == "status.podIP") return dynamic(ip_regex(c), "$(pod-ip)");
+  if (path == "status.hostIP") return dynamic(ip_regex(c), "$(host-ip)");
+  if (path == "status.podIPs" || path == "status.hostIPs")
+    return dynamic(ip_regex(c) + "(," + ip_regex(c) + ")?", path == "status.podIPs" ? "$(pod-ip)" : "$(host-ip)");
+  for (const char* kind : {"labels", "annotations"}) {
+    const std::string head = std::string("metadata.") + kind + "['";
+    if (path.rfind(head, 0) == 0 && path.size() > head.size() + 2 && path.substr(path.size() - 2) == "']") {
+      const std::string key = path.substr(head.size(), path.size() - head.size() - 2);
+      const Json map = ctx.metadata.value(kind, Json::object());
+      if (map.is_object() && map.contains(key)) return literal(str(map, key.c_str()));
+      if (std::string(kind) == "labels") return injected_label(key, ctx);
+      return literal("");
+    }
+  }
+  fail(where, "fieldRef.fieldPath '" + path + "' is not supported in env");
+}
+
+const k8s::DataObject* find_object(const std::map<std::string, k8s::DataObject>& m, const PodEnvContext& ctx,
+                                   const std::string& name) {
+  const auto it = m.find(k8s::object_key(ctx.pod.namespace_, name));
+  return it == m.end() ? nullptr : &it->second;
+}
+
+std::string text_of(const ByteVec& v) { return std::string(v.begin(), v.end()); }
+
+bool optional_ref(const Json& ref, const std::string& where) { return k8s::bool_field(ref, "optional", false, where); }
+
+void set_var(std::vector<EnvVar>& env, const std::string& name, Value v) {
+  for (auto& e : env)
+    if (e.name == name) {
+      e.value = std::move(v);
+      return;
+    }
+  env.push_back({name, std::move(v)});
+}
+
+std::map<std::string, Value> as_map(const std::vector<EnvVar>& env) {
+  std::map<std::string, Value> m;
+  for (const auto& e : env) m[e.name] = e.value;
+  return m;
+}
+
+// kubelet's makeEnvVariableName: upper case, '-' → '_'.
+std::string env_name(std::string s) {
+  for (char& ch : s) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// The services whose variables the pod gets: those of its namespace in the input, and the
+// `kubernetes` service that every pod sees (port 443, named https).
+std::vector<k8s::Service> pod_services(const PodEnvContext& ctx) {
+  std::vector<k8s::Service> out;
+  if (k8s::bool_field(ctx.spec, "enableServiceLinks", true, ctx.pod.where + ": spec"))
+    for (const auto& s : ctx.objects.services)
+      if (s.namespace_ == ctx.pod.namespace_ && !s.ports.empty()) out.push_back(s);
+  out.push_back({"kubernetes", "default", "", {{"https", "TCP", 443}}});
+  return out;
+}
+
+}  // namespace
+
+ServiceEnv parse_service_env(std::string_view name) {
+  if (name == "strict") return ServiceEnv::Strict;
+  if (name == "namespace") return ServiceEnv::Namespace;
+  if (name == "any") return ServiceEnv::Any;
+  usage_error("--service-env: unknown mode '" + std::string(name) + "' (strict, namespace, any)");
+}
+
+Value expand(const std::string& text, const std::map<std::string, Value>& vars) {
+  // Segments of literal text and dynamic regexes; the result is dynamic if any part is.
+  std::string lit, regex;
+  bool dyn = false;
+  std::string placeholder;
+  auto add_literal = [&](const std::string& s) {
+    lit += s;
+    regex += regex_escape(s);
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      add_literal(std::string(1, text[i++]));
+      continue;
+    }
+    if (text[i + 1] == '$') {  // "$$" is an escaped "$"
+      add_literal("$");
+      i += 2;
+      continue;
+    }
+    if (text[i + 1] == '(') {
+      const auto close = text.find(')', i + 2);
+      if (close != std::string::npos) {
+        const std::string name = text.substr(i + 2, close - i - 2);
+        const auto it = vars.find(name);
+        if (it != vars.end()) {
+          if (it->second.dynamic) {
+            dyn = true;
+            regex += "(" + it->second.text + ")";
+            placeholder = it->second.placeholder;
+          } else {
+            add_literal(it->second.text);
+          }
+        } else {
+          add_literal(text.substr(i, close - i + 1));  // unknown: kept as written
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    add_literal("$");
+    ++i;
+  }
+  if (!dyn) return literal(lit);
+  return dynamic(regex, placeholder);
+}
+
+std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ctx, const std::string& where) {
+  std::vector<EnvVar> env;
+  if (container.contains("envFrom") && container["envFrom"].is_array()) {
+    for (std::size_t i = 0; i < container["envFrom"].size(); ++i) {
+      const Json& src = container["envFrom"][i];
+      const std::string here = where + ".envFrom[" + std::to_string(i) + "]";
+      const std::string prefix = str(src, "prefix");
+      const bool is_cm = src.contains("configMapRef");
+      const Json ref = is_cm ? src["configMapRef"] : src.value("secretRef", Json());
+      if (!ref.is_object()) fail(here, "needs configMapRef or secretRef");
+      const std::string name = str(ref, "name");
+      const k8s::DataObject* obj = find_object(is_cm ? ctx.objects.config_maps : ctx.objects.secrets, ctx, name);
+      if (obj == nullptr) {
+        if (optional_ref(ref, here)) continue;
+        fail(here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + name + "' is not in the input" +
+                       (ctx.pod.namespace_.empty() ? "" : " (namespace " + ctx.pod.namespace_ + ")") +
+                       "; add it, or mark the reference optional: true");
+      }
+      for (const auto& [k, v] : obj->values) {
+        const std::string var = prefix + k;
+        if (var.find('=') != std::string::npos || var.empty()) continue;  // kubelet skips invalid names
+        set_var(env, var, literal(text_of(v)));
+      }
+    }
+  }
+  if (container.contains("env") && container["env"].is_array()) {
+    for (std::size_t i = 0; i < container["env"].size(); ++i) {
+      const Json& e = container["env"][i];
+      const std::string here = where + ".env[" + std::to_string(i) + "]";
+      const std::string name = str(e, "name");
+      if (name.empty()) fail(here, "env entry without a name");
+      if (!e.contains("valueFrom") || e["valueFrom"].is_null()) {
+        set_var(env, name, expand(str(e, "value"), as_map(env)));
+        continue;
+      }
+      const Json& from = e["valueFrom"];
+      if (from.contains("fieldRef")) {
+        set_var(env, name, field_ref(str(from["fieldRef"], "fieldPath"), ctx, here + ".valueFrom.fieldRef"));
+      } else if (from.contains("resourceFieldRef")) {
+        set_var(env, name, dynamic("[0-9]+", "$(resource-field)"));
+      } else if (from.contains("configMapKeyRef") || from.contains("secretKeyRef")) {
+        const bool is_cm = from.contains("configMapKeyRef");
+        const Json& ref = is_cm ? from["configMapKeyRef"] : from["secretKeyRef"];
+        const std::string obj_name = str(ref, "name"), key = str(ref, "key");
+        const k8s::DataObject* obj = find_object(is_cm ? ctx.objects.config_maps : ctx.objects.secrets, ctx, obj_name);
+        const ByteVec* v = nullptr;
+        if (obj != nullptr) {
+          const auto it = obj->values.find(key);
+          if (it != obj->values.end()) v = &it->second;
+        }
+        if (v == nullptr) {
+          if (optional_ref(ref, here)) continue;
+          fail(here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + obj_name + "'" +
+                         (obj == nullptr ? " is not in the input" : " has no key '" + key + "'") +
+                         "; add it, or mark the reference optional: true");
+        }
+        set_var(env, name, literal(text_of(*v)));
+      } else {
+        fail(here, "valueFrom: no supported source (fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef)");
+      }
+    }
+  }
+  return env;
+}
+
+std::vector<EnvVar> service_env(const PodEnvContext& ctx) {
+  std::vector<EnvVar> out;
+  const std::string any_ip = ip_regex(ctx.common);
+  for (const auto& s : pod_services(ctx)) {
+    const std::string n = env_name(s.name);
+    const Value ip = s.cluster_ip.empty() ? dynamic(any_ip, "$(todo-service-ip)") : literal(s.cluster_ip);
+    auto join = [&](const std::string& head, const std::string& tail) {
+      return ip.dynamic ? dynamic(regex_escape(head) + "(" + ip.text + ")" + regex_escape(tail), ip.placeholder)
+                        : literal(head + ip.text + tail);
+    };
+    const auto& first = s.ports.front();
+    out.push_back({n + "_SERVICE_HOST", ip});
+    out.push_back({n + "_SERVICE_PORT", literal(std::to_string(first.port))});
+    for (const auto& p : s.ports)
+      if (!p.name.empty()) out.push_back({n + "_SERVICE_PORT_" + env_name(p.name), literal(std::to_string(p.port))});
+    out.push_back({n + "_PORT", join(lower(first.protocol) + "://", ":" + std::to_string(first.port))});
+    for (const auto& p : s.ports) {
+      const std::string base = n + "_PORT_" + std::to_string(p.port) + "_" + p.protocol;
+      out.push_back({base, join(lower(p.protocol) + "://", ":" + std::to_string(p.port))});
+      out.push_back({base + "_PROTO", literal(lower(p.protocol))});
+      out.push_back({base + "_PORT", literal(std::to_string(p.port))});
+      out.push_back({base + "_ADDR", ip});
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> service_env_regexes(ServiceEnv mode, const PodEnvContext& ctx) {
+  std::vector<std::string> out;
+  if (mode == ServiceEnv::Strict) {
+    for (const auto& e : service_env(ctx))
+      out.push_back("^" + regex_escape(e.name) + "=" + (e.value.dynamic ? e.value.text : regex_escape(e.value.text)) + "$");
+    return out;
+  }
+  const Json& c = ctx.common;
+  if (mode == ServiceEnv::Any) {  // genpolicy's patterns, as upstream settings ship them
+    const std::string svc = c["svc_name_downward_env"], ip = c["ipv4_a"], port = c["ip_p"];
+    for (const std::string& r :
+         {"^" + svc + "_PORT_" + port + "_(TCP|UDP)=(tcp|udp)://" + ip + ":" + port + "$",
+          "^" + svc + "_PORT_" + port + "_(TCP|UDP)_PROTO=(tcp|udp)$", "^" + svc + "_PORT_" + port + "_(TCP|UDP)_PORT=" + port + "$",
+          "^" + svc + "_PORT_" + port + "_(TCP|UDP)_ADDR=" + ip + "$", "^" + svc + "_SERVICE_HOST=" + ip + "$",
+          "^" + svc + "_SERVICE_PORT=" + port + "$", "^" + svc + "_SERVICE_PORT_[a-zA-Z0-9_.-]+=" + port + "$",
+          "^" + svc + "_PORT=(tcp|udp)://" + ip + ":" + port + "$"})
+      out.push_back(r);
+    return out;
+  }
+  // namespace: any well-formed service name, values that must be an IP and a port 1-65535, the
+  // protocol in the name matching the one in the value.
+  const std::string svc = c["svc_name_downward_env"].get<std::string>();
+  const std::string ip = ip_regex(c);
+  const std::string port = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+  out.push_back("^" + svc + "_SERVICE_HOST=" + ip + "$");
+  out.push_back("^" + svc + "_SERVICE_PORT=" + port + "$");
+  out.push_back("^" + svc + "_SERVICE_PORT_[A-Z0-9_]+=" + port + "$");
+  for (const std::string proto : {"TCP", "UDP", "SCTP"}) {
+    const std::string p = lower(proto);
+    out.push_back("^" + svc + "_PORT=" + p + "://" + ip + ":" + port + "$");
+    out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "=" + p + "://" + ip + ":" + port + "$");
+    out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "_PROTO=" + p + "$");
+    out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "_PORT=" + port + "$");
+    out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "_ADDR=" + ip + "$");
+  }
+  return out;
+}
+
+}  // namespace coco::policy

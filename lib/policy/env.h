@@ -1,0 +1,54 @@
+// Container environment as kubelet and containerd build it (policy.md §1.4 step 3-5, §2): image
+// env, then envFrom (with prefix and optional), then env (value, configMapKeyRef, secretKeyRef,
+// fieldRef, resourceFieldRef), `$(VAR)` expansion exactly as kubelet's expansion package does it
+// ($$ escapes, unknown references kept), and the service-link variables kubelet injects.
+// A value the node decides (pod IP, node name, generated pod name…) is dynamic: it becomes an
+// anchored, escaped regex, never an unanchored match.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "k8s/workload.h"
+#include "util/output.h"
+
+namespace coco::policy {
+
+struct Value {
+  bool dynamic = false;
+  std::string text;         // the literal value, or an unanchored regex fragment when dynamic
+  std::string placeholder;  // upstream rules.rego placeholder ("$(pod-ip)") when dynamic
+};
+
+struct EnvVar {
+  std::string name;
+  Value value;
+};
+
+enum class ServiceEnv { Strict, Namespace, Any };
+ServiceEnv parse_service_env(std::string_view name);  // throws Usage
+
+struct PodEnvContext {
+  const k8s::PodTemplate& pod;
+  const Json& metadata;  // the pod template's metadata
+  const Json& spec;      // the PodSpec
+  const k8s::Objects& objects;
+  const Json& common;    // settings.common (regex building blocks)
+};
+
+// kubelet's expansion.Expand over `text` with `vars`.
+Value expand(const std::string& text, const std::map<std::string, Value>& vars);
+
+// The container's own variables (envFrom then env), in order, later definitions replacing
+// earlier ones in place. `where` names the container in messages.
+std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ctx, const std::string& where);
+
+// Service-link variables kubelet would inject into this pod, as values (strict mode only: the
+// services of the input in the pod's namespace, plus the cluster's `kubernetes` service).
+std::vector<EnvVar> service_env(const PodEnvContext& ctx);
+
+// Anchored regexes for request_defaults.CreateContainerRequest.allow_env_regex.
+std::vector<std::string> service_env_regexes(ServiceEnv mode, const PodEnvContext& ctx);
+
+}  // namespace coco::policy

@@ -1,0 +1,253 @@
+#include "policy/generate.h"
+
+#include "policy_rules.h"  // generated from rules.rego
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "k8s/manifest.h"
+#include "k8s/workload.h"
+#include "policy/container.h"
+#include "util/encoding.h"
+#include "util/error.h"
+#include "util/file.h"
+
+namespace coco::policy {
+namespace {
+
+std::string str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
+  return obj[key].get<std::string>();
+}
+
+// The PodSpec as the policy sees it: a StatefulSet's volumeClaimTemplates are volumes too.
+Json effective_spec(const Json& object, const k8s::PodTemplate& t) {
+  Json spec = object[t.spec];
+  if (t.kind == "StatefulSet" && object.contains("/spec/volumeClaimTemplates"_json_pointer)) {
+    for (const auto& claim : object["/spec/volumeClaimTemplates"_json_pointer]) {
+      const std::string name = str(claim.value("metadata", Json::object()), "name");
+      if (!spec.contains("volumes") || !spec["volumes"].is_array()) spec["volumes"] = Json::array();
+      spec["volumes"].push_back({{"name", name}, {"persistentVolumeClaim", {{"claimName", name}}}});
+    }
+  }
+  return spec;
+}
+
+Json pod_annotations(const Json& metadata) {
+  Json out = Json::object();
+  if (metadata.contains("annotations") && metadata["annotations"].is_object())
+    for (const auto& [k, v] : metadata["annotations"].items())
+      if (k != kInitdataAnnotation && k != kPolicyAnnotation) {
+        const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+        // the rules read a value starting with "^" as a regex: keep such a literal literal
+        out[k] = value.rfind('^', 0) == 0 ? "^" + k8s::regex_escape(value) + "$" : value;
+      }
+  return out;
+}
+
+Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
+                 const ImageResolver& resolve, std::vector<std::string>& images) {
+  const Json& s = opts.settings;
+  const Json spec = effective_spec(doc, t);
+  const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
+  PodEnvContext env{t, metadata, spec, objects, s["common"]};
+  PodInputs pod{env, s, opts.service_env};
+  Json containers = Json::array({pause_policy(pod)});
+  const Json annotations = pod_annotations(metadata);
+  for (const char* list : {"initContainers", "containers"}) {
+    if (!spec.contains(list) || spec[list].is_null()) continue;
+    if (!spec[list].is_array()) fail(t.where, std::string("spec.") + list + ": expected a list");
+    for (std::size_t i = 0; i < spec[list].size(); ++i) {
+      const Json& c = spec[list][i];
+      const std::string where = t.where + ": spec." + list + "[" + std::to_string(i) + "]" +
+                                (str(c, "name").empty() ? "" : " (" + str(c, "name") + ")");
+      if (!c.is_object()) fail(where, "expected a container object");
+      if (str(c, "name").empty()) fail(where, "container without a name");
+      const std::string image = str(c, "image");
+      if (image.empty()) fail(where, "container without an image");
+      const ImageInfo info = resolve(image, where);
+      Json cp = container_policy(c, info, pod, where);
+      for (const auto& [k, v] : annotations.items()) cp["OCI"]["Annotations"][k] = v;
+      containers.push_back(std::move(cp));
+      images.push_back(info.pinned);
+      doc[t.spec / list / i / "image"] = info.pinned;  // kubelet and containerd then ask for exactly this
+    }
+  }
+  if (containers.size() == 1) fail(t.where, "spec.containers: the pod has no containers");
+  if (spec.contains("ephemeralContainers")) fail(t.where, "spec.ephemeralContainers: not supported in a confidential pod");
+
+  Json defaults = s["request_defaults"];
+  Json& allow_env = defaults["CreateContainerRequest"]["allow_env_regex"];
+  for (auto& r : service_env_regexes(opts.service_env, env)) allow_env.push_back(r);
+  Json& exec = defaults["ExecProcessRequest"]["allowed_commands"];
+  for (const auto& argv : opts.allow_exec) exec.push_back(argv);
+  return {{"containers", containers},
+          {"common", s["common"]},
+          {"sandbox", s["sandbox"]},
+          {"request_defaults", defaults},
+          {"cluster_config", s["cluster_config"]},
+          {"pod", {{"kind", t.kind}, {"sandbox_name", t.sandbox_name_regex}, {"namespace", t.namespace_},
+                   {"hostname", t.hostname_regex}}}};
+}
+
+void set_annotation(Json& doc, const Json::json_pointer& metadata, const std::string& key, const std::string& value) {
+  if (!doc.contains(metadata) || !doc[metadata].is_object()) doc[metadata] = Json::object();
+  Json& meta = doc[metadata];
+  if (!meta.contains("annotations") || !meta["annotations"].is_object()) meta["annotations"] = Json::object();
+  Json& a = meta["annotations"];
+  a.erase(kInitdataAnnotation == key ? kPolicyAnnotation : kInitdataAnnotation);  // one binding per pod
+  a[key] = value;  // replaces in place on a re-run
+}
+
+PodReport report_for(const k8s::PodTemplate& t, const Json& doc) {
+  PodReport r;
+  r.kind = t.kind;
+  r.name = t.name.empty() ? str(doc[t.item].value("metadata", Json::object()), "generateName") : t.name;
+  r.namespace_ = t.namespace_;
+  return r;
+}
+
+}  // namespace
+
+Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
+                   const ImageResolver& resolve) {
+  return generate(std::vector<Input>{{name, std::string(text)}}, opts, resolve);
+}
+
+Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve) {
+  for (const auto& [k, v] : opts.initdata_extra)
+    if (k == "policy.rego") usage_error("--initdata-extra: policy.rego is the generated policy; it cannot be supplied");
+  std::vector<std::vector<k8s::Document>> files;
+  k8s::Objects objects;
+  for (const auto& in : inputs) {
+    files.push_back(k8s::load_documents(in.text, in.name));
+    k8s::Objects o = k8s::collect_objects(files.back(), in.name);
+    objects.config_maps.merge(o.config_maps);
+    objects.secrets.merge(o.secrets);
+    objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
+  }
+  Generated out;
+  for (std::size_t f = 0; f < inputs.size(); ++f) {
+    auto& docs = files[f];
+    for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name)) {
+      Json& doc = docs[t.document].value;
+      PodReport r = report_for(t, doc);
+      Json data;
+      try {
+        data = policy_data(doc, t, objects, opts, resolve, r.images);
+      } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
+        fail(t.where, std::string("unexpected field type: ") + e.what());
+      }
+      std::string rego = opts.rules;
+      if (!rego.empty() && rego.back() != '\n') rego += '\n';
+      rego += "\npolicy_data := " + data.dump(2) + "\n";
+      r.annotation = opts.annotation;
+      if (opts.annotation == AnnotationKind::Initdata) {
+        auto files_in_initdata = opts.initdata_extra;
+        files_in_initdata["policy.rego"] = rego;
+        const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
+        r.binding = bind(opts.algorithm, toml);
+        set_annotation(doc, t.metadata, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))));
+      } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
+        r.binding = bind(Algo::Sha256, rego);
+        set_annotation(doc, t.metadata, kPolicyAnnotation, to_base64(as_bytes(rego)));
+      }
+      out.pods.push_back(std::move(r));
+      out.policies.push_back(std::move(rego));
+      out.policy_data.push_back(data);
+    }
+    out.outputs.push_back(k8s::render_documents(docs));
+  }
+  if (!out.outputs.empty()) out.manifests = out.outputs.front();
+  return out;
+}
+
+std::vector<PodReport> digests(std::string_view text, const std::string& name) {
+  const auto docs = k8s::load_documents(text, name);
+  std::vector<PodReport> out;
+  for (const auto& t : k8s::find_pod_templates(docs, name)) {
+    const Json& doc = docs[t.document].value;
+    const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
+    const Json a = meta.value("annotations", Json::object());
+    PodReport r = report_for(t, doc);
+    if (a.contains(kInitdataAnnotation) && a[kInitdataAnnotation].is_string()) {
+      const std::string where = t.where + ": annotation " + kInitdataAnnotation;
+      const ByteVec gz = from_base64(a[kInitdataAnnotation].get<std::string>(), where);
+      const std::string toml = gunzip(gz, where);
+      r.annotation = AnnotationKind::Initdata;
+      r.binding = bind(initdata_algorithm(toml, where), toml);
+    } else if (a.contains(kPolicyAnnotation) && a[kPolicyAnnotation].is_string()) {
+      const std::string where = t.where + ": annotation " + kPolicyAnnotation;
+      const ByteVec rego = from_base64(a[kPolicyAnnotation].get<std::string>(), where);
+      r.annotation = AnnotationKind::AgentPolicy;
+      r.binding = bind(Algo::Sha256, std::string_view(reinterpret_cast<const char*>(rego.data()), rego.size()));
+    } else {
+      fail(t.where, std::string("no ") + kInitdataAnnotation + " or " + kPolicyAnnotation + " annotation");
+    }
+    const Json spec = doc[t.spec];
+    for (const char* list : {"initContainers", "containers"})
+      if (spec.contains(list) && spec[list].is_array())
+        for (const auto& c : spec[list]) r.images.push_back(str(c, "image"));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Input> read_inputs(const std::string& path) {
+  constexpr std::uint64_t kMaxManifest = 64 << 20;
+  if (path == "-") {
+    std::string text, chunk(65536, '\0');
+    while (std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || std::cin.gcount() > 0) {
+      text.append(chunk.data(), static_cast<std::size_t>(std::cin.gcount()));
+      if (text.size() > kMaxManifest) fail("<stdin>", "more than 64 MiB of manifests");
+    }
+    return {{"<stdin>", text}};
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return {{path, read_text_file(path, kMaxManifest)}};
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) names.push_back(e.path().string());
+  }
+  if (ec) fail(path, ec.message());
+  std::sort(names.begin(), names.end());
+  if (names.empty()) fail(path, "no *.yaml, *.yml or *.json files in the directory");
+  std::vector<Input> out;
+  for (const auto& n : names) out.push_back({n, read_text_file(n, kMaxManifest)});
+  return out;
+}
+
+std::string embedded_rules() { return kPolicyRules; }
+
+Json report_json(const std::vector<PodReport>& pods) {
+  Json list = Json::array();
+  for (const auto& p : pods)
+    list.push_back({{"kind", p.kind},
+                    {"name", p.name},
+                    {"namespace", p.namespace_},
+                    {"annotation", p.annotation == AnnotationKind::Initdata ? kInitdataAnnotation : kPolicyAnnotation},
+                    {"initdata_algorithm", algo_name(p.binding.algo)},
+                    {"initdata_digest", to_hex(p.binding.digest)},
+                    {"snp_hostdata", to_hex(p.binding.hostdata)},
+                    {"tdx_mrconfigid", to_hex(p.binding.mrconfigid)},
+                    {"images", p.images}});
+  return {{"pods", list}};
+}
+
+std::string report_text(const std::vector<PodReport>& pods) {
+  std::string os;
+  for (const auto& p : pods) {
+    os += p.kind + " " + (p.namespace_.empty() ? "" : p.namespace_ + "/") + p.name + "  (" +
+          (p.annotation == AnnotationKind::Initdata ? "initdata, " + algo_name(p.binding.algo) : std::string("agent-policy, sha256")) +
+          ")\n";
+    os += "  initdata digest  " + to_hex(p.binding.digest) + "\n";
+    os += "  SNP HOSTDATA     " + to_hex(p.binding.hostdata) + "\n";
+    os += "  TDX MRCONFIGID   " + to_hex(p.binding.mrconfigid) + "\n";
+    for (const auto& i : p.images) os += "  image            " + i + "\n";
+  }
+  return os;
+}
+
+}  // namespace coco::policy

@@ -1,0 +1,71 @@
+// The generator (policy.md §1, §4, §8): manifests in, the same manifests out with one policy per
+// pod template, written as the initdata annotation (or the legacy agent-policy annotation), and
+// for each pod the digest and the values SNP HOSTDATA / TDX MRCONFIGID will report.
+//
+// A pod's policy text is `rules` + "\npolicy_data := " + the policy data as indented JSON, so the
+// data stays the last statement, as Trustee's claim extraction expects (§4.5). Every container
+// image is pinned: the manifest's image becomes repo@sha256:… and the policy allows only that.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/env.h"
+#include "policy/image.h"
+#include "policy/initdata.h"
+#include "util/output.h"
+
+namespace coco::policy {
+
+enum class AnnotationKind { Initdata, AgentPolicy };
+
+struct GenerateOptions {
+  Json settings;       // effective settings (default_settings / load_settings)
+  std::string rules;   // Rego rules text (coco's embedded rules unless --rules)
+  AnnotationKind annotation = AnnotationKind::Initdata;
+  Algo algorithm = Algo::Sha256;
+  ServiceEnv service_env = ServiceEnv::Namespace;
+  std::vector<std::vector<std::string>> allow_exec;       // argv lists every container may exec
+  std::map<std::string, std::string> initdata_extra;      // "aa.toml" → text
+};
+
+struct PodReport {
+  std::string kind, name, namespace_;
+  AnnotationKind annotation = AnnotationKind::Initdata;
+  Binding binding;
+  std::vector<std::string> images;  // pinned, in container order
+};
+
+struct Input {
+  std::string name;  // for messages: the file as the user named it
+  std::string text;
+};
+
+struct Generated {
+  std::string manifests;  // the annotated YAML stream (of the first input)
+  std::vector<std::string> outputs;  // one annotated stream per input
+  std::vector<PodReport> pods;
+  std::vector<std::string> policies;  // Rego text per pod, for --print-policy style uses and tests
+  std::vector<Json> policy_data;      // per pod
+};
+
+Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
+                   const ImageResolver& resolve);
+// Several files (a directory): ConfigMaps, Secrets and Services of any file serve all of them.
+Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve);
+
+// `coco policy digest`: the bindings of the policy annotations already in a manifest.
+std::vector<PodReport> digests(std::string_view text, const std::string& name);
+
+// -f FILE|DIR|-: a file, every *.yaml / *.yml / *.json in a directory (sorted by name, not
+// recursive), or standard input.
+std::vector<Input> read_inputs(const std::string& path);
+
+std::string embedded_rules();  // coco's rules.rego, as installed to share/coco/rules.rego
+
+Json report_json(const std::vector<PodReport>& pods);
+std::string report_text(const std::vector<PodReport>& pods);
+
+}  // namespace coco::policy

@@ -1,0 +1,38 @@
+// Initdata (policy.md §4): the canonical TOML document that carries the policy, its gzip+base64
+// annotation form, and the digest the hardware reports. The digest is hash(algorithm, exact TOML
+// bytes) with no canonicalisation on the verifier side, so coco fixes the bytes: keys in a fixed
+// order (version, algorithm, then data keys sorted), one quoting rule, and a gzip stream with a
+// constant header (mtime 0, OS 255) so that the annotation is reproducible too.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "util/bytes.h"
+#include "util/digest.h"
+
+namespace coco::policy {
+
+inline constexpr const char* kInitdataAnnotation = "io.katacontainers.config.hypervisor.cc_init_data";
+inline constexpr const char* kPolicyAnnotation = "io.katacontainers.config.agent.policy";
+
+// version = "0.1.0", algorithm, then [data] with each key as a TOML string.
+std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& data);
+
+std::string gzip(std::string_view data);  // deterministic header, best compression
+// Inflates a gzip stream, refusing more than `max_size` bytes of output (gzip bombs).
+std::string gunzip(Bytes data, const std::string& where, std::size_t max_size = 16 << 20);
+
+struct Binding {
+  Algo algo = Algo::Sha256;
+  ByteVec digest;      // hash of the bound bytes
+  ByteVec hostdata;    // SNP HOSTDATA: 32 bytes, truncated or zero-padded at the end
+  ByteVec mrconfigid;  // TDX MRCONFIGID: 48 bytes, likewise
+};
+Binding bind(Algo algo, std::string_view bytes);
+
+// Reads the top-level `algorithm` of an initdata TOML (and checks `version`).
+Algo initdata_algorithm(std::string_view toml, const std::string& where);
+
+}  // namespace coco::policy

@@ -1,0 +1,133 @@
+#include "policy/mounts.h"
+
+#include "k8s/workload.h"
+#include "util/error.h"
+
+namespace coco::policy {
+namespace {
+
+using k8s::regex_escape;
+
+std::string str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
+  return obj[key].get<std::string>();
+}
+
+std::string basename(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const auto slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+Json mount(const std::string& dest, const std::string& source, const std::string& type, Json options) {
+  return Json{{"destination", dest}, {"source", source}, {"type_", type}, {"options", std::move(options)}};
+}
+
+const Json* find_volume(const Json& pod_spec, const std::string& name) {
+  if (!pod_spec.contains("volumes") || !pod_spec["volumes"].is_array()) return nullptr;
+  for (const auto& v : pod_spec["volumes"])
+    if (str(v, "name") == name) return &v;
+  return nullptr;
+}
+
+bool automount_token(const Json& pod_spec, const std::string& where) {
+  return k8s::bool_field(pod_spec, "automountServiceAccountToken", true, where);
+}
+
+}  // namespace
+
+MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, const Json& settings,
+                                   bool privileged, const std::string& where) {
+  MountsAndStorages out;
+  // containerd's defaults; a privileged container gets /sys read-write.
+  for (Json m : settings["default_mounts"]) {
+    if (privileged && m["destination"] == "/sys") m["options"] = Json::array({"nosuid", "noexec", "nodev", "rw"});
+    out.mounts.push_back(std::move(m));
+  }
+  std::vector<std::string> yaml_dests;
+  if (container.contains("volumeMounts") && container["volumeMounts"].is_array())
+    for (const auto& vm : container["volumeMounts"]) yaml_dests.push_back(str(vm, "mountPath"));
+  auto taken = [&](const std::string& d) { return std::find(yaml_dests.begin(), yaml_dests.end(), d) != yaml_dests.end(); };
+  // Mounts the runtime adds to every container; a volume at the same path replaces them.
+  const std::string term = str(container, "terminationMessagePath");
+  for (Json m : settings["other_container"]["Mounts"]) {
+    std::string dest = m["destination"];
+    if (dest == "/dev/termination-log" && !term.empty() && term != dest) {
+      m["destination"] = term;
+      m["source"] = "$(sfprefix)" + regex_escape(basename(term)) + "$";
+      dest = term;
+    }
+    if (privileged && dest == "/sys/fs/cgroup") m["options"] = Json::array({"nosuid", "noexec", "nodev", "relatime", "rw"});
+    if (!taken(dest)) out.mounts.push_back(std::move(m));
+  }
+  const Json& sa = settings["other_container"]["service_account_mount"];
+  if (automount_token(pod_spec, where) && !taken(sa["destination"])) out.mounts.push_back(sa);
+
+  if (!container.contains("volumeMounts") || !container["volumeMounts"].is_array()) return out;
+  const std::string emptydir_type = settings["cluster_config"]["emptydir_type"];
+  for (std::size_t i = 0; i < container["volumeMounts"].size(); ++i) {
+    const Json& vm = container["volumeMounts"][i];
+    const std::string here = where + ".volumeMounts[" + std::to_string(i) + "]";
+    const std::string name = str(vm, "name"), dest = str(vm, "mountPath");
+    if (dest.empty() || dest[0] != '/') fail(here, "mountPath must be an absolute path");
+    if (vm.contains("subPath") || vm.contains("subPathExpr"))
+      fail(here, "subPath is not supported by Kata Containers (the agent cannot bind a sub-directory of a shared volume)");
+    const Json* vol = find_volume(pod_spec, name);
+    if (vol == nullptr) fail(here, "volume '" + name + "' is not defined in spec.volumes");
+    const bool ro = k8s::bool_field(vm, "readOnly", false, here);
+    const std::string prop = str(vm, "mountPropagation");
+    const std::string propagation = prop == "Bidirectional" ? "rshared" : prop == "HostToContainer" ? "rslave" : "rprivate";
+    const std::string shared = "$(sfprefix)" + regex_escape(basename(dest)) + "$";
+    auto bind = [&](const std::string& source, bool read_only) {
+      out.mounts.push_back(mount(dest, source, "bind", Json::array({"rbind", propagation, read_only ? "ro" : "rw"})));
+    };
+    if (vol->contains("emptyDir")) {
+      const Json ed = (*vol)["emptyDir"].is_object() ? (*vol)["emptyDir"] : Json::object();
+      if (str(ed, "medium") == "Memory" || emptydir_type == "memory") {
+        const std::string path = "/run/kata-containers/sandbox/ephemeral/" + name;
+        bind("^" + regex_escape(path) + "$", ro);
+        out.storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
+                                {"fstype", "tmpfs"}, {"options", Json::array()}, {"mount_point", path},
+                                {"fs_group", nullptr}});
+      } else if (emptydir_type == "shared-fs") {
+        bind("^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$", ro);
+        out.storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
+                                {"fstype", "local"}, {"options", Json::array({"mode=0777"})},
+                                {"mount_point", "^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$"},
+                                {"fs_group", nullptr}});
+      } else {  // block-encrypted: a fresh encrypted disk per emptyDir, created in the guest
+        bind("^$(spath)/[A-Za-z0-9_-]+$", ro);
+        Json fs_group = nullptr;
+        if (pod_spec.contains("securityContext") && pod_spec["securityContext"].contains("fsGroup"))
+          fs_group = {{"group_id", pod_spec["securityContext"]["fsGroup"]}, {"group_change_policy", 0}};
+        out.storages.push_back({{"driver", "blk"},
+                                {"driver_options", Json::array({"encryption_key=ephemeral", "create_filesystem"})},
+                                {"source", "^[0-9a-f:.]+$"}, {"fstype", "ext4"}, {"options", Json::array()},
+                                {"mount_point", "^$(spath)/[A-Za-z0-9_-]+$"}, {"fs_group", fs_group}});
+      }
+    } else if (vol->contains("configMap") || vol->contains("secret") || vol->contains("projected") ||
+               vol->contains("downwardAPI")) {
+      bind(shared, true);  // kubelet mounts these read-only whatever the volumeMount says
+    } else if (vol->contains("persistentVolumeClaim")) {
+      const bool claim_ro = k8s::bool_field((*vol)["persistentVolumeClaim"], "readOnly", false, here);
+      bind(shared, ro || claim_ro);
+    } else if (vol->contains("hostPath")) {
+      const std::string path = str((*vol)["hostPath"], "path");
+      if (path.empty() || path[0] != '/') fail(here, "hostPath.path must be an absolute path");
+      if (path.rfind("/dev/", 0) == 0 || path.rfind("/sys/", 0) == 0)
+        bind("^" + regex_escape(path) + "$", ro);  // guest device and sysfs paths, not shared from the host
+      else
+        bind(shared, ro);
+    } else {
+      std::string type = "(none)";
+      for (const auto& [k, v] : vol->items()) if (k != "name") type = k;
+      fail(here, "volume '" + name + "' has type " + type +
+                     ", which coco does not model (supported: emptyDir, configMap, secret, projected, downwardAPI, "
+                     "persistentVolumeClaim, hostPath)");
+    }
+  }
+  return out;
+}
+
+}  // namespace coco::policy

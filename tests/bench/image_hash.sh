@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark: coco image hash --verity tar against the same work done with standard tools, on a
+# ~1 GiB image of several gzip layers in a loopback registry (tests/registry/registry.sh).
+#   standard: skopeo copy docker://… dir:…, then per layer sha256sum (blob digest),
+#             gzip -dc | sha256sum (diff_id), gzip -dc > layer.tar + veritysetup format --no-superblock
+#   coco:     one streaming pass per layer, layers in parallel (--jobs = cores)
+# Prints the wall-time ratio (target ≥ 2× on 2 cores), coco's throughput against the single-core
+# zlib-inflate + SHA-256 limit measured here with Python's zlib + hashlib (target ≥ 70 % per core),
+# coco's peak RSS (target < 128 MiB), and a warm-cache run (target well under a second).
+# Usage: tests/bench/image_hash.sh [BUILD_DIR] [SIZE_MIB]   (default build, 1024)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+coco=$(cd "${1:-$root/build}" && pwd)/coco
+size_mib=${2:-1024}
+work=$(mktemp -d /tmp/coco-bench.XXXXXX)
+reg=$work/registry
+cleanup() { "$root/tests/registry/registry.sh" stop "$reg" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== building a ~${size_mib} MiB image from /usr (4 gzip layers)"
+find /usr/bin /usr/lib /usr/share /usr/include -xdev -type f -size -64M -printf '%s %p\n' 2>/dev/null | sort -k2 |
+  awk -v total=$((size_mib * 1048576)) -v dir="$work" '
+    { if (full || sum + $1 > total) { full = 1; next } sum += $1; n = int(sum * 4 / (total + 1)); print substr($0, index($0, " ") + 1) > (dir "/list" n) }'
+L=$work/layout
+mkdir -p "$L/blobs/sha256"
+for i in 0 1 2 3; do
+  [[ -s $work/list$i ]] || continue
+  ( tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - -T "$work/list$i" 2>/dev/null |
+      gzip -6 -n > "$work/layer$i.tar.gz" ) &
+done
+wait
+python3 - "$work" <<'PY'
+import hashlib, json, os, sys, zlib
+work = sys.argv[1]; L = f"{work}/layout"
+def put(data):
+    d = hashlib.sha256(data).hexdigest(); open(f"{L}/blobs/sha256/{d}", "wb").write(data); return "sha256:" + d, len(data)
+layers, diff_ids = [], []
+for i in range(4):
+    p = f"{work}/layer{i}.tar.gz"
+    if not os.path.exists(p): continue
+    h, dh, z = hashlib.sha256(), hashlib.sha256(), zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with open(p, "rb") as f:
+        while chunk := f.read(1 << 20): h.update(chunk); dh.update(z.decompress(chunk))
+    os.rename(p, f"{L}/blobs/sha256/{h.hexdigest()}")
+    layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": "sha256:" + h.hexdigest(), "size": os.path.getsize(f"{L}/blobs/sha256/{h.hexdigest()}")})
+    diff_ids.append("sha256:" + dh.hexdigest())
+cfg = {"architecture": "amd64", "os": "linux", "config": {}, "rootfs": {"type": "layers", "diff_ids": diff_ids}}
+cd, cn = put(json.dumps(cfg).encode())
+m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": layers}
+md, mn = put(json.dumps(m).encode())
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType": m["mediaType"], "digest": md, "size": mn,
+           "annotations": {"org.opencontainers.image.ref.name": "v1"}}]}, open(f"{L}/index.json", "w"))
+open(f"{L}/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+base=$((30000 + RANDOM % 20000))
+WATCH_PID=$$ "$root/tests/registry/registry.sh" start "$reg" "$base" >/dev/null  # also pushes its small test images
+R=127.0.0.1:$base
+skopeo copy -q --dest-tls-verify=false "oci:$L:v1" "docker://$R/bench/big:v1"
+compressed=$(du -cb "$L"/blobs/sha256/* | tail -1 | cut -f1)
+
+echo "== standard tools: skopeo copy + sha256sum + gzip -dc | sha256sum + veritysetup"
+std_start=$(date +%s.%N)
+skopeo copy -q --src-tls-verify=false "docker://$R/bench/big:v1" "dir:$work/pulled"
+for blob in $(python3 -c "import json,sys; print(' '.join(l['digest'][7:] for l in json.load(open(sys.argv[1]))['layers']))" "$work/pulled/manifest.json"); do
+  sha256sum "$work/pulled/$blob" >/dev/null
+  gzip -dc "$work/pulled/$blob" | sha256sum >/dev/null
+  gzip -dc "$work/pulled/$blob" > "$work/layer.tar"
+  veritysetup format --no-superblock --format=1 --hash=sha256 --data-block-size=4096 --hash-block-size=4096 \
+    --salt="$(printf '0%.0s' $(seq 64))" "$work/layer.tar" "$work/layer.hash" >/dev/null
+  rm -f "$work/layer.tar" "$work/layer.hash"
+done
+std_end=$(date +%s.%N)
+
+echo "== coco image hash --verity tar (cold, --jobs = $(nproc))"
+cache=$work/cache
+/usr/bin/time -v -o "$work/time.txt" "$coco" image hash "$R/bench/big:v1" --insecure-registry "$R" --verity tar \
+  --cache-dir "$cache" --output json > "$work/coco.json"
+wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time.txt")
+rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+uncompressed=$(python3 -c "import json,sys; print(sum(l['uncompressed_size'] for l in json.load(open(sys.argv[1]))['images'][0]['layers']))" "$work/coco.json")
+/usr/bin/time -v -o "$work/time1.txt" "$coco" image hash "$R/bench/big:v1" --insecure-registry "$R" --verity tar --no-cache --jobs 1 -q > /dev/null
+wall1=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time1.txt")
+warm_start=$(date +%s.%N)
+"$coco" image hash "$R/bench/big:v1" --insecure-registry "$R" --verity tar --cache-dir "$cache" --output json > "$work/warm.json"
+warm_end=$(date +%s.%N)
+cmp -s "$work/coco.json" "$work/warm.json" || { echo "warm-cache output differs" >&2; exit 1; }
+
+echo "== single-core limit: zlib inflate + SHA-256 (Python zlib + hashlib = OpenSSL), blobs from disk"
+limit=$(python3 - "$work/pulled" <<'PY'
+import glob, hashlib, os, sys, time, zlib
+blobs = [p for p in glob.glob(sys.argv[1] + "/*") if os.path.getsize(p) > 1 << 20]
+t = time.perf_counter(); n = 0
+for p in blobs:
+    z, h = zlib.decompressobj(16 + zlib.MAX_WBITS), hashlib.sha256()
+    with open(p, "rb") as f:
+        while chunk := f.read(1 << 18):
+            out = z.decompress(chunk); h.update(out); n += len(out)
+print(n / (time.perf_counter() - t) / 1e6)
+PY
+)
+python3 - "$std_start" "$std_end" "$wall" "$wall1" "$warm_start" "$warm_end" "$uncompressed" "$compressed" "$rss" "$limit" <<'PY'
+import sys
+s0, s1, wall, wall1, w0, w1, unc, comp, rss, limit = map(float, sys.argv[1:])
+std = s1 - s0
+print(f"image: {comp / 2**20:.0f} MiB compressed, {unc / 2**20:.0f} MiB uncompressed")
+print(f"standard tools: {std:.2f} s   coco: {wall:.2f} s   ratio: {std / wall:.2f}x (target >= 2x)")
+print(f"coco throughput: {unc / wall / 1e6:.0f} MB/s uncompressed with all cores, {unc / wall1 / 1e6:.0f} MB/s with --jobs 1")
+print(f"single-core zlib + SHA-256 limit: {limit:.0f} MB/s; coco --jobs 1 reaches {100 * unc / wall1 / 1e6 / limit:.0f} % (target >= 70 %)")
+print(f"coco peak RSS: {rss / 1024:.1f} MiB (target < 128 MiB)")
+print(f"warm cache: {w1 - w0:.3f} s (target well under 1 s)")
+PY

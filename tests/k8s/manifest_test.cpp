@@ -1,0 +1,90 @@
+// Manifest loading (policy.md §1.2): YAML 1.2 scalar types survive the round trip, hostile YAML is
+// bounded and named by line:column, and random mutations never crash the loader.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "k8s/manifest.h"
+#include "k8s/workload.h"
+#include "support/support.h"
+#include "util/error.h"
+#include "util/file.h"
+
+using namespace coco;
+
+TEST_CASE("scalars keep their YAML meaning", "[k8s]") {
+  const auto d = k8s::load_documents("a: 80\nb: \"80\"\nc: true\nd: 'true'\ne: ~\nf: 0.5\ng: 0755\nh: !!str 12\n"
+                                     "i: 99999999999999999999999\nj: x y\n", "t.yaml");
+  REQUIRE(d.size() == 1);
+  const Json& v = d[0].value;
+  CHECK(v["a"] == 80);
+  CHECK(v["b"] == "80");
+  CHECK(v["c"] == true);
+  CHECK(v["d"] == "true");
+  CHECK(v["e"].is_null());
+  CHECK(v["f"] == 0.5);
+  CHECK(v["g"] == 755);  // YAML 1.2: a leading zero is still decimal
+  CHECK(v["h"] == "12");
+  CHECK(v["i"] == "99999999999999999999999");  // too large: kept as text, no digits lost
+  CHECK(v["j"] == "x y");
+  // render → load gives the same values
+  const auto again = k8s::load_documents(k8s::render_documents(d), "r.yaml");
+  CHECK(again[0].value == v);
+}
+
+TEST_CASE("documents, lines and empty documents", "[k8s]") {
+  const auto d = k8s::load_documents("---\nkind: A\n---\n---\n# c\nkind: B\n", "t.yaml");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].line == 2);
+  CHECK(d[1].value.is_null());
+  CHECK(d[2].value["kind"] == "B");
+  CHECK(k8s::render_documents(d) == "---\nkind: A\n---\n---\nkind: B\n");
+}
+
+TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
+  CHECK_THROWS_WITH(k8s::load_documents("a: 1\na: 2\n", "dup.yaml"), Catch::StartsWith("dup.yaml:2:1: duplicate key 'a'"));
+  CHECK_THROWS_WITH(k8s::load_documents("a: [1, 2\n", "bad.yaml"), Catch::StartsWith("bad.yaml:"));
+  CHECK_THROWS_WITH(k8s::load_documents("? [a]\n: 1\n", "key.yaml"), Catch::Contains("a mapping key must be a scalar"));
+  // yaml-cpp 0.7 would allocate without bound on these
+  CHECK_THROWS_WITH(k8s::load_documents(", a\n", "c.yaml"), Catch::StartsWith("c.yaml:1:1: a document cannot start with ','"));
+  CHECK_THROWS_WITH(k8s::load_documents("a: 1\n---\n  # x\n  ,\n", "c.yaml"), Catch::StartsWith("c.yaml:4:3:"));
+  CHECK_THROWS_WITH(k8s::load_documents("--- , a\n", "c.yaml"), Catch::StartsWith("c.yaml:1:5:"));
+  k8s::LoadLimits small;
+  small.max_nodes = 50;
+  CHECK_THROWS_WITH(k8s::load_documents("a: &x [1, 2, 3, 4, 5, 6, 7, 8]\nb: [*x, *x, *x, *x, *x, *x, *x]\n", "b.yaml", small),
+                    Catch::Contains("alias bomb"));
+}
+
+TEST_CASE("random mutations of a manifest parse or fail cleanly", "[k8s][hostile]") {
+  const std::string base = read_text_file(test::source_path("testdata/manifests/12-volumes.yaml"));
+  std::mt19937 rng(42);
+  const std::string alphabet = ":-[]{}&*!|>'\"#%@`\n \t?,";
+  int parsed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<char> buf(base.begin(), base.end());
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !buf.empty(); ++e) {
+      const auto at = static_cast<std::ptrdiff_t>(rng() % buf.size());
+      const char c = alphabet[rng() % alphabet.size()];
+      switch (rng() % 3) {
+        case 0: buf[static_cast<std::size_t>(at)] = c; break;
+        case 1: buf.erase(buf.begin() + at, buf.begin() + std::min<std::ptrdiff_t>(at + 1 + static_cast<std::ptrdiff_t>(rng() % 8), static_cast<std::ptrdiff_t>(buf.size()))); break;
+        default: buf.insert(buf.begin() + at, c); break;
+      }
+    }
+    const std::string s(buf.begin(), buf.end());
+    try {
+      const auto docs = k8s::load_documents(s, "m.yaml");
+      (void)k8s::find_pod_templates(docs, "m.yaml");
+      (void)k8s::collect_objects(docs, "m.yaml");
+      ++parsed;
+    } catch (const Error& e) {
+      INFO(s);
+      CHECK(std::string(e.what()).rfind("m.yaml", 0) == 0);
+    }
+  }
+  CHECK(parsed > 0);
+}
+
+TEST_CASE("regex_escape leaves only literal characters", "[k8s]") {
+  CHECK(k8s::regex_escape("a.b*c(d)[e]{f}^$|+?\\-/") == "a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\^\\$\\|\\+\\?\\\\-/");
+}

@@ -1,0 +1,97 @@
+// Initdata (policy.md §4): the TOML is read back by an independent parser (Python's tomllib), the
+// gzip stream by gunzip, and the gunzip side is hostile-tested by truncation and mutation.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "policy/env.h"
+#include "policy/initdata.h"
+#include "support/support.h"
+#include "util/encoding.h"
+#include "util/error.h"
+
+using namespace coco;
+
+TEST_CASE("initdata TOML: tomllib reads back every string exactly", "[policy]") {
+  const std::map<std::string, std::string> data = {
+      {"policy.rego", "package agent_policy\n\ndefault X := false\n"},
+      {"aa.toml", "has ''' three quotes\nand \"double\" and \\ backslash\n"},
+      {"cdh.toml", "ends with a quote'\n"},
+      {"odd key \"q\"", "tab\tcontrol\x01 bell\x7f unicode é\r\n"},
+      {"one-line", "no newline"}};
+  const std::string toml = policy::initdata_toml(Algo::Sha384, data);
+  CHECK(toml.rfind("version = \"0.1.0\"\nalgorithm = \"sha384\"\n\n[data]\n", 0) == 0);
+  CHECK(toml.find("\"policy.rego\" = '''\npackage agent_policy\n") != std::string::npos);  // readable
+  test::TempDir dir;
+  const auto r = test::run_program(
+      {"python3", "-c",
+       "import json,sys,tomllib\nprint(json.dumps(tomllib.load(open(sys.argv[1],'rb')), sort_keys=True))",
+       dir.write("i.toml", toml)});
+  REQUIRE(r.exit_code == 0);
+  Json expect = {{"version", "0.1.0"}, {"algorithm", "sha384"}, {"data", Json::object()}};
+  for (const auto& [k, v] : data) expect["data"][k] = v;
+  CHECK(parse_json(r.out, "tomllib") == parse_json(nlohmann::json(expect).dump(), "x"));
+  CHECK(policy::initdata_algorithm(toml, "i.toml") == Algo::Sha384);
+}
+
+TEST_CASE("gzip: deterministic header, gunzip reads it", "[policy]") {
+  const std::string text = "version = \"0.1.0\"\n";
+  const std::string gz = policy::gzip(text);
+  CHECK(gz == policy::gzip(text));
+  REQUIRE(gz.size() > 10);
+  CHECK(static_cast<unsigned char>(gz[0]) == 0x1f);
+  CHECK(gz.substr(4, 4) == std::string(4, '\0'));  // MTIME 0
+  CHECK(static_cast<unsigned char>(gz[9]) == 255);  // OS unknown
+  const auto r = test::run_program({"gunzip", "-c"}, gz);
+  CHECK(r.out == text);
+}
+
+TEST_CASE("bind: HOSTDATA 32 bytes, MRCONFIGID 48 bytes", "[policy]") {
+  const auto b256 = policy::bind(Algo::Sha256, "abc");
+  CHECK(to_hex(b256.hostdata) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(to_hex(b256.mrconfigid) == to_hex(b256.digest) + std::string(32, '0'));
+  const auto b512 = policy::bind(Algo::Sha512, "abc");
+  CHECK(to_hex(b512.hostdata) == to_hex(b512.digest).substr(0, 64));
+  CHECK(to_hex(b512.mrconfigid) == to_hex(b512.digest).substr(0, 96));
+}
+
+TEST_CASE("gunzip: truncations and mutations fail with the name, bombs are bounded", "[policy][hostile]") {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " of the policy\n";
+  const std::string gz = policy::gzip(text);
+  const ByteVec bytes(gz.begin(), gz.end());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    INFO("cut at " << n);
+    CHECK_THROWS_WITH(policy::gunzip(Bytes(bytes).first(n), "cut.gz"), Catch::StartsWith("cut.gz: gzip: "));
+  }
+  std::mt19937 rng(7);
+  for (int i = 0; i < 3000; ++i) {
+    ByteVec m = bytes;
+    m[rng() % m.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+    try {
+      (void)policy::gunzip(m, "m.gz");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).rfind("m.gz: gzip: ", 0) == 0);
+    }
+  }
+  const std::string bomb = policy::gzip(std::string(1 << 20, 'a'));
+  CHECK_THROWS_WITH(policy::gunzip(as_bytes(bomb), "bomb.gz", 1000), Catch::Contains("more than 1000 bytes"));
+  CHECK_THROWS_WITH(policy::initdata_algorithm("version = \"0.1.0\"\nalgorithm = \"md5\"\n", "x"), Catch::Contains("md5"));
+  CHECK_THROWS_WITH(policy::initdata_algorithm("algorithm = \"sha256\"\n", "x"), Catch::Contains("version"));
+}
+
+TEST_CASE("$(VAR) expansion follows kubelet's expansion package", "[policy]") {
+  const std::map<std::string, policy::Value> vars = {{"A", {false, "a", ""}}, {"EMPTY", {false, "", ""}},
+                                                     {"IP", {true, "[0-9.]+", "$(pod-ip)"}}};
+  struct Case { const char* in; const char* out; };
+  for (const Case& c : {Case{"$(A)", "a"}, Case{"x$(A)y", "xay"}, Case{"$$(A)", "$(A)"}, Case{"$(B)", "$(B)"},
+                        Case{"$(A", "$(A"}, Case{"$", "$"}, Case{"$$", "$"}, Case{"$$$(A)", "$a"}, Case{"$(EMPTY)!", "!"},
+                        Case{"a$b", "a$b"}, Case{"$()", "$()"}}) {
+    INFO(c.in);
+    const auto v = policy::expand(c.in, vars);
+    CHECK_FALSE(v.dynamic);
+    CHECK(v.text == c.out);
+  }
+  const auto d = policy::expand("http://$(IP):80/$(A).x", vars);
+  CHECK(d.dynamic);
+  CHECK(d.text == "http://([0-9.]+):80/a\\.x");
+}
