@@ -2,11 +2,14 @@
 // bound through initdata (or the legacy agent-policy annotation), and the digests SNP HOSTDATA /
 // TDX MRCONFIGID will report.
 #include <iostream>
+#include <optional>
 
+#include "attest/signing.h"
 #include "commands.h"
 #include "policy/generate.h"
 #include "policy/image_source.h"
 #include "policy/settings.h"
+#include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -15,7 +18,7 @@ namespace {
 
 struct GenerateFlags {
   std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
-                          service_env = "namespace", platform, cache_dir;
+                          service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle;
   bool in_place = false, no_cache = false;
   std::vector<std::string> allow_exec, image_sources, extras, insecure;
 };
@@ -59,6 +62,11 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--insecure-registry", f->insecure, "registry host[:port] reached over plain HTTP (repeatable)");
   cmd->add_option("--cache-dir", f->cache_dir, "layer cache directory (default ~/.cache/coco)");
   cmd->add_flag("--no-cache", f->no_cache, "do not read or write the layer cache");
+  cmd->add_option("--sign-key", f->sign_key, "sign each pod's initdata (or policy) digest and pinned images into a "
+                                             "Sigstore bundle (OUT.sigstore.json, or --bundle)");
+  cmd->add_option("--key-pass-file", f->key_pass_file, "passphrase of an encrypted --sign-key (else COCO_KEY_PASSWORD)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--bundle", f->bundle, "where --sign-key writes the bundle");
   set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
                                    "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
                      ctx.program + " policy generate -f app/ --in-place --service-env strict",
@@ -68,6 +76,14 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     const bool manifests_to_stdout = f->out.empty() && !f->in_place;
     if (manifests_to_stdout && ctx.format() == Format::Json)
       usage_error("--output json prints the digests report on stdout; write the manifests with -o FILE or --in-place");
+    std::optional<attest::PrivateKey> key;  // loaded first: a bad key fails before anything is written
+    if (!f->sign_key.empty()) {
+      if (f->bundle.empty() && (manifests_to_stdout || f->input == "-"))
+        usage_error("--sign-key: name the bundle with --bundle (or write the manifests with -o)");
+      std::string warning;
+      key = attest::load_signing_key(f->sign_key, f->key_pass_file, &warning);
+      if (!warning.empty()) ctx.warn(warning);
+    }
     const policy::Profile profile = policy::parse_profile(f->profile);
     policy::GenerateOptions o;
     o.settings = f->settings.empty() ? policy::default_settings(profile)
@@ -99,6 +115,16 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
 
     const auto inputs = policy::read_inputs(f->input);
     const auto g = policy::generate(inputs, o, policy::make_resolver(std::move(sources), io));
+    if (key) {
+      std::vector<attest::PodBinding> pods;
+      for (const auto& p : g.pods)
+        pods.push_back({p.kind, p.name, p.namespace_, p.annotation == policy::AnnotationKind::Initdata, p.binding.algo,
+                        to_hex(p.binding.digest), p.images});
+      const Json used = {{"profile", f->profile}, {"annotation", annotation}, {"initdata_algorithm", f->algorithm},
+                         {"service_env", f->service_env}, {"settings", o.settings}};
+      const std::string path = !f->bundle.empty() ? f->bundle : (f->in_place ? f->input : f->out) + ".sigstore.json";
+      write_file_atomic(path, attest::sign_statement(attest::policy_statement(pods, used), {*key}, attest::SignFormat::Bundle));
+    }
     if (f->in_place) {
       for (std::size_t i = 0; i < inputs.size(); ++i) write_file_atomic(inputs[i].name, g.outputs[i]);
     } else {
