@@ -31,11 +31,16 @@ void add_commands(CLI::App& app, Context& ctx) {
   // One line per command; the group a command joins is named here.
   add_version(app, ctx);
   add_completion(app, ctx);
+  add_measure_snp(group(app, "measure"), ctx);
+  add_snp_id_block(group(app, "snp"), ctx);
+  add_measure_tdx(group(app, "measure"), ctx);
+  add_tdx_authenticode(group(app, "tdx"), ctx);
+  add_tdx_replay(group(app, "tdx"), ctx);
   add_hidden_man(app, ctx);
-  add_image_inspect(app, ctx);
-  add_image_hash(app, ctx);
-  add_cache_dir(app, ctx);
-  add_cache_prune(app, ctx);
+  add_image_inspect(group(app, "image"), ctx);
+  add_image_hash(group(app, "image"), ctx);
+  add_cache_dir(group(app, "cache"), ctx);
+  add_cache_prune(group(app, "cache"), ctx);
 }
 
 }  // namespace coco::cli

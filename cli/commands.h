@@ -14,10 +14,15 @@ CLI::App& group(CLI::App& app, const std::string& name);
 void add_version(CLI::App& app, Context& ctx);
 void add_completion(CLI::App& app, Context& ctx);
 void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1
-void add_image_inspect(CLI::App& app, Context& ctx);
-void add_image_hash(CLI::App& app, Context& ctx);
-void add_cache_dir(CLI::App& app, Context& ctx);
-void add_cache_prune(CLI::App& app, Context& ctx);
+void add_measure_snp(CLI::App& measure, Context& ctx);  // measure snp
+void add_snp_id_block(CLI::App& snp, Context& ctx);     // snp id-block
+void add_measure_tdx(CLI::App& measure, Context& ctx);
+void add_tdx_authenticode(CLI::App& tdx, Context& ctx);
+void add_tdx_replay(CLI::App& tdx, Context& ctx);
+void add_image_inspect(CLI::App& image, Context& ctx);  // image inspect
+void add_image_hash(CLI::App& image, Context& ctx);     // image hash
+void add_cache_dir(CLI::App& cache, Context& ctx);      // cache dir
+void add_cache_prune(CLI::App& cache, Context& ctx);    // cache prune
 
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.

@@ -2,6 +2,7 @@
 # Install: `coco completion fish > ~/.config/fish/completions/coco.fish`.
 function __coco_candidates
     set -l tokens (commandline -opc)
+    command -q $tokens[1]; or test -x $tokens[1]; or return 1
     set -l out ($tokens[1] __complete $tokens[2..-1] (commandline -ct) 2>/dev/null)
     or return
     for line in $out[1..-2]
@@ -11,6 +12,7 @@ end
 
 function __coco_wants_files
     set -l tokens (commandline -opc)
+    command -q $tokens[1]; or test -x $tokens[1]; or return 1
     set -l out ($tokens[1] __complete $tokens[2..-1] (commandline -ct) 2>/dev/null)
     or return 1
     set -l directive (string replace ':' '' -- $out[-1])

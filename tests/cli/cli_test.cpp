@@ -53,6 +53,14 @@ TEST_CASE("usage errors exit 2 with one line and a hint", "[cli][hostile]") {
   CHECK(run_coco({"completion", "tcsh"}).exit_code == 2);
 }
 
+TEST_CASE("a missing input file exits 1 and names the file", "[cli][hostile]") {
+  const auto r = run_coco({"measure", "snp", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC", "--ovmf",
+                           "/nonexistent/OVMF.fd"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "coco: /nonexistent/OVMF.fd: cannot open: No such file or directory\n");
+}
+
 TEST_CASE("--help exits 0 and shows examples", "[cli]") {
   const auto help = run_coco({"--help"});
   CHECK(help.exit_code == 0);
@@ -115,7 +123,26 @@ TEST_CASE("bash completes 'coco ver<TAB>' and '--output <TAB>' through the scrip
                        "", {"PATH=" + dir.path().string() + ":/usr/bin:/bin"});
   };
   CHECK(complete("coco ver", 1).out == "version\n");
+  CHECK(complete("coco me", 1).out == "measure\n");
+  CHECK(complete("coco measure snp --vmm-type ''", 4).out == "qemu\nec2\ngce\n");
   CHECK(complete("coco version --output ''", 3).out == "text\njson\nyaml\n");
+}
+
+TEST_CASE("fish completes through the script, zsh accepts its script", "[cli][completion]") {
+  coco::test::TempDir dir;
+  std::filesystem::create_symlink(COCO_BINARY, dir.file("coco"));
+  const std::string path = "PATH=" + dir.path().string() + ":/usr/bin:/bin";
+  if (coco::test::have_program("fish")) {
+    const auto r = run_program({"fish", "--no-config", "-c",
+                                "source " + coco::test::source_path("completions/coco.fish") +
+                                    "; complete -C 'coco ver'; complete -C 'coco version --output y'"},
+                               "", {path});
+    CHECK(r.out == "version\tPrint coco's version and the libraries it uses\nyaml\n");
+  } else {
+    WARN("fish is not installed: fish completion not exercised");
+  }
+  if (coco::test::have_program("zsh"))
+    CHECK(run_program({"zsh", "-n", coco::test::source_path("completions/_coco")}).exit_code == 0);
 }
 
 TEST_CASE("man pages match the command tree and render", "[cli][man]") {

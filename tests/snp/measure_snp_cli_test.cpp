@@ -1,0 +1,195 @@
+// coco measure snp end to end: JSON that matches its schema, --explain, the reference tool's
+// text forms, and bad input (flags, files, mutated firmware) through the binary.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "support/support.h"
+#include "util/file.h"
+#include "util/output.h"
+
+using namespace coco;
+using test::run_coco;
+
+namespace {
+std::string fixture(const std::string& name) { return test::shared_path("fixtures/sev-snp-measure/" + name); }
+const std::string kAmdSev = fixture("ovmf_AmdSev_suffix.bin");
+}  // namespace
+
+TEST_CASE("measure snp --output json matches its schema and records every input", "[snp][cli]") {
+  test::TempDir dir;
+  const std::string kernel = dir.write("vmlinuz", std::string(10000, 'k'));
+  const std::vector<std::vector<std::string>> runs = {
+      {"--mode", "snp", "--vcpus", "4", "--vcpu-type", "EPYC-Milan", "--ovmf", kAmdSev, "--kernel", kernel, "--append", "console=ttyS0"},
+      {"--mode", "snp", "--vmm-type", "ec2", "--vcpus", "2", "--ovmf", kAmdSev},
+      {"--mode", "snp", "--vmm-type", "QEMU", "--vcpus", "1", "--vcpu-sig", "0xa00f11", "--ovmf", kAmdSev,
+       "--snp-ovmf-hash", std::string(96, 'a')},
+      {"--mode", "snp:ovmf-hash", "--ovmf", kAmdSev},
+      {"--mode", "seves", "--vcpus", "2", "--vcpu-family", "25", "--vcpu-model", "1", "--vcpu-stepping", "1", "--ovmf", kAmdSev},
+      {"--mode", "sev", "--ovmf", kAmdSev, "--kernel", kernel, "--initrd", kernel},
+      {"--mode", "snp:svsm", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--ovmf", fixture("svsm_ovmf.fd"), "--svsm",
+       fixture("svsm.bin"), "--vars-size", "540672"},
+  };
+  for (auto args : runs) {
+    args.insert(args.begin(), {"measure", "snp", "--output", "json"});
+    INFO(args[5]);
+    const auto r = run_coco(args);
+    REQUIRE(r.exit_code == 0);
+    CHECK(test::schema_errors("measure-snp.schema.json", r.out) == "");
+  }
+  const Json j = parse_json(run_coco({"measure", "snp", "--output", "json", "--mode", "snp", "--vcpus", "4", "--vcpu-type",
+                                      "EPYC-Milan", "--ovmf", kAmdSev, "--kernel", kernel, "--append", "console=ttyS0"})
+                                .out,
+                            "stdout");
+  CHECK(j["mode"] == "snp");
+  CHECK(j["vcpu"]["signature"] == "0xa00f11");
+  CHECK(j["vcpu"]["type"] == "EPYC-Milan");
+  CHECK(j["guest_features"] == "0x1");
+  CHECK(j["ovmf"]["sha256"] == "8f765dfabc127fc0a938a0744a3103ec15864d7d794eb4c398aa976b6d6ab16c");
+  CHECK(j["ovmf"]["reset_eip"] == "0x80b004");
+  CHECK(j["ovmf"]["sev_metadata"]["sections"].size() == 7);
+  CHECK(j["kernel_hashes"]["page_gpa"] == "0x810000");
+  CHECK(j["kernel_hashes"]["table_gpa"] == "0x810c00");
+  CHECK(j["kernel_hashes"]["initrd"]["sha256"] == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(j["stages"]["after_ovmf_pages"] == "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74");
+  CHECK(test::schema_errors("measure-snp.schema.json", R"({"mode": "snp"})") != "");
+}
+
+TEST_CASE("measure snp text forms: hex, base64, -v, --explain", "[snp][cli]") {
+  const std::vector<std::string> base = {"measure", "snp", "--mode", "snp", "--vcpus", "4", "--vcpu-type", "EPYC-Milan", "--ovmf", kAmdSev};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_coco(a);
+  };
+  // snp.tsv line 34 / 9
+  CHECK(with({"--output-format", "base64"}).out == "BaiY2xLPBUmsvKQdXuiKySYOgPNqyYuOI5Ouf4Aw/bAPzmNTBmkhYiCzjTkIaMg0\n");  // snp.tsv line 34
+  CHECK(with({"-v"}).out == "Calculated SEV_SNP guest measurement: "
+                             "05a898db12cf0549acbca41d5ee88ac9260e80f36ac98b8e2393ae7f8030fdb00fce6353066921622"
+                             "0b38d390868c834\n");  // snp.tsv line 9
+  const auto explain = with({"--explain"});
+  CHECK(explain.exit_code == 0);
+  for (const char* s : {"vcpu signature    0xa00f11 (from --vcpu-type, EPYC-Milan)", "reset eip (APs)   0x80b004",
+                        "SNP_KERNEL_HASHES at 0x810000, 0x1000 bytes: ZERO x1", "after ovmf pages  086e2e91",
+                        "guest features    0x1"})
+    CHECK_THAT(explain.out, Catch::Contains(s));
+  const auto ovmf_hash = run_coco({"measure", "snp", "--mode", "snp:ovmf-hash", "--ovmf", kAmdSev, "--output-format", "base64"});
+  CHECK(ovmf_hash.out == "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74\n");
+}
+
+TEST_CASE("measure snp: bad flags and files exit 1 or 2 and name the flag or file", "[snp][cli][hostile]") {
+  test::TempDir dir;
+  const std::string empty = dir.write("empty.fd", "");
+  const std::string tiny = dir.write("tiny.fd", std::string(40, 'x'));
+  const ByteVec fw = read_binary_file(kAmdSev);
+  const std::string cut = dir.write("cut.fd", std::string(fw.begin() + 0x100, fw.end()));
+  const std::string snp4 = "--mode snp --vcpus 4 --vcpu-type EPYC-v4 --ovmf " + kAmdSev;
+  struct Case {
+    std::string args;
+    int exit;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"--mode snp --vcpus 0 --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus 0: a guest needs at least one vCPU"},
+      {"--mode snp --vcpus four --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus: 'four' is not a whole number"},
+      {"--mode snp --vcpus 99999999 --vcpu-type EPYC-v4 --ovmf " + kAmdSev, 2, "--vcpus: '99999999'"},
+      {"--mode snp --vcpus 1 --ovmf " + kAmdSev, 2, "missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode 'snp'"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-Naples --ovmf " + kAmdSev, 2, "--vcpu-type"},
+      {"--mode snp --vcpus 1 --vcpu-sig 0xZZ --ovmf " + kAmdSev, 2, "--vcpu-sig: '0xZZ' is not a number"},
+      {"--mode snp --vcpus 1 --vcpu-sig 0x100000000 --ovmf " + kAmdSev, 2, "--vcpu-sig: '0x100000000'"},
+      {"--mode snp --vcpus 1 --vcpu-family 25 --ovmf " + kAmdSev, 2, "--vcpu-family, --vcpu-model and --vcpu-stepping go together"},
+      {"--mode snp --vcpus 1 --vcpu-family 25 --vcpu-model 1 --vcpu-stepping 16 --ovmf " + kAmdSev, 2, "--vcpu-stepping: '16'"},
+      {snp4 + " --guest-features nope", 2, "--guest-features: 'nope'"},
+      {snp4 + " --snp-ovmf-hash 1234", 2, "--snp-ovmf-hash: expected 96 hex digits"},
+      {snp4 + " --snp-ovmf-hash " + std::string(95, 'a') + "g", 2, "--snp-ovmf-hash: expected 96 hex digits"},
+      {"--mode seves --vcpus 1 --vcpu-type EPYC-v4 --snp-ovmf-hash " + std::string(96, 'a') + " --ovmf " + kAmdSev, 2,
+       "--snp-ovmf-hash applies only to --mode snp"},
+      {snp4 + " --initrd /dev/null", 2, "--initrd needs --kernel"},
+      {snp4 + " --append quiet", 2, "--append needs --kernel"},
+      {snp4 + " --svsm /dev/null", 2, "--svsm applies only to --mode snp:svsm"},
+      {snp4 + " --vars-size 4096", 2, "--vars-size applies only to --mode snp:svsm"},
+      {"--mode snp:ovmf-hash --ovmf " + kAmdSev + " --kernel /dev/null", 2, "--kernel applies only to modes snp, seves and sev"},
+      {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + kAmdSev + " --svsm " + kAmdSev, 2, "needs the OVMF_VARS size"},
+      {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + kAmdSev + " --svsm " + kAmdSev + " --vars-size 1 --vars-file /dev/null", 2,
+       "--vars-size and --vars-file are alternatives"},
+      {"--mode snp:svsm --vmm-type ec2 --vcpus 1 --ovmf " + kAmdSev + " --svsm " + kAmdSev + " --vars-size 4096", 2, "QEMU only"},
+      {"--mode snp --vmm-type kvm --vcpus 1 --ovmf " + kAmdSev, 2, "--vmm-type"},
+      {"--mode tdx --ovmf " + kAmdSev, 2, "--mode"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-v4", 2, "--ovmf"},
+      {snp4 + " --kernel " + dir.file("no-such-kernel"), 1, "no-such-kernel: cannot open"},
+      {snp4 + " --kernel /dev/null --initrd " + dir.file("no-such-initrd"), 1, "no-such-initrd: cannot open"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + dir.file("missing.fd"), 1, "missing.fd: cannot open"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + dir.path().string(), 1, "is a directory"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + empty, 1, "empty.fd: offset 0x0: image is 0 bytes"},
+      {"--mode sev --ovmf " + tiny, 1, "tiny.fd: offset 0x0: image is 40 bytes; an OVMF footer needs at least 50"},
+      {"--mode snp --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + cut, 1, "cut.fd: "},
+      {"--mode snp:svsm --vcpus 1 --vcpu-type EPYC-v4 --ovmf " + kAmdSev + " --svsm " + kAmdSev + " --vars-size 4096", 1,
+       "no SVSM info entry"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"measure", "snp"};
+    for (std::size_t at = 0; at < c.args.size();) {
+      const auto sp = c.args.find(' ', at);
+      args.push_back(c.args.substr(at, sp - at));
+      if (sp == std::string::npos) break;
+      at = sp + 1;
+    }
+    INFO(c.args);
+    const auto r = run_coco(args);
+    CHECK(r.exit_code == c.exit);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("coco: ") && Catch::Contains(c.message));
+    CHECK_THAT(r.err, !Catch::Contains("internal error"));
+  }
+}
+
+TEST_CASE("measure snp: mutated firmware files through the binary", "[snp][cli][hostile]") {
+  test::TempDir dir;
+  const ByteVec fw = read_binary_file(kAmdSev);
+  std::mt19937 rng(7);
+  int ok = 0;
+  for (int i = 0; i < 40; ++i) {
+    ByteVec bad = fw;
+    for (int k = 0; k < 3; ++k) bad[0xA00 + rng() % 0x600] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    const std::string path = dir.write("m.fd", std::string(bad.begin(), bad.end()));
+    const auto r = run_coco({"measure", "snp", "--mode", "snp", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--ovmf", path, "--kernel", "/dev/null"});
+    INFO(r.err);
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    if (r.exit_code == 0) ++ok;
+    else CHECK_THAT(r.err, Catch::StartsWith("coco: " + path + ": ") && !Catch::Contains("internal error"));
+  }
+  CHECK(ok < 40);
+}
+
+TEST_CASE("measure snp: no firmware metadata gets a warning", "[snp][cli]") {
+  test::TempDir dir;
+  const ByteVec fw = read_binary_file(fixture("ovmf_OvmfX64_suffix.bin"));
+  ByteVec bad = fw;
+  for (std::size_t i = 0; i + 16 <= bad.size(); ++i)  // hide the metadata GUID (dc886566-…)
+    if (bad[i] == 0x66 && bad[i + 1] == 0x65 && bad[i + 2] == 0x88 && bad[i + 3] == 0xdc) bad[i] ^= 1;
+  const auto r = run_coco({"measure", "snp", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf",
+                           dir.write("nometa.fd", std::string(bad.begin(), bad.end()))});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning: ") && Catch::Contains("no SEV metadata"));
+}
+
+TEST_CASE("measure snp streams the kernel: peak memory stays flat", "[snp][cli][slow]") {
+  if (!test::have_program("/usr/bin/time")) {
+    WARN("skipped: needs /usr/bin/time (Debian package time)");
+    return;
+  }
+  test::TempDir dir;
+  const std::string big = dir.file("big.img");
+  REQUIRE(test::run_program({"truncate", "-s", "256M", big}).exit_code == 0);  // sparse: costs no disk
+  const auto r = test::run_program({"/usr/bin/time", "-f", "maxrss_kib=%M", COCO_BINARY, "measure", "snp", "--mode", "snp",
+                                    "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf", kAmdSev, "--kernel", big, "--initrd", big});
+  REQUIRE(r.exit_code == 0);
+  const auto at = r.err.rfind("maxrss_kib=");
+  REQUIRE(at != std::string::npos);
+  const long kib = std::stol(r.err.substr(at + 11));
+  INFO("peak RSS " << kib << " KiB for a 256 MiB kernel and initrd");
+#ifdef __SANITIZE_ADDRESS__
+  CHECK(kib < 128 * 1024);  // ASan's shadow memory and quarantine; still far below the 512 MiB read
+#else
+  CHECK(kib < 32 * 1024);
+#endif
+}
