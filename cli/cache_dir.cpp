@@ -5,9 +5,9 @@
 
 namespace coco::cli {
 
-void add_cache_dir(CLI::App& app, Context& ctx) {
+void add_cache_dir(CLI::App& cache, Context& ctx) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = group(app, "cache").add_subcommand("dir", "Print the layer cache directory and its size");
+  CLI::App* cmd = cache.add_subcommand("dir", "Print the layer cache directory and its size");
   cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
   set_examples(cmd, {ctx.program + " cache dir", ctx.program + " cache dir --output json"});
   cmd->callback([dir, &ctx] {

@@ -5,9 +5,9 @@
 
 namespace coco::cli {
 
-void add_cache_prune(CLI::App& app, Context& ctx) {
+void add_cache_prune(CLI::App& cache, Context& ctx) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = group(app, "cache").add_subcommand("prune", "Remove every entry of the layer cache");
+  CLI::App* cmd = cache.add_subcommand("prune", "Remove every entry of the layer cache");
   cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
   set_examples(cmd, {ctx.program + " cache prune"});
   cmd->callback([dir, &ctx] {

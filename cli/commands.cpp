@@ -36,10 +36,10 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_measure_tdx(group(app, "measure"), ctx);
   add_tdx_authenticode(group(app, "tdx"), ctx);
   add_tdx_replay(group(app, "tdx"), ctx);
-  add_image_inspect(app, ctx);
-  add_image_hash(app, ctx);
-  add_cache_dir(app, ctx);
-  add_cache_prune(app, ctx);
+  add_image_inspect(group(app, "image"), ctx);
+  add_image_hash(group(app, "image"), ctx);
+  add_cache_dir(group(app, "cache"), ctx);
+  add_cache_prune(group(app, "cache"), ctx);
   add_policy_generate(app, ctx);
   add_policy_digest(app, ctx);
   add_policy_settings(app, ctx);

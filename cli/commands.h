@@ -19,10 +19,10 @@ void add_snp_id_block(CLI::App& snp, Context& ctx);     // snp id-block
 void add_measure_tdx(CLI::App& measure, Context& ctx);
 void add_tdx_authenticode(CLI::App& tdx, Context& ctx);
 void add_tdx_replay(CLI::App& tdx, Context& ctx);
-void add_image_inspect(CLI::App& app, Context& ctx);
-void add_image_hash(CLI::App& app, Context& ctx);
-void add_cache_dir(CLI::App& app, Context& ctx);
-void add_cache_prune(CLI::App& app, Context& ctx);
+void add_image_inspect(CLI::App& image, Context& ctx);  // image inspect
+void add_image_hash(CLI::App& image, Context& ctx);     // image hash
+void add_cache_dir(CLI::App& cache, Context& ctx);      // cache dir
+void add_cache_prune(CLI::App& cache, Context& ctx);    // cache prune
 void add_policy_generate(CLI::App& app, Context& ctx);
 void add_policy_digest(CLI::App& app, Context& ctx);
 void add_policy_settings(CLI::App& app, Context& ctx);

@@ -7,10 +7,10 @@
 
 namespace coco::cli {
 
-void add_image_hash(CLI::App& app, Context& ctx) {
+void add_image_hash(CLI::App& image, Context& ctx) {
   auto flags = std::make_shared<ImageFlags>();
   auto refs = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = group(app, "image").add_subcommand(
+  CLI::App* cmd = image.add_subcommand(
       "hash", "Per-layer digests, diff_ids and dm-verity roots of images (registry, oci:, docker-archive:, oci-archive:)");
   cmd->add_option("images", *refs, "image references: REF, docker://REF, oci:DIR[:TAG], docker-archive:FILE[:REF], oci-archive:FILE[:TAG]")
       ->required();

@@ -6,10 +6,10 @@
 
 namespace coco::cli {
 
-void add_image_inspect(CLI::App& app, Context& ctx) {
+void add_image_inspect(CLI::App& image, Context& ctx) {
   auto flags = std::make_shared<ImageFlags>();
   auto ref = std::make_shared<std::string>();
-  CLI::App* cmd = group(app, "image").add_subcommand("inspect", "Show an image's digests, config and layers (no layer download)");
+  CLI::App* cmd = image.add_subcommand("inspect", "Show an image's digests, config and layers (no layer download)");
   cmd->add_option("image", *ref, "REF, docker://REF, oci:DIR[:TAG], docker-archive:FILE[:REF] or oci-archive:FILE[:TAG]")
       ->required();
   add_image_flags(cmd, ctx, *flags, false);
