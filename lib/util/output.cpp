@@ -90,6 +90,11 @@ Json parse_json(std::string_view text, const std::string& where) {
     std::string reason = e.what();
     if (const auto p = reason.find("; "); p != std::string::npos) reason = reason.substr(p + 2);
     fail(where, "byte " + std::to_string(e.byte) + ": invalid JSON: " + reason);
+  } catch (const Json::exception& e) {
+    // Parsing can also fail past the syntax, e.g. out_of_range.406 for a number too large.
+    std::string reason = e.what();
+    if (const auto p = reason.find("] "); p != std::string::npos) reason = reason.substr(p + 2);
+    fail(where, "invalid JSON: " + reason);
   }
 }
 

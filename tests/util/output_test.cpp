@@ -22,6 +22,9 @@ TEST_CASE("parse_json names the input and the byte", "[util][hostile]") {
   CHECK(parse_json("{\"a\": [1, 2]}", "x.json")["a"][1] == 2);
   CHECK_THROWS_WITH(parse_json("{\"a\": }", "snp.json"), Catch::StartsWith("snp.json: byte 7: invalid JSON"));
   CHECK_THROWS_WITH(parse_json("", "empty.json"), Catch::StartsWith("empty.json: byte 1"));
+  // A number too large for a double is not a syntax error but must still be a named coco::Error.
+  CHECK_THROWS_WITH(parse_json("[91e790587]", "big.json"),
+                    Catch::StartsWith("big.json: invalid JSON: number overflow parsing '91e790587'"));
 }
 
 TEST_CASE("colour follows --color, NO_COLOR and TERM", "[util]") {
