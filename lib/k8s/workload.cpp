@@ -170,4 +170,9 @@ Objects collect_objects(const std::vector<Document>& docs, const std::string& na
   return out;
 }
 
+std::string string_field(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
+  return obj[key].get<std::string>();
+}
+
 }  // namespace coco::k8s

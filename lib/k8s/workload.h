@@ -47,6 +47,9 @@ inline constexpr const char* kSuffixRegex = "[bcdfghjklmnpqrstvwxz2456789]+";
 
 std::string regex_escape(std::string_view literal);
 
+// obj[key] when obj is an object holding a string there, else "" (absent optional fields).
+std::string string_field(const Json& obj, const char* key);
+
 // A boolean field of an API object: `dflt` when absent or null, an error naming `where.key` when
 // it is not a boolean (the API server would reject it; guessing could widen the policy).
 bool bool_field(const Json& obj, const char* key, bool dflt, const std::string& where);

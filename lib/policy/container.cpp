@@ -11,11 +11,8 @@ namespace coco::policy {
 namespace {
 
 using k8s::regex_escape;
+using k8s::string_field;
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
 
 std::vector<std::string> strings(const Json& obj, const char* key, const std::string& where) {
   std::vector<std::string> out;
@@ -147,7 +144,7 @@ Json sysctls(const Json& pod_spec) {
   Json out = Json::object();
   const Json psc = pod_spec.value("securityContext", Json::object());
   if (psc.contains("sysctls") && psc["sysctls"].is_array())
-    for (const auto& s : psc["sysctls"]) out[str(s, "name")] = s.contains("value") && s["value"].is_string() ? s["value"].get<std::string>() : (s.contains("value") ? s["value"].dump() : "");
+    for (const auto& s : psc["sysctls"]) out[string_field(s, "name")] = s.contains("value") && s["value"].is_string() ? s["value"].get<std::string>() : (s.contains("value") ? s["value"].dump() : "");
   return out;
 }
 
@@ -204,7 +201,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   }
 
   const Identity id = identity(container, image, spec, where);
-  std::string cwd = str(container, "workingDir");
+  std::string cwd = string_field(container, "workingDir");
   if (cwd.empty()) cwd = image.working_dir.empty() ? "/" : image.working_dir;
   const bool ro_root = k8s::bool_field(csc, "readOnlyRootFilesystem", false, where + ".securityContext");
   // allowPrivilegeEscalation: false sets no_new_privs; privileged always clears it.
@@ -262,7 +259,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
         {"ReadonlyPaths", privileged ? Json::array() : settings["readonly_paths"]},
         {"Devices", Json::array()},
         {"Sysctl", sysctls(spec)}}}};
-  oci["Annotations"]["io.kubernetes.cri.container-name"] = str(container, "name");
+  oci["Annotations"]["io.kubernetes.cri.container-name"] = string_field(container, "name");
   oci["Annotations"]["io.kubernetes.cri.image-name"] = image.pinned;
   return {{"OCI", oci},
           {"storages", storages},

@@ -7,11 +7,8 @@ namespace coco::policy {
 namespace {
 
 using k8s::regex_escape;
+using k8s::string_field;
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
 
 std::string basename(const std::string& path) {
   std::string p = path;
@@ -27,7 +24,7 @@ Json mount(const std::string& dest, const std::string& source, const std::string
 const Json* find_volume(const Json& pod_spec, const std::string& name) {
   if (!pod_spec.contains("volumes") || !pod_spec["volumes"].is_array()) return nullptr;
   for (const auto& v : pod_spec["volumes"])
-    if (str(v, "name") == name) return &v;
+    if (string_field(v, "name") == name) return &v;
   return nullptr;
 }
 
@@ -47,10 +44,10 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
   }
   std::vector<std::string> yaml_dests;
   if (container.contains("volumeMounts") && container["volumeMounts"].is_array())
-    for (const auto& vm : container["volumeMounts"]) yaml_dests.push_back(str(vm, "mountPath"));
+    for (const auto& vm : container["volumeMounts"]) yaml_dests.push_back(string_field(vm, "mountPath"));
   auto taken = [&](const std::string& d) { return std::find(yaml_dests.begin(), yaml_dests.end(), d) != yaml_dests.end(); };
   // Mounts the runtime adds to every container; a volume at the same path replaces them.
-  const std::string term = str(container, "terminationMessagePath");
+  const std::string term = string_field(container, "terminationMessagePath");
   for (Json m : settings["other_container"]["Mounts"]) {
     std::string dest = m["destination"];
     if (dest == "/dev/termination-log" && !term.empty() && term != dest) {
@@ -69,14 +66,14 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
   for (std::size_t i = 0; i < container["volumeMounts"].size(); ++i) {
     const Json& vm = container["volumeMounts"][i];
     const std::string here = where + ".volumeMounts[" + std::to_string(i) + "]";
-    const std::string name = str(vm, "name"), dest = str(vm, "mountPath");
+    const std::string name = string_field(vm, "name"), dest = string_field(vm, "mountPath");
     if (dest.empty() || dest[0] != '/') fail(here, "mountPath must be an absolute path");
     if (vm.contains("subPath") || vm.contains("subPathExpr"))
       fail(here, "subPath is not supported by Kata Containers (the agent cannot bind a sub-directory of a shared volume)");
     const Json* vol = find_volume(pod_spec, name);
     if (vol == nullptr) fail(here, "volume '" + name + "' is not defined in spec.volumes");
     const bool ro = k8s::bool_field(vm, "readOnly", false, here);
-    const std::string prop = str(vm, "mountPropagation");
+    const std::string prop = string_field(vm, "mountPropagation");
     const std::string propagation = prop == "Bidirectional" ? "rshared" : prop == "HostToContainer" ? "rslave" : "rprivate";
     const std::string shared = "$(sfprefix)" + regex_escape(basename(dest)) + "$";
     auto bind = [&](const std::string& source, bool read_only) {
@@ -84,7 +81,7 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
     };
     if (vol->contains("emptyDir")) {
       const Json ed = (*vol)["emptyDir"].is_object() ? (*vol)["emptyDir"] : Json::object();
-      if (str(ed, "medium") == "Memory" || emptydir_type == "memory") {
+      if (string_field(ed, "medium") == "Memory" || emptydir_type == "memory") {
         const std::string path = "/run/kata-containers/sandbox/ephemeral/" + name;
         bind("^" + regex_escape(path) + "$", ro);
         out.storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
@@ -113,7 +110,7 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
       const bool claim_ro = k8s::bool_field((*vol)["persistentVolumeClaim"], "readOnly", false, here);
       bind(shared, ro || claim_ro);
     } else if (vol->contains("hostPath")) {
-      const std::string path = str((*vol)["hostPath"], "path");
+      const std::string path = string_field((*vol)["hostPath"], "path");
       if (path.empty() || path[0] != '/') fail(here, "hostPath.path must be an absolute path");
       if (path.rfind("/dev/", 0) == 0 || path.rfind("/sys/", 0) == 0)
         bind("^" + regex_escape(path) + "$", ro);  // guest device and sysfs paths, not shared from the host
