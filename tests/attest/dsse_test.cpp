@@ -23,7 +23,7 @@ TEST_CASE("DSSE PAE of the protocol's example", "[attest][vector]") {
   CHECK(std::string(coco::as_chars(pae("", {}))) == "DSSEv1 0  0 ");
 }
 
-TEST_CASE("keys: sign and verify round trip; the wrong key or message is refused", "[attest]") {
+TEST_CASE("keys: sign and verify round trip, the wrong key or message is refused", "[attest]") {
   for (KeyAlgorithm a : {KeyAlgorithm::P256, KeyAlgorithm::P384, KeyAlgorithm::Ed25519}) {
     INFO(to_string(a));
     const PrivateKey key = generate_key(a);

@@ -55,7 +55,7 @@ TEST_CASE("refvals: RVPS message and ConfigMap for Trustee v0.17.0 and v0.18.0 m
   CHECK(refvals({"--trustee-version", "v0.21"}).out == coco::read_text_file(fixture("expected-rvps-v0.18.0.json")));
 }
 
-TEST_CASE("refvals --format json lists values and sources; -o and --sign-key write a verifiable bundle",
+TEST_CASE("refvals --format json lists values and sources, -o and --sign-key write a verifiable bundle",
           "[attest][refvals]") {
   const auto json = refvals({"--format", "json", "--expires", "2030-02-28T12:00:00Z"});
   REQUIRE(json.exit_code == 0);

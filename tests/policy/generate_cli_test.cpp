@@ -113,7 +113,7 @@ TEST_CASE("policy generate: a pinned image whose source has another digest is re
   CHECK_FALSE(coco::file_exists(dir.file("o.yaml")));
 }
 
-TEST_CASE("policy settings: profiles validate against the schema; bad settings name the key", "[policy][cli]") {
+TEST_CASE("policy settings: profiles validate against the schema, bad settings name the key", "[policy][cli]") {
   for (const char* p : {"upstream", "aks"}) {
     const auto r = run_coco({"policy", "settings", "--profile", p});
     REQUIRE(r.exit_code == 0);

@@ -109,7 +109,7 @@ TEST_CASE("snp id-block: layout, openssl-verified signatures, round-tripped keys
   CHECK_THAT(text.out, Catch::Contains("\nauthor_key: " + to_base64(from_hex(j["author_key_digest"].get<std::string>())) + "\n"));
 }
 
-TEST_CASE("snp id-block: family, image, SVN, policy; no author key", "[snp][cli]") {
+TEST_CASE("snp id-block: family, image, SVN, policy, and no author key", "[snp][cli]") {
   test::TempDir dir;
   const std::string id = dir.file("id.pem");
   REQUIRE(run_program({"openssl", "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", id}).exit_code == 0);

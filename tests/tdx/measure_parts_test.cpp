@@ -54,7 +54,7 @@ TEST_CASE("memory sizes: whole MiB, QEMU units", "[tdx][hostile]") {
   CHECK(tdx::memory_size_text(0xb0000000) == "2816M");
 }
 
-TEST_CASE("PAGE.ADD and MR.EXTEND records; single vs two-pass", "[tdx]") {
+TEST_CASE("PAGE.ADD and MR.EXTEND records, single vs two-pass", "[tdx]") {
   const auto add = tdx::page_add_record(0xffe20000);
   CHECK(to_hex(Bytes(add).first(24)) == "4d454d2e504147452e414444000000000000e2ff00000000");
   for (std::size_t i = 24; i < 128; ++i) REQUIRE(add[i] == 0);
