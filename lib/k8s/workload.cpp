@@ -26,8 +26,8 @@ const KindInfo kKinds[] = {
     {"ReplicationController", "/spec/template", "-%S"},
     {"DaemonSet", "/spec/template", "-%S"},
     {"StatefulSet", "/spec/template", "-(0|[1-9][0-9]*)"},
-    {"Job", "/spec/template", "(-(0|[1-9][0-9]*))?-%S"},
-    {"CronJob", "/spec/jobTemplate/spec/template", "-[0-9]+(-(0|[1-9][0-9]*))?-%S"},
+    {"Job", "/spec/template", "-%S"},
+    {"CronJob", "/spec/jobTemplate/spec/template", "-[0-9]+-%S"},  // the job is named after the scheduled minute
 };
 
 std::string expand_suffix(std::string s) {
@@ -70,13 +70,26 @@ void add_templates(const Json& obj, const Json::json_pointer& item, std::size_t 
     else
       prefix = regex_escape(t.name) + expand_suffix(k.suffix);
     t.sandbox_name_regex = "^" + prefix + "$";
+    // An Indexed Job's controller names each pod "<job>-<index>-<suffix>" and sets its hostname to
+    // "<job>-<index>", whatever the template says.
+    const Json::json_pointer job_spec(kind == "CronJob" ? "/spec/jobTemplate/spec" : "/spec");
+    t.indexed_job = (kind == "Job" || kind == "CronJob") && obj.contains(job_spec / "completionMode") &&
+                    obj[job_spec / "completionMode"] == "Indexed";
+    std::string indexed_host;
+    if (t.indexed_job) {
+      const std::string job = regex_escape(t.name) + (kind == "CronJob" ? "-[0-9]+" : "");
+      t.sandbox_name_regex = "^" + job + "-(0|[1-9][0-9]*)" + expand_suffix("-%S") + "$";
+      indexed_host = "^" + job + "-(0|[1-9][0-9]*)$";
+    }
     // kubelet: hostname = spec.hostname, else the pod name cut to 63 characters with trailing
     // '-' and '.' dropped. A controller adds at most 17 characters (hash, dashes, 5-letter suffix);
     // when the name could reach the cut, keep the literal head and bound the tail.
     const Json& spec = obj[tp / "spec"];
     const std::string host = str_at(spec, "hostname");
     const std::string literal = t.name.empty() ? generate : t.name;
-    if (!host.empty()) {
+    if (!indexed_host.empty()) {
+      t.hostname_regex = indexed_host;
+    } else if (!host.empty()) {
       t.hostname_regex = "^" + regex_escape(host) + "$";
     } else if (kind == "Pod" && !t.name.empty()) {
       std::string cut = t.name.substr(0, 63);

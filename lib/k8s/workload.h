@@ -21,6 +21,7 @@ struct PodTemplate {
   std::string kind, name, namespace_;  // namespace_ empty when the manifest leaves it to kubectl
   std::string sandbox_name_regex;      // anchored: what io.kubernetes.cri.sandbox-name may be
   std::string hostname_regex;          // anchored: the HOSTNAME kubelet gives the pod
+  bool indexed_job = false;            // completionMode: Indexed (the Job controller adds JOB_COMPLETION_INDEX)
   std::string where;                   // "deploy.yaml: document 2 (Deployment web)" for messages
 };
 

@@ -140,8 +140,9 @@ Json namespaces() {
   return ns;
 }
 
-Json sysctls(const Json& pod_spec) {
-  Json out = Json::object();
+// containerd's own sysctls (settings default_sysctls), then the pod's securityContext.sysctls.
+Json sysctls(const Json& pod_spec, const Json& settings) {
+  Json out = settings["default_sysctls"];
   const Json psc = pod_spec.value("securityContext", Json::object());
   if (psc.contains("sysctls") && psc["sysctls"].is_array())
     for (const auto& s : psc["sysctls"]) out[string_field(s, "name")] = s.contains("value") && s["value"].is_string() ? s["value"].get<std::string>() : (s.contains("value") ? s["value"].dump() : "");
@@ -196,7 +197,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   Json args_json = Json::array(), arg_patterns = Json::object();
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const Value v = expand(argv[i], expansion);
-    args_json.push_back(v.dynamic ? argv[i] : v.text);
+    args_json.push_back(v.dynamic ? v.placeholder : v.text);
     if (v.dynamic) arg_patterns[std::to_string(i)] = "^" + v.text + "$";
   }
 
@@ -220,13 +221,11 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
                            {"options", Json::array({"rbind", "rprivate", "rw"})}});
     }
   }
+  // A guest pull is not listed among the storages (upstream rules count the others): the rules
+  // check its source against `image`, the pinned reference.
   Json storages = ms.storages;
   const Json& cluster = settings["cluster_config"];
-  if (cluster["guest_pull"] == true) {
-    storages.push_back({{"driver", "image_guest_pull"}, {"driver_options", Json::array()}, {"source", image.pinned},
-                        {"fstype", "overlay"}, {"options", Json::array()}, {"mount_point", "$(cpath)/$(bundle-id)"},
-                        {"fs_group", nullptr}});
-  } else if (cluster["image_layer_verification"] == "host-tarfs-dm-verity") {
+  if (cluster["guest_pull"] != true && cluster["image_layer_verification"] == "host-tarfs-dm-verity") {
     // policy.md §3.5 step 4: one tar layer device per layer (top first) and the overlay over them.
     Json roots = Json::array();
     for (std::size_t k = image.verity_roots.size(); k-- > 0;) {
@@ -237,7 +236,8 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
       storages.push_back({{"driver", "blk"}, {"driver_options", Json::array()}, {"source", "^/dev/[a-z0-9]+$"},
                           {"fstype", "tar"},
                           {"options", Json::array({"ro", "io.katacontainers.fs-opt.root-hash=" + roots[k].get<std::string>()})},
-                          {"mount_point", "$(layer" + std::to_string(k) + ")"}, {"fs_group", nullptr}});
+                          {"mount_point", "$(layer" + std::to_string(k) + ")"}, {"fs_group", nullptr},
+                          {"shared", false}});
   }
 
   Json oci = {
@@ -258,7 +258,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
         {"MaskedPaths", privileged ? Json::array() : settings["masked_paths"]},
         {"ReadonlyPaths", privileged ? Json::array() : settings["readonly_paths"]},
         {"Devices", Json::array()},
-        {"Sysctl", sysctls(spec)}}}};
+        {"Sysctl", sysctls(spec, settings)}}}};
   oci["Annotations"]["io.kubernetes.cri.container-name"] = string_field(container, "name");
   oci["Annotations"]["io.kubernetes.cri.image-name"] = image.pinned;
   return {{"OCI", oci},
@@ -307,7 +307,7 @@ Json pause_policy(const PodInputs& pod) {
         {"MaskedPaths", settings["masked_paths"]},
         {"ReadonlyPaths", settings["readonly_paths"]},
         {"Devices", Json::array()},
-        {"Sysctl", sysctls(spec)}}}};
+        {"Sysctl", sysctls(spec, settings)}}}};
   return {{"OCI", oci}, {"storages", Json::array()}, {"devices", Json::array()}, {"sandbox_pidns", false},
           {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
           {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false}};

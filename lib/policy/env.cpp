@@ -25,13 +25,17 @@ std::string unanchor(const std::string& r) { return r.substr(1, r.size() - 2); }
 
 const char* kUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
+// The placeholder upstream rules.rego accepts any value for; coco's rules use the anchored
+// pattern in env_patterns instead.
+const char* kAnyValue = "$(todo-annotation)";
+
 // Labels a controller adds to the pods it creates; their values are decided by the cluster.
 Value injected_label(const std::string& key, const PodEnvContext& ctx) {
-  if (key == "pod-template-hash" || key == "controller-revision-hash") return dynamic("[a-z0-9]{1,10}", "$(todo-label)");
+  if (key == "pod-template-hash" || key == "controller-revision-hash") return dynamic("[a-z0-9]{1,10}", kAnyValue);
   if (key == "statefulset.kubernetes.io/pod-name") return dynamic(unanchor(ctx.pod.sandbox_name_regex), "$(sandbox-name)");
   if (key == "apps.kubernetes.io/pod-index" || key == "batch.kubernetes.io/job-completion-index")
-    return dynamic("(0|[1-9][0-9]*)", "$(todo-label)");
-  if (key == "controller-uid" || key == "batch.kubernetes.io/controller-uid") return dynamic(kUuid, "$(todo-label)");
+    return dynamic("(0|[1-9][0-9]*)", kAnyValue);
+  if (key == "controller-uid" || key == "batch.kubernetes.io/controller-uid") return dynamic(kUuid, kAnyValue);
   return literal("");  // kubelet gives "" for a label the pod does not have
 }
 
@@ -88,8 +92,11 @@ void set_var(std::vector<EnvVar>& env, const std::string& name, Value v) {
   env.push_back({name, std::move(v)});
 }
 
-std::map<std::string, Value> as_map(const std::vector<EnvVar>& env) {
+// What kubelet expands $(VAR) in a value with: the variables defined so far, then the
+// service-link variables (kubelet's MappingFuncFor(tmpEnv, serviceEnv)).
+std::map<std::string, Value> expansion_map(const std::vector<EnvVar>& env, const std::vector<EnvVar>& services) {
   std::map<std::string, Value> m;
+  for (const auto& e : services) m[e.name] = e.value;
   for (const auto& e : env) m[e.name] = e.value;
   return m;
 }
@@ -126,13 +133,14 @@ ServiceEnv parse_service_env(std::string_view name) {
 }
 
 Value expand(const std::string& text, const std::map<std::string, Value>& vars) {
-  // Segments of literal text and dynamic regexes; the result is dynamic if any part is.
-  std::string lit, regex;
+  // Segments of literal text and dynamic regexes; the result is dynamic if any part is. `shown`
+  // is the same text with each dynamic part as its placeholder, for upstream rules and readers.
+  std::string lit, regex, shown;
   bool dyn = false;
-  std::string placeholder;
   auto add_literal = [&](const std::string& s) {
     lit += s;
     regex += regex_escape(s);
+    shown += s;
   };
   for (std::size_t i = 0; i < text.size();) {
     if (text[i] != '$' || i + 1 >= text.size()) {
@@ -153,7 +161,7 @@ Value expand(const std::string& text, const std::map<std::string, Value>& vars) 
           if (it->second.dynamic) {
             dyn = true;
             regex += "(" + it->second.text + ")";
-            placeholder = it->second.placeholder;
+            shown += it->second.placeholder;
           } else {
             add_literal(it->second.text);
           }
@@ -168,11 +176,12 @@ Value expand(const std::string& text, const std::map<std::string, Value>& vars) 
     ++i;
   }
   if (!dyn) return literal(lit);
-  return dynamic(regex, placeholder);
+  return dynamic(regex, shown);
 }
 
 std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ctx, const std::string& where) {
   std::vector<EnvVar> env;
+  const std::vector<EnvVar> services = service_env(ctx);
   if (container.contains("envFrom") && container["envFrom"].is_array()) {
     for (std::size_t i = 0; i < container["envFrom"].size(); ++i) {
       const Json& src = container["envFrom"][i];
@@ -203,7 +212,7 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
       const std::string name = str(e, "name");
       if (name.empty()) fail(here, "env entry without a name");
       if (!e.contains("valueFrom") || e["valueFrom"].is_null()) {
-        set_var(env, name, expand(str(e, "value"), as_map(env)));
+        set_var(env, name, expand(str(e, "value"), expansion_map(env, services)));
         continue;
       }
       const Json& from = e["valueFrom"];
@@ -233,6 +242,9 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
       }
     }
   }
+  // The Job controller appends the index (from the pod's annotation) unless the container sets it.
+  if (ctx.pod.indexed_job && std::none_of(env.begin(), env.end(), [](const EnvVar& e) { return e.name == "JOB_COMPLETION_INDEX"; }))
+    set_var(env, "JOB_COMPLETION_INDEX", dynamic("(0|[1-9][0-9]*)", kAnyValue));
   return env;
 }
 
@@ -241,9 +253,9 @@ std::vector<EnvVar> service_env(const PodEnvContext& ctx) {
   const std::string any_ip = ip_regex(ctx.common);
   for (const auto& s : pod_services(ctx)) {
     const std::string n = env_name(s.name);
-    const Value ip = s.cluster_ip.empty() ? dynamic(any_ip, "$(todo-service-ip)") : literal(s.cluster_ip);
+    const Value ip = s.cluster_ip.empty() ? dynamic(any_ip, kAnyValue) : literal(s.cluster_ip);
     auto join = [&](const std::string& head, const std::string& tail) {
-      return ip.dynamic ? dynamic(regex_escape(head) + "(" + ip.text + ")" + regex_escape(tail), ip.placeholder)
+      return ip.dynamic ? dynamic(regex_escape(head) + "(" + ip.text + ")" + regex_escape(tail), head + ip.placeholder + tail)
                         : literal(head + ip.text + tail);
     };
     const auto& first = s.ports.front();

@@ -18,7 +18,7 @@ namespace coco::policy {
 struct Value {
   bool dynamic = false;
   std::string text;         // the literal value, or an unanchored regex fragment when dynamic
-  std::string placeholder;  // upstream rules.rego placeholder ("$(pod-ip)") when dynamic
+  std::string placeholder;  // when dynamic: the value with upstream rules.rego placeholders ("$(pod-ip)")
 };
 
 struct EnvVar {

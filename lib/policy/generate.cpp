@@ -86,6 +86,7 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
           {"common", s["common"]},
           {"sandbox", s["sandbox"]},
           {"request_defaults", defaults},
+          {"devices", s["devices"]},
           {"cluster_config", s["cluster_config"]},
           {"pod", {{"kind", t.kind}, {"sandbox_name", t.sandbox_name_regex}, {"namespace", t.namespace_},
                    {"hostname", t.hostname_regex}}}};

@@ -81,27 +81,36 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
     };
     if (vol->contains("emptyDir")) {
       const Json ed = (*vol)["emptyDir"].is_object() ? (*vol)["emptyDir"] : Json::object();
+      const Json psc = pod_spec.value("securityContext", Json::object());
+      const std::int64_t fs_group = psc.contains("fsGroup") && psc["fsGroup"].is_number_integer() ? psc["fsGroup"].get<std::int64_t>() : 0;
       if (string_field(ed, "medium") == "Memory" || emptydir_type == "memory") {
-        const std::string path = "/run/kata-containers/sandbox/ephemeral/" + name;
-        bind("^" + regex_escape(path) + "$", ro);
+        // A tmpfs in the guest; the runtime passes a non-root fsGroup as a mount option.
+        const std::string path = "^/run/kata-containers/sandbox/ephemeral/" + regex_escape(name) + "$";
+        Json options = Json::array();
+        if (fs_group > 0) options.push_back("fsgid=" + std::to_string(fs_group));
+        bind(path, ro);
         out.storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
-                                {"fstype", "tmpfs"}, {"options", Json::array()}, {"mount_point", path},
-                                {"fs_group", nullptr}});
+                                {"fstype", "tmpfs"}, {"options", options}, {"mount_point", path},
+                                {"fs_group", nullptr}, {"shared", false}});
       } else if (emptydir_type == "shared-fs") {
-        bind("^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$", ro);
+        const std::string path = "^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$";
+        Json options = Json::array({"mode=0777"});
+        if (fs_group > 0) options.push_back("fsgid=" + std::to_string(fs_group));
+        bind(path, ro);
         out.storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
-                                {"fstype", "local"}, {"options", Json::array({"mode=0777"})},
-                                {"mount_point", "^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$"},
-                                {"fs_group", nullptr}});
-      } else {  // block-encrypted: a fresh encrypted disk per emptyDir, created in the guest
-        bind("^$(spath)/[A-Za-z0-9_-]+$", ro);
-        Json fs_group = nullptr;
-        if (pod_spec.contains("securityContext") && pod_spec["securityContext"].contains("fsGroup"))
-          fs_group = {{"group_id", pod_spec["securityContext"]["fsGroup"]}, {"group_change_policy", 0}};
-        out.storages.push_back({{"driver", "blk"},
+                                {"fstype", "local"}, {"options", options}, {"mount_point", path},
+                                {"fs_group", nullptr}, {"shared", false}});
+      } else {
+        // block-encrypted: a fresh encrypted disk per mount, created in the guest. The mount has no
+        // source of its own: it must be the mount point of a block storage of the same request,
+        // which the runtime names after the disk's address ($(b64_device_id)). Upstream's shape.
+        bind("", ro);
+        Json group = nullptr;
+        if (fs_group > 0) group = {{"group_id", fs_group}};
+        out.storages.push_back({{"driver", ""},
                                 {"driver_options", Json::array({"encryption_key=ephemeral", "create_filesystem"})},
-                                {"source", "^[0-9a-f:.]+$"}, {"fstype", "ext4"}, {"options", Json::array()},
-                                {"mount_point", "^$(spath)/[A-Za-z0-9_-]+$"}, {"fs_group", fs_group}});
+                                {"source", ""}, {"fstype", "ext4"}, {"options", Json::array()},
+                                {"mount_point", "$(spath)/$(b64_device_id)"}, {"fs_group", group}, {"shared", true}});
       }
     } else if (vol->contains("configMap") || vol->contains("secret") || vol->contains("projected") ||
                vol->contains("downwardAPI")) {

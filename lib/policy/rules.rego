@@ -60,28 +60,35 @@ default AllowRequestsFailingPolicy := false
 
 # ---------------------------------------------------------------- placeholders
 
-# The bundle id containerd chooses: a 64-hex id or a name.
-bundle_id_regex := "([0-9a-f]{64}|[a-z0-9][a-z0-9.-]*)"
+# containerd's bundle id is the container id; it names the rootfs and the shared files.
+bundle_id_ok(id) if regex.match("^[a-z0-9][a-z0-9.-]*$", id)
 
-expand(s, sandbox_id) := out if {
+# Placeholders in policy values: paths from `common` and the ids of this request.
+expand(s, bundle_id, sandbox_id) := out if {
 	c := policy_data.common
 	s1 := replace(s, "$(sfprefix)", c.sfprefix)
 	s2 := replace(s1, "$(cpath)", c.cpath)
 	s3 := replace(s2, "$(spath)", c.spath)
-	s4 := replace(s3, "$(bundle-id)", bundle_id_regex)
+	s4 := replace(s3, "$(bundle-id)", bundle_id)
 	out := replace(s4, "$(sandbox-id)", sandbox_id)
 }
 
-# A policy value starting with "^" is an anchored regex; anything else must match exactly.
-value_matches(p, i, sandbox_id) if {
-	not startswith(p, "^")
-	p == i
+# A policy value that starts with "^" once expanded is an anchored regex (a bundle id can only
+# carry "." as a metacharacter); anything else must match exactly.
+value_matches(p, i, bundle_id, sandbox_id) if {
+	literal := expand(p, bundle_id, sandbox_id)
+	not startswith(literal, "^")
+	literal == i
 }
 
-value_matches(p, i, sandbox_id) if {
-	startswith(p, "^")
-	regex.match(expand(p, sandbox_id), i)
+value_matches(p, i, bundle_id, sandbox_id) if {
+	pattern := expand(p, replace(bundle_id, ".", "\\."), sandbox_id)
+	startswith(pattern, "^")
+	regex.match(pattern, i)
 }
+
+# A path with a ".." component.
+traverses(path) if regex.match(`(^|/)\.\.($|/)`, path)
 
 # ---------------------------------------------------------------- CreateSandbox
 
@@ -98,15 +105,20 @@ CreateSandboxRequest if {
 
 CreateContainerRequest := {"ops": ops, "allowed": true} if {
 	create_input_is_plain
-	some idx, p in policy_data.containers
-	container_matches(p, input)
-	ops := [{"op": "add", "path": concat("", ["/pstate/container_", input.container_id]), "value": idx}]
+	bundle_id := input.container_id
+	bundle_id_ok(bundle_id)
+	# Identical containers may both match; the first one is recorded.
+	matching := {i | p := policy_data.containers[i]; container_matches(p, input, bundle_id)}
+	count(matching) > 0
+	idx := min(matching)
+	ops := [{"op": "add", "path": concat("", ["/pstate/container_", bundle_id]), "value": idx}]
 }
 
 # Fields no pod needs and a hostile host could use to escape the policy.
 create_input_is_plain if {
 	count(object.get(input, "shared_mounts", [])) == 0
 	object.get(input, "string_user", null) == null
+	count(object.get(input, "devices", [])) == 0
 	oci := input.OCI
 	object.get(oci, "Hooks", null) == null
 	object.get(oci, "Solaris", null) == null
@@ -118,12 +130,17 @@ create_input_is_plain if {
 	object.get(linux, "IntelRdt", null) == null
 	object.get(linux, "MountLabel", "") == ""
 	object.get(linux, "RootfsPropagation", "") == ""
-	count(object.get(object.get(linux, "Resources", {}), "Devices", [])) == 0
+	resources := object.get(linux, "Resources", {})
+	count(object.get(resources, "Devices", [])) == 0
+	object.get(resources, "BlockIO", null) == null
+	object.get(resources, "Network", null) == null
+	object.get(resources, "Pids", null) == null
 	object.get(oci.Process, "SelinuxLabel", "") == ""
+	object.get(oci.Process, "ApparmorProfile", "") == ""
 	object.get(oci.Process.User, "Username", "") == ""
 }
 
-container_matches(p, i) if {
+container_matches(p, i, bundle_id) if {
 	p.sandbox_pidns == object.get(i, "sandbox_pidns", false)
 	p_oci := p.OCI
 	i_oci := i.OCI
@@ -131,25 +148,27 @@ container_matches(p, i) if {
 	p_oci.Root.Readonly == i_oci.Root.Readonly
 	sandbox_id := i_oci.Annotations["io.kubernetes.cri.sandbox-id"]
 	regex.match("^[a-z0-9]{64}$", sandbox_id)
-	regex.match(concat("", ["^", expand(p_oci.Root.Path, sandbox_id), "$"]), i_oci.Root.Path)
-	annotations_match(p, i_oci.Annotations, sandbox_id)
+	expand(p_oci.Root.Path, bundle_id, sandbox_id) == i_oci.Root.Path
+	annotations_match(p, i_oci.Annotations, bundle_id, sandbox_id)
 	process_matches(p, i_oci.Process)
-	mounts_match(p_oci.Mounts, i_oci.Mounts, sandbox_id)
-	storages_match(p.storages, object.get(i, "storages", []), sandbox_id)
+	mounts_match(p_oci.Mounts, i_oci.Mounts, object.get(i, "storages", []), bundle_id, sandbox_id)
+	storages_match(p, object.get(i, "storages", []), bundle_id, sandbox_id)
 	linux_matches(p_oci.Linux, i_oci.Linux)
 }
 
 # ---- annotations
 
-annotations_match(p, i_anno, sandbox_id) if {
+annotations_match(p, i_anno, bundle_id, sandbox_id) if {
 	p_anno := p.OCI.Annotations
 	i_anno["io.kubernetes.cri.container-type"] == p_anno["io.kubernetes.cri.container-type"]
 	i_anno["io.katacontainers.pkg.oci.container_type"] == p_anno["io.katacontainers.pkg.oci.container_type"]
-	regex.match(policy_data.pod.sandbox_name, i_anno["io.kubernetes.cri.sandbox-name"])
-	namespace_matches(i_anno["io.kubernetes.cri.sandbox-namespace"])
-	container_identity_matches(p, i_anno)
+	s_name := i_anno["io.kubernetes.cri.sandbox-name"]
+	s_namespace := i_anno["io.kubernetes.cri.sandbox-namespace"]
+	regex.match(policy_data.pod.sandbox_name, s_name)
+	namespace_matches(s_namespace)
+	container_identity_matches(p, i_anno, bundle_id, sandbox_id)
 	every k, v in i_anno {
-		annotation_allowed(p_anno, k, v, sandbox_id)
+		annotation_allowed(p_anno, k, v, bundle_id, sandbox_id, s_name, s_namespace)
 	}
 }
 
@@ -160,14 +179,16 @@ namespace_matches(ns) if {
 	regex.match(concat("", ["^", policy_data.common.dns_label, "$"]), ns)
 }
 
-container_identity_matches(p, i_anno) if {
+# The pause container: it is the sandbox, so its id is the sandbox id.
+container_identity_matches(p, i_anno, bundle_id, sandbox_id) if {
 	p.OCI.Annotations["io.kubernetes.cri.container-type"] == "sandbox"
+	bundle_id == sandbox_id
 	not i_anno["io.kubernetes.cri.container-name"]
 	not i_anno["io.kubernetes.cri.image-name"]
 }
 
 # The container name and the pinned image: a guest pull of any other image is denied.
-container_identity_matches(p, i_anno) if {
+container_identity_matches(p, i_anno, bundle_id, sandbox_id) if {
 	p.OCI.Annotations["io.kubernetes.cri.container-type"] == "container"
 	i_anno["io.kubernetes.cri.container-name"] == p.OCI.Annotations["io.kubernetes.cri.container-name"]
 	i_anno["io.kubernetes.cri.image-name"] == p.image
@@ -178,19 +199,22 @@ checked_keys := {
 	"io.kubernetes.cri.container-type", "io.katacontainers.pkg.oci.container_type",
 	"io.kubernetes.cri.sandbox-name", "io.kubernetes.cri.sandbox-namespace",
 	"io.kubernetes.cri.container-name", "io.kubernetes.cri.image-name",
-	"io.kubernetes.cri.sandbox-uid", "io.kubernetes.cri.sandbox-log-directory",
+	"io.kubernetes.cri.sandbox-uid",
 	"io.kubernetes.cri.sandbox-cpu-period", "io.kubernetes.cri.sandbox-cpu-quota",
 	"io.kubernetes.cri.sandbox-cpu-shares", "io.kubernetes.cri.sandbox-memory",
 	"io.kubernetes.cri.podsandbox.image-name", "io.kubernetes.cri.image-id",
-	"io.kubernetes.cri.runtimehandler", "nerdctl/network-namespace",
+	"io.kubernetes.cri.runtimehandler",
 	"io.katacontainers.config.hypervisor.cc_init_data", "io.katacontainers.config.agent.policy",
 }
 
-annotation_allowed(p_anno, k, v, sandbox_id) if k in checked_keys
+annotation_allowed(p_anno, k, v, bundle_id, sandbox_id, s_name, s_namespace) if k in checked_keys
 
-annotation_allowed(p_anno, k, v, sandbox_id) if {
+# Any other key must be in the policy, its value as the policy says (the sandbox name and
+# namespace, already checked, may appear in it).
+annotation_allowed(p_anno, k, v, bundle_id, sandbox_id, s_name, s_namespace) if {
 	not k in checked_keys
-	value_matches(p_anno[k], v, sandbox_id)
+	p1 := replace(p_anno[k], "$(sandbox-name)", replace(s_name, ".", "\\."))
+	value_matches(replace(p1, "$(sandbox-namespace)", s_namespace), v, bundle_id, sandbox_id)
 }
 
 # ---- process
@@ -198,16 +222,22 @@ annotation_allowed(p_anno, k, v, sandbox_id) if {
 process_matches(p, i_proc) if {
 	p_proc := p.OCI.Process
 	p_proc.Terminal == i_proc.Terminal
+	args_match(p, i_proc.Args)
+	process_identity_matches(p, i_proc)
+	caps_match(p_proc.Capabilities, i_proc.Capabilities)
+}
+
+# What a container and an exec in it share: directory, privileges, user and environment.
+process_identity_matches(p, i_proc) if {
+	p_proc := p.OCI.Process
 	p_proc.Cwd == i_proc.Cwd
 	p_proc.NoNewPrivileges == i_proc.NoNewPrivileges
 	p_proc.User.UID == i_proc.User.UID
 	p_proc.User.GID == i_proc.User.GID
 	{g | some g in p_proc.User.AdditionalGids} == {g | some g in object.get(i_proc.User, "AdditionalGids", [])}
-	args_match(p, i_proc.Args)
-	every e in i_proc.Env {
+	every e in object.get(i_proc, "Env", []) {
 		env_allowed(p, e)
 	}
-	caps_match(p_proc.Capabilities, i_proc.Capabilities)
 }
 
 args_match(p, i_args) if {
@@ -225,9 +255,11 @@ arg_matches(p, n, p_arg, a) if {
 
 arg_matches(p, n, p_arg, a) if regex.match(p.arg_patterns[sprintf("%d", [n])], a)
 
+# A variable whose value the node decides has an anchored pattern; the others are literal (the
+# policy's text for a patterned variable shows upstream placeholders and is never compared).
 env_allowed(p, e) if {
 	e in p.OCI.Process.Env
-	not contains(e, "$(")
+	not p.env_patterns[split(e, "=")[0]]
 }
 
 env_allowed(p, e) if {
@@ -241,71 +273,169 @@ env_allowed(p, e) if {
 	regex.match(r, e)
 }
 
-cap_list(l) := {c | some c in policy_data.common.default_caps} if l == ["$(default_caps)"]
+cap_name(c) := substring(c, 4, -1) if startswith(c, "CAP_")
 
-cap_list(l) := {c | some c in policy_data.common.privileged_caps} if l == ["$(privileged_caps)"]
+cap_name(c) := c if not startswith(c, "CAP_")
 
-cap_list(l) := {c | some c in l} if {
+cap_list(l) := {cap_name(c) | some c in policy_data.common.default_caps} if l == ["$(default_caps)"]
+
+cap_list(l) := {cap_name(c) | some c in policy_data.common.privileged_caps} if l == ["$(privileged_caps)"]
+
+cap_list(l) := {cap_name(c) | some c in l} if {
 	l != ["$(default_caps)"]
 	l != ["$(privileged_caps)"]
 }
 
 caps_match(p_caps, i_caps) if {
 	every k in ["Ambient", "Bounding", "Effective", "Inheritable", "Permitted"] {
-		cap_list(p_caps[k]) == {c | some c in object.get(i_caps, k, [])}
+		cap_list(p_caps[k]) == {cap_name(c) | some c in object.get(i_caps, k, [])}
 	}
 }
 
 # ---- mounts and storages
 
-mounts_match(p_mounts, i_mounts, sandbox_id) if {
+mounts_match(p_mounts, i_mounts, i_storages, bundle_id, sandbox_id) if {
+	count({m.destination | some m in i_mounts}) == count(i_mounts)
 	every m in i_mounts {
 		some pm in p_mounts
-		mount_matches(pm, m, sandbox_id)
+		mount_matches(pm, m, i_storages, bundle_id, sandbox_id)
 	}
 }
 
-mount_matches(pm, m, sandbox_id) if {
+mount_matches(pm, m, i_storages, bundle_id, sandbox_id) if {
+	mount_shape_matches(pm, m)
+	pm.source != ""
+	value_matches(pm.source, m.source, bundle_id, sandbox_id)
+}
+
+# A block emptyDir has no source of its own: it is the mount point of a block storage sent with
+# the same request, which storages_match then checks against the policy.
+mount_matches(pm, m, i_storages, bundle_id, sandbox_id) if {
+	mount_shape_matches(pm, m)
+	pm.source == ""
+	some s in i_storages
+	s.driver in {"blk", "scsi"}
+	s.mount_point == m.source
+}
+
+mount_shape_matches(pm, m) if {
 	pm.destination == m.destination
 	pm.type_ == m.type_
-	{o | some o in pm.options} == {o | some o in m.options}
-	value_matches(pm.source, m.source, sandbox_id)
+	mount_options_match(pm, {o | some o in pm.options}, {o | some o in m.options})
 }
 
-storages_match(p_storages, i_storages, sandbox_id) if {
-	every s in i_storages {
-		some ps in p_storages
-		storage_matches(ps, s, sandbox_id)
+mount_options_match(pm, p_opts, i_opts) if p_opts == i_opts
+
+# containerd >= 2.0.4 mounts sysfs and cgroup read-only even for a privileged container: stricter
+# than the policy's "rw", so accepted.
+mount_options_match(pm, p_opts, i_opts) if {
+	pm.type_ in {"sysfs", "cgroup"}
+	"rw" in p_opts
+	p_opts - {"rw"} == i_opts - {"ro"}
+	"ro" in i_opts
+}
+
+# Unified cgroup v2 on newer kernels adds flags of its own (cluster_config.cgroup_mount_extras_allowed).
+mount_options_match(pm, p_opts, i_opts) if {
+	pm.type_ == "cgroup"
+	p_opts - i_opts == set()
+	every o in i_opts - p_opts {
+		o in policy_data.cluster_config.cgroup_mount_extras_allowed
 	}
-	every ps in p_storages {
-		some s in i_storages
-		storage_matches(ps, s, sandbox_id)
+}
+
+# The guest pull of the container's image is checked on its own; every other storage must be
+# one the policy lists, one for one.
+storages_match(p, i_storages, bundle_id, sandbox_id) if {
+	pulls := [s | some s in i_storages; s.driver == "image_guest_pull"]
+	others := [s | some s in i_storages; s.driver != "image_guest_pull"]
+	guest_pulls_match(p, pulls, bundle_id)
+	count(others) == count(p.storages)
+	every s in others {
+		some ps in p.storages
+		storage_matches(ps, s, bundle_id, sandbox_id)
+	}
+	every ps in p.storages {
+		some s in others
+		storage_matches(ps, s, bundle_id, sandbox_id)
 	}
 }
 
-# A guest pull carries host-written metadata in driver_options; the image itself must be the one
-# pinned in the policy.
-storage_matches(ps, s, sandbox_id) if {
-	ps.driver == "image_guest_pull"
-	s.driver == "image_guest_pull"
-	s.source == ps.source
+# With guest pull the image is pulled in the guest, exactly the pinned one, into the rootfs.
+# The pause container's image is the one built into the guest ("pause"); older runtimes send none.
+guest_pulls_match(p, pulls, bundle_id) if {
+	policy_data.cluster_config.guest_pull == true
+	count(pulls) == 1
+	guest_pull_matches(p, pulls[0], bundle_id)
 }
 
-storage_matches(ps, s, sandbox_id) if {
-	ps.driver != "image_guest_pull"
+guest_pulls_match(p, pulls, bundle_id) if {
+	count(pulls) == 0
+	p.OCI.Annotations["io.kubernetes.cri.container-type"] == "sandbox"
+}
+
+guest_pulls_match(p, pulls, bundle_id) if {
+	policy_data.cluster_config.guest_pull != true
+	count(pulls) == 0
+}
+
+guest_pull_matches(p, s, bundle_id) if {
+	guest_pull_source(p) == s.source
+	s.fstype == "overlay"
+	count(object.get(s, "options", [])) == 0
+	object.get(s, "fs_group", null) == null
+	object.get(s, "shared", false) == false
+	s.mount_point == replace(policy_data.common.root_path, "$(bundle-id)", bundle_id)
+}
+
+guest_pull_source(p) := "pause" if p.OCI.Annotations["io.kubernetes.cri.container-type"] == "sandbox"
+
+guest_pull_source(p) := p.image if p.OCI.Annotations["io.kubernetes.cri.container-type"] == "container"
+
+# A fresh disk for a block emptyDir, mounted where the runtime names it after its address.
+storage_matches(ps, s, bundle_id, sandbox_id) if {
+	s.driver in {"blk", "scsi"}
+	ps.source == ""
+	block_address_ok(s)
+	storage_fields_match(ps, s)
+	s.mount_point == replace(replace(ps.mount_point, "$(spath)", policy_data.common.spath), "$(b64_device_id)", base64url.encode(s.source))
+}
+
+storage_matches(ps, s, bundle_id, sandbox_id) if {
+	ps.source != ""
 	ps.driver == s.driver
+	storage_fields_match(ps, s)
+	value_matches(ps.source, s.source, bundle_id, sandbox_id)
+	value_matches(ps.mount_point, s.mount_point, bundle_id, sandbox_id)
+}
+
+storage_fields_match(ps, s) if {
 	ps.driver_options == s.driver_options
 	ps.fstype == s.fstype
 	ps.options == s.options
 	ps.fs_group == object.get(s, "fs_group", null)
-	value_matches(ps.source, s.source, sandbox_id)
-	value_matches(ps.mount_point, s.mount_point, sandbox_id)
+	object.get(ps, "shared", false) == object.get(s, "shared", false)
+}
+
+block_address_ok(s) if {
+	s.driver == "blk"
+	regex.match("^[0-9a-f]{2}(/[0-9a-f]{2})*$", s.source)
+}
+
+block_address_ok(s) if {
+	s.driver == "scsi"
+	regex.match("^[0-9]+:[0-9]+$", s.source)
 }
 
 # ---- linux
 
+namespace_type(t) := "mount" if t == "mnt"
+
+namespace_type(t) := t if t != "mnt"
+
 linux_matches(p_linux, i_linux) if {
-	{n.Type | some n in p_linux.Namespaces} == {n.Type | some n in i_linux.Namespaces; n.Type != "network"; n.Type != "cgroup"; n.Type != "pid"}
+	ignored := {"network", "cgroup", "pid"}
+	{namespace_type(n.Type) | some n in p_linux.Namespaces} == {namespace_type(n.Type) | some n in i_linux.Namespaces; not namespace_type(n.Type) in ignored}
 	every m in p_linux.MaskedPaths {
 		m in i_linux.MaskedPaths
 	}
@@ -327,69 +457,119 @@ readonly_covered(r, i_linux) if r in i_linux.MaskedPaths
 
 # ---------------------------------------------------------------- Exec
 
-# Only the commands the manifest's probes and hooks run, or those allowed with --allow-exec.
+# Only the commands the manifest's probes and hooks run, or those allowed with --allow-exec, as
+# the container's user, in its directory, with its environment and no capabilities of its own.
 ExecProcessRequest if {
-	idx := data.pstate[concat("", ["container_", input.container_id])]
-	p := policy_data.containers[idx]
-	argv := input.process.Args
-	exec_allowed(p, argv)
-	count(object.get(input.process.Capabilities, "Ambient", [])) == 0
+	exec_input_is_plain
+	p := exec_container
+	input.process.Args in p.exec_commands
+	input.process.Terminal == p.OCI.Process.Terminal
+	process_identity_matches(p, input.process)
 }
 
-exec_allowed(p, argv) if argv in p.exec_commands
+ExecProcessRequest if {
+	exec_input_is_plain
+	p := exec_container
+	exec_allowed_by_settings(input.process.Args)
+	process_identity_matches(p, input.process)
+}
 
-exec_allowed(p, argv) if argv in policy_data.request_defaults.ExecProcessRequest.allowed_commands
+exec_container := p if {
+	idx := data.pstate[concat("", ["container_", input.container_id])]
+	p := policy_data.containers[idx]
+}
 
-exec_allowed(p, argv) if {
+exec_input_is_plain if {
+	object.get(input, "string_user", null) == null
+	proc := input.process
+	object.get(proc, "SelinuxLabel", "") == ""
+	object.get(proc, "ApparmorProfile", "") == ""
+	object.get(proc.User, "Username", "") == ""
+	caps := object.get(proc, "Capabilities", null)
+	no_caps(caps)
+}
+
+no_caps(caps) if caps == null
+
+no_caps(caps) if {
+	caps != null
+	every k in ["Ambient", "Bounding", "Effective", "Inheritable", "Permitted"] {
+		count(object.get(caps, k, [])) == 0
+	}
+}
+
+exec_allowed_by_settings(argv) if argv in policy_data.request_defaults.ExecProcessRequest.allowed_commands
+
+exec_allowed_by_settings(argv) if {
 	some r in policy_data.request_defaults.ExecProcessRequest.regex
 	regex.match(r, concat(" ", argv))
 }
 
 # ---------------------------------------------------------------- CopyFile
 
-# The runtime copies /etc/hosts, resolv.conf and the like into the shared directory; nothing else.
+# The runtime copies the files of host volumes (resolv.conf, config maps, secrets and the like)
+# into the shared directory, nowhere else, and never through "..".
 CopyFileRequest if {
-	not contains(input.path, "/../")
-	not endswith(input.path, "/..")
+	input.file_type in {"Regular", "Directory"}
+	copy_path_allowed(input.path, "")
+}
+
+# A symlink sits below a volume's own directory and points, relatively, inside it.
+CopyFileRequest if {
+	input.file_type == "Symlink"
+	copy_path_allowed(input.path, ".*/.+")
+	target := object.get(input, "symlink_target", "")
+	target != ""
+	not traverses(target)
+	not startswith(target, "/")
+}
+
+copy_path_allowed(path, suffix) if {
+	not traverses(path)
 	some prefix in policy_data.request_defaults.CopyFileRequest
-	p := replace(expand(prefix, "[a-z0-9]{64}"), "$(bundle-id)", "[a-z0-9]{64}")
-	regex.match(concat("", [p, "[^/]+$"]), input.path)
+	regex.match(concat("", [expand(prefix, "[a-z0-9]{64}", "[a-z0-9]{64}"), suffix]), path)
 }
 
 # ---------------------------------------------------------------- networking
 
 UpdateInterfaceRequest if {
+	d := policy_data.request_defaults.UpdateInterfaceRequest
 	i := input.interface
-	i.name != "lo"
-	object.get(i, "device", "") != "lo"
-	every a in object.get(i, "IPAddresses", []) {
-		not loopback(a.address)
-	}
-	object.get(i, "raw_flags", 0) in [0, 128]
+	not i.name in d.forbidden_names
+	not object.get(i, "device", "") in d.forbidden_names
+	not object.get(i, "hwAddr", "") in d.forbidden_hw_addrs
+	flags := object.get(i, "raw_flags", 0)
+	bits.and(flags, bits.negate(d.allow_raw_flags)) == 0
 }
 
 UpdateRoutesRequest if {
+	d := policy_data.request_defaults.UpdateRoutesRequest
 	every r in input.routes.Routes {
-		r.device != "lo"
-		not loopback(object.get(r, "source", ""))
+		not r.device in d.forbidden_device_names
+		every re in d.forbidden_source_regex {
+			not regex.match(re, object.get(r, "source", ""))
+		}
 	}
 }
 
 AddARPNeighborsRequest if {
+	d := policy_data.request_defaults.AddARPNeighborsRequest
 	every n in input.neighbors.ARPNeighbors {
-		n.device != "lo"
-		not loopback(n.toIPAddress.address)
+		not n.device in d.forbidden_device_names
 		object.get(n.toIPAddress, "mask", "") == ""
+		every re in d.forbidden_cidrs_regex {
+			not regex.match(re, n.toIPAddress.address)
+		}
+		n.state in d.allowed_states
+		bits.or(object.get(n, "flags", 0), 136) == 136  # NTF_PROXY | NTF_ROUTER at most
 	}
 }
-
-loopback(a) if startswith(a, "127.")
-
-loopback(a) if a == "::1"
 
 # ---------------------------------------------------------------- streams and the rest
 
 CloseStdinRequest if policy_data.request_defaults.CloseStdinRequest == true
+
+GetDiagnosticDataRequest if policy_data.request_defaults.GetDiagnosticDataRequest == true
 
 ReadStreamRequest if policy_data.request_defaults.ReadStreamRequest == true
 

@@ -16,12 +16,14 @@ constexpr const char* kCommon = R"json({
     "pause_container_image": "registry.k8s.io/pause:3.10",
     "guest_pull": true,
     "emptydir_type": "block-encrypted",
-    "image_layer_verification": "none"
+    "image_layer_verification": "none",
+    "cgroup_mount_extras_allowed": ["nsdelegate", "memory_recursiveprot"]
   },
+  "devices": {"vfio": {"device_path": "/dev/vfio/devices/vfio"}},
   "common": {
     "cpath": "/run/kata-containers/shared/containers",
     "spath": "/run/kata-containers/sandbox/storage",
-    "root_path": "/run/kata-containers/shared/containers/$(bundle-id)/rootfs",
+    "root_path": "/run/kata-containers/$(bundle-id)/rootfs",
     "sfprefix": "^$(cpath)/$(bundle-id)-[a-z0-9]{16}-",
     "ip_p": "[0-9]{1,5}",
     "ipv4_a": "(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])",
@@ -63,7 +65,9 @@ constexpr const char* kCommon = R"json({
       "io.kubernetes.cri.container-type": "sandbox",
       "io.katacontainers.pkg.oci.container_type": "pod_sandbox",
       "io.kubernetes.cri.sandbox-id": "^[a-z0-9]{64}$",
-      "io.katacontainers.pkg.oci.bundle_path": "/run/containerd/io.containerd.runtime.v2.task/k8s.io/$(bundle-id)"
+      "nerdctl/network-namespace": "^/var/run/netns/cni(test)?-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+      "io.kubernetes.cri.sandbox-log-directory": "^/var/log/pods/$(sandbox-namespace)_$(sandbox-name)_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+      "io.katacontainers.pkg.oci.bundle_path": "^/run/containerd/io\\.containerd\\.runtime\\.v2\\.task/k8s\\.io/$(bundle-id)$"
     }
   },
   "other_container": {
@@ -80,25 +84,33 @@ constexpr const char* kCommon = R"json({
       "io.kubernetes.cri.container-type": "container",
       "io.katacontainers.pkg.oci.container_type": "pod_container",
       "io.kubernetes.cri.sandbox-id": "^[a-z0-9]{64}$",
-      "io.katacontainers.pkg.oci.bundle_path": "/run/containerd/io.containerd.runtime.v2.task/k8s.io/$(bundle-id)"
+      "io.katacontainers.pkg.oci.bundle_path": "^/run/containerd/io\\.containerd\\.runtime\\.v2\\.task/k8s\\.io/$(bundle-id)$"
     }
   },
   "masked_paths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
-                   "/sys/devices/virtual/powercap", "/proc/scsi"],
+                   "/proc/scsi"],
   "readonly_paths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
+  "default_sysctls": {"net.ipv4.ip_unprivileged_port_start": "0", "net.ipv4.ping_group_range": "0 2147483647"},
   "sandbox": {
     "storages": [
       {"driver": "ephemeral", "driver_options": [], "source": "shm", "fstype": "tmpfs",
        "options": ["noexec", "nosuid", "nodev", "mode=1777", "size=67108864"],
-       "mount_point": "/run/kata-containers/sandbox/shm", "fs_group": null}
+       "mount_point": "/run/kata-containers/sandbox/shm", "fs_group": null, "shared": false}
     ]
   },
   "request_defaults": {
     "CreateContainerRequest": {"allow_env_regex": []},
     "CopyFileRequest": ["$(sfprefix)"],
     "ExecProcessRequest": {"allowed_commands": [], "regex": []},
+    "UpdateInterfaceRequest": {"allow_raw_flags": 128, "forbidden_names": ["lo"], "forbidden_hw_addrs": ["00:00:00:00:00:00"]},
+    "UpdateRoutesRequest": {"forbidden_device_names": ["lo"],
+                            "forbidden_source_regex": ["^(?:0{0,4}:){0,7}0{0,3}1$", "^127\\.(?:[0-9]{1,3}\\.){2}[0-9]{1,3}$"]},
+    "AddARPNeighborsRequest": {"forbidden_device_names": ["lo"],
+                               "forbidden_cidrs_regex": ["^127\\.(?:[0-9]{1,3}\\.){2}[0-9]{1,3}$"],
+                               "allowed_states": [2, 128]},
     "CloseStdinRequest": false,
+    "GetDiagnosticDataRequest": false,
     "ReadStreamRequest": false,
     "UpdateEphemeralMountsRequest": false,
     "WriteStreamRequest": false
@@ -113,11 +125,13 @@ constexpr const char* kAksPatch = R"json({
     "guest_pull": false,
     "emptydir_type": "shared-fs",
     "image_layer_verification": "host-tarfs-dm-verity"
-  }
+  },
+  "common": {"root_path": "/run/kata-containers/shared/containers/$(bundle-id)/rootfs"}
 })json";
 
 // Objects whose keys are data, not settings: any key may appear.
-const std::set<std::string> kFreeMaps = {"/pause_container/Annotations", "/other_container/Annotations"};
+const std::set<std::string> kFreeMaps = {"/pause_container/Annotations", "/other_container/Annotations",
+                                         "/default_sysctls"};
 
 std::string type_name(const Json& v) {
   switch (v.type()) {

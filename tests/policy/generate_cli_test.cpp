@@ -2,6 +2,7 @@
 // from an OCI layout that umoci wrote (tests/registry/make_images.sh); expected digests come from
 // the layout's index.json, openssl and coreutils, never from coco's earlier output.
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "k8s/manifest.h"
 #include "oci/fixture.h"
@@ -197,4 +198,34 @@ TEST_CASE("policy generate: bad input fails with the place named and writes noth
   CHECK(run_coco({"policy", "generate", "-f", dir.file("in.yaml"), "--service-env", "some"}).exit_code == 2);
   CHECK(run_coco({"policy", "generate", "-f", dir.file("in.yaml"), "--image-source", "noequals"}).exit_code == 2);
   CHECK(run_coco({"policy", "generate", "-f", dir.file("in.yaml"), "--initdata-extra", "policy.rego=" + dir.file("in.yaml")}).exit_code == 2);
+}
+
+TEST_CASE("policy generate: images from a registry, unreachable (exit 3) vs missing (exit 1)", "[policy][cli][registry]") {
+  if (coco::test::registries().empty()) {
+    WARN("docker-registry, skopeo, umoci or htpasswd missing: registry tests skipped");
+    return;
+  }
+  const std::string host = coco::test::registries().at("PLAIN");
+  coco::test::TempDir dir;
+  const auto generate = [&](const std::string& image) {
+    std::string pod = kPod;
+    pod.replace(pod.find("registry.example/app:1"), 22, image);
+    return run_coco({"policy", "generate", "-f", dir.write("pod.yaml", pod), "-o", dir.file("out.yaml"),
+                     "--insecure-registry", host, "--insecure-registry", "127.0.0.1:1", "--no-cache", "-q"});
+  };
+  // The image as the registry serves it: pinned to the digest umoci recorded.
+  const auto ok = generate(host + "/coco/hello:v1");
+  REQUIRE(ok.exit_code == 0);
+  CHECK_THAT(coco::read_text_file(dir.file("out.yaml")), Catch::Contains(host + "/coco/hello@" + layout_digest("v1")));
+  std::filesystem::remove(dir.file("out.yaml"));
+  // The registry answers, the image is not there: a permanent failure naming the image.
+  const auto missing = generate(host + "/coco/no-such-image:v1");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("coco/no-such-image"));
+  CHECK_FALSE(coco::file_exists(dir.file("out.yaml")));
+  // Nobody listens: transient, worth a retry by the caller.
+  const auto unreachable = generate("127.0.0.1:1/coco/hello:v1");
+  CHECK(unreachable.exit_code == 3);
+  CHECK_THAT(unreachable.err, Catch::Contains("127.0.0.1:1"));
+  CHECK_FALSE(coco::file_exists(dir.file("out.yaml")));
 }
