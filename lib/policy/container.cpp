@@ -5,6 +5,8 @@
 
 #include "k8s/workload.h"
 #include "policy/mounts.h"
+#include "util/digest.h"
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -158,6 +160,39 @@ Json annotations(const Json& base, const PodInputs& pod) {
 
 }  // namespace
 
+namespace {
+
+void append_layer_storages(Json& storages, const ImageInfo& image, const Json& settings, const std::string& where) {
+  if (settings["common"]["image_layer_verification"] != "host-tarfs-dm-verity") return;
+  // policy.md §3.5 step 4, in the shape the AKS agent's rules read: one tar layer device per
+  // layer ($(hashK) and $(layerK) name layer K, 0 = top), then the overlay whose options list the
+  // layer names (sha256 of each OCI chain id) and their tarfs dm-verity roots, top first.
+  if (image.diff_ids.size() != image.verity_roots.size() || image.diff_ids.empty())
+    fail(where, "image " + image.reference + ": no layers with tarfs dm-verity roots to bind");
+  std::vector<std::string> names, roots;
+  std::string chain;
+  for (std::size_t k = 0; k < image.diff_ids.size(); ++k) {
+    if (!image.verity_roots[k]) fail(where, "image " + image.reference + ": layer " + std::to_string(k) + " has no tarfs dm-verity root");
+    chain = k == 0 ? image.diff_ids[0] : "sha256:" + to_hex(digest(Algo::Sha256, chain + " " + image.diff_ids[k]));
+    names.insert(names.begin(), to_hex(digest(Algo::Sha256, chain)));
+    roots.insert(roots.begin(), *image.verity_roots[k]);
+  }
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ":") + x;
+    return out;
+  };
+  for (std::size_t k = 0; k < names.size(); ++k)
+    storages.push_back({{"driver", "blk"}, {"driver_options", Json::array()}, {"source", ""}, {"fstype", "tar"},
+                        {"options", Json::array({"$(hash" + std::to_string(k) + ")"})},
+                        {"mount_point", "$(layer" + std::to_string(k) + ")"}, {"fs_group", nullptr}, {"shared", false}});
+  storages.push_back({{"driver", "overlayfs"}, {"driver_options", Json::array()}, {"source", ""},
+                      {"fstype", "fuse3.kata-overlay"}, {"options", Json::array({joined(names), joined(roots)})},
+                      {"mount_point", settings["common"]["root_path"]}, {"fs_group", nullptr}, {"shared", false}});
+}
+
+}  // namespace
+
 Json container_policy(const Json& container, const ImageInfo& image, const PodInputs& pod, const std::string& where) {
   const Json& settings = pod.settings;
   const Json& common = settings["common"];
@@ -225,20 +260,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   // check its source against `image`, the pinned reference.
   Json storages = ms.storages;
   const Json& cluster = settings["cluster_config"];
-  if (cluster["guest_pull"] != true && cluster["image_layer_verification"] == "host-tarfs-dm-verity") {
-    // policy.md §3.5 step 4: one tar layer device per layer (top first) and the overlay over them.
-    Json roots = Json::array();
-    for (std::size_t k = image.verity_roots.size(); k-- > 0;) {
-      if (!image.verity_roots[k]) fail(where, "image " + image.reference + ": layer " + std::to_string(k) + " has no tarfs dm-verity root");
-      roots.push_back(*image.verity_roots[k]);
-    }
-    for (std::size_t k = 0; k < roots.size(); ++k)
-      storages.push_back({{"driver", "blk"}, {"driver_options", Json::array()}, {"source", "^/dev/[a-z0-9]+$"},
-                          {"fstype", "tar"},
-                          {"options", Json::array({"ro", "io.katacontainers.fs-opt.root-hash=" + roots[k].get<std::string>()})},
-                          {"mount_point", "$(layer" + std::to_string(k) + ")"}, {"fs_group", nullptr},
-                          {"shared", false}});
-  }
+  if (cluster["guest_pull"] != true) append_layer_storages(storages, image, settings, where);
 
   Json oci = {
       {"Version", settings["kata_config"]["oci_version"]},
@@ -272,7 +294,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
           {"privileged", privileged}};
 }
 
-Json pause_policy(const PodInputs& pod) {
+Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
   const Json& settings = pod.settings;
   const Json& p = settings["pause_container"];
   const Json& spec = pod.env.spec;
@@ -308,7 +330,10 @@ Json pause_policy(const PodInputs& pod) {
         {"ReadonlyPaths", settings["readonly_paths"]},
         {"Devices", Json::array()},
         {"Sysctl", sysctls(spec, settings)}}}};
-  return {{"OCI", oci}, {"storages", Json::array()}, {"devices", Json::array()}, {"sandbox_pidns", false},
+  Json storages = Json::array();
+  if (pause_image != nullptr && settings["cluster_config"]["guest_pull"] != true)
+    append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
+  return {{"OCI", oci}, {"storages", storages}, {"devices", Json::array()}, {"sandbox_pidns", false},
           {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
           {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false}};
 }

@@ -22,7 +22,8 @@ struct PodInputs {
 // A workload, init or sidecar container. `where` names it in messages.
 Json container_policy(const Json& container, const ImageInfo& image, const PodInputs& pod, const std::string& where);
 
-// The pause (sandbox) container, from the settings and the pod-level securityContext.
-Json pause_policy(const PodInputs& pod);
+// The pause (sandbox) container, from the settings and the pod-level securityContext. With
+// host-pulled tarfs layers (the aks profile) the pause image's layers are bound too.
+Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image);
 
 }  // namespace coco::policy

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
@@ -53,7 +54,10 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
   PodEnvContext env{t, metadata, spec, objects, s["common"]};
   PodInputs pod{env, s, opts.service_env};
-  Json containers = Json::array({pause_policy(pod)});
+  std::optional<ImageInfo> pause_image;
+  if (s["common"]["image_layer_verification"] == "host-tarfs-dm-verity" && s["cluster_config"]["guest_pull"] != true)
+    pause_image = resolve(s["cluster_config"]["pause_container_image"], t.where + ": pause image");
+  Json containers = Json::array({pause_policy(pod, pause_image ? &*pause_image : nullptr)});
   const Json annotations = pod_annotations(metadata);
   for (const char* list : {"initContainers", "containers"}) {
     if (!spec.contains(list) || spec[list].is_null()) continue;

@@ -19,6 +19,7 @@ struct ImageInfo {
   bool tty = false;
   std::optional<std::string> etc_passwd, etc_group;
   std::vector<std::string> layer_digests;            // bottom to top
+  std::vector<std::string> diff_ids;                 // bottom to top
   std::vector<std::optional<std::string>> verity_roots;  // tarfs dm-verity root per layer, bottom to top
 };
 

@@ -33,6 +33,7 @@ ImageInfo to_image_info(const oci::ImageFacts& f, const std::string& reference, 
   i.etc_group = f.etc_group;
   for (const auto& l : f.layers) {
     i.layer_digests.push_back(l.digest);
+    i.diff_ids.push_back(l.diff_id);
     i.verity_roots.push_back(l.tarfs_verity_root);
   }
   return i;

@@ -353,11 +353,11 @@ storages_match(p, i_storages, bundle_id, sandbox_id) if {
 	count(others) == count(p.storages)
 	every s in others {
 		some ps in p.storages
-		storage_matches(ps, s, bundle_id, sandbox_id)
+		storage_matches(p, ps, s, bundle_id, sandbox_id)
 	}
 	every ps in p.storages {
 		some s in others
-		storage_matches(ps, s, bundle_id, sandbox_id)
+		storage_matches(p, ps, s, bundle_id, sandbox_id)
 	}
 }
 
@@ -393,20 +393,72 @@ guest_pull_source(p) := "pause" if p.OCI.Annotations["io.kubernetes.cri.containe
 guest_pull_source(p) := p.image if p.OCI.Annotations["io.kubernetes.cri.container-type"] == "container"
 
 # A fresh disk for a block emptyDir, mounted where the runtime names it after its address.
-storage_matches(ps, s, bundle_id, sandbox_id) if {
+storage_matches(p, ps, s, bundle_id, sandbox_id) if {
 	s.driver in {"blk", "scsi"}
 	ps.source == ""
+	ps.fstype != "tar"
 	block_address_ok(s)
 	storage_fields_match(ps, s)
 	s.mount_point == replace(replace(ps.mount_point, "$(spath)", policy_data.common.spath), "$(b64_device_id)", base64url.encode(s.source))
 }
 
-storage_matches(ps, s, bundle_id, sandbox_id) if {
+storage_matches(p, ps, s, bundle_id, sandbox_id) if {
 	ps.source != ""
 	ps.driver == s.driver
 	storage_fields_match(ps, s)
 	value_matches(ps.source, s.source, bundle_id, sandbox_id)
 	value_matches(ps.mount_point, s.mount_point, bundle_id, sandbox_id)
+}
+
+# Host-pulled image layers (AKS): layer K is a tar device, read-only, verified against its
+# dm-verity root and mounted under its name; the overlay lists every layer, top first. Names
+# and roots come from the policy's overlay storage ($(hashK) and $(layerK) index them).
+storage_matches(p, ps, s, bundle_id, sandbox_id) if {
+	ps.fstype == "tar"
+	s.driver == "blk"
+	s.fstype == "tar"
+	count(object.get(s, "driver_options", [])) == 0
+	object.get(s, "fs_group", null) == null
+	layers := tarfs_layers(p)
+	k := to_number(trim_suffix(trim_prefix(ps.mount_point, "$(layer"), ")"))
+	ps.options == [sprintf("$(hash%d)", [k])]
+	s.options == ["ro", "io.katacontainers.fs-opt.block_device=file", "io.katacontainers.fs-opt.is-layer",
+		concat("=", ["io.katacontainers.fs-opt.root-hash", layers.roots[k]])]
+	s.mount_point == concat("/", ["/run/kata-containers/sandbox/layers", layers.names[k]])
+}
+
+storage_matches(p, ps, s, bundle_id, sandbox_id) if {
+	ps.driver == "overlayfs"
+	s.driver == "overlayfs"
+	s.fstype == ps.fstype
+	object.get(s, "source", "") in {"", "none"}
+	count(object.get(s, "driver_options", [])) == 0
+	object.get(s, "fs_group", null) == null
+	s.mount_point == expand(ps.mount_point, bundle_id, sandbox_id)
+	layers := tarfs_layers(p)
+	n := count(layers.names)
+	count(s.options) == n + 3
+	s.options[0] == "io.katacontainers.fs-opt.layer-src-prefix=/var/lib/containerd/io.containerd.snapshotter.v1.tardev/layers"
+	every i, name in layers.names {
+		layer_option_matches(s.options[i + 1], name, layers.roots[i])
+	}
+	s.options[n + 1] == "io.katacontainers.fs-opt.overlay-rw"
+	s.options[n + 2] == concat("=", ["lowerdir", concat(":", layers.names)])
+}
+
+tarfs_layers(p) := {"names": names, "roots": roots} if {
+	some o in p.storages
+	o.driver == "overlayfs"
+	names := split(o.options[0], ":")
+	roots := split(o.options[1], ":")
+	count(names) == count(roots)
+}
+
+layer_option_matches(option, name, root) if {
+	startswith(option, "io.katacontainers.fs-opt.layer=")
+	base64.decode(substring(option, count("io.katacontainers.fs-opt.layer="), -1)) == concat(",", [name,
+		"tar,ro,io.katacontainers.fs-opt.block_device=file,io.katacontainers.fs-opt.is-layer",
+		concat("=", ["io.katacontainers.fs-opt.root-hash", root])])
 }
 
 storage_fields_match(ps, s) if {

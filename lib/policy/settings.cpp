@@ -16,7 +16,6 @@ constexpr const char* kCommon = R"json({
     "pause_container_image": "registry.k8s.io/pause:3.10",
     "guest_pull": true,
     "emptydir_type": "block-encrypted",
-    "image_layer_verification": "none",
     "cgroup_mount_extras_allowed": ["nsdelegate", "memory_recursiveprot"]
   },
   "devices": {"vfio": {"device_path": "/dev/vfio/devices/vfio"}},
@@ -30,6 +29,7 @@ constexpr const char* kCommon = R"json({
     "ipv6_a": "[0-9a-fA-F:]*:[0-9a-fA-F:.]*",
     "svc_name_downward_env": "[A-Z](?:[A-Z0-9_]{0,61}[A-Z0-9])?",
     "dns_label": "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+    "image_layer_verification": "none",
     "dns_subdomain": "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
     "default_caps": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
                      "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
@@ -123,10 +123,11 @@ constexpr const char* kAksPatch = R"json({
   "cluster_config": {
     "pause_container_image": "mcr.microsoft.com/oss/kubernetes/pause:3.6",
     "guest_pull": false,
-    "emptydir_type": "shared-fs",
-    "image_layer_verification": "host-tarfs-dm-verity"
+    "emptydir_type": "shared-fs"
   },
-  "common": {"root_path": "/run/kata-containers/shared/containers/$(bundle-id)/rootfs"}
+  "common": {"root_path": "/run/kata-containers/shared/containers/$(bundle-id)/rootfs",
+             "mount_source_cpath": "/run/kata-containers/shared/containers",
+             "image_layer_verification": "host-tarfs-dm-verity"}
 })json";
 
 // Objects whose keys are data, not settings: any key may appear.

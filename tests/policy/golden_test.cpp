@@ -71,6 +71,22 @@ TEST_CASE("golden policies for testdata/manifests", "[policy][golden]") {
   }
 }
 
+// The aks profile: host-pulled tarfs layers bound by their dm-verity roots in the shape the AKS
+// agent's rules read, the pause image's layers too, and the agent-policy annotation.
+TEST_CASE("golden policies for the aks profile", "[policy][golden]") {
+  const auto resolve = test::test_resolver();
+  for (const std::string stem : {"01-pod-basic", "03-deployment", "11-init-sidecar"}) {
+    INFO(stem);
+    const std::string yaml = read_text_file(test::source_path("testdata/manifests/" + stem + ".yaml"));
+    auto opts = options_for(yaml);
+    opts.settings = policy::default_settings(policy::Profile::Aks);
+    opts.annotation = policy::AnnotationKind::AgentPolicy;
+    const auto g = policy::generate(yaml, stem + ".yaml", opts, resolve);
+    check_golden(test::source_path("testdata/policy/aks/" + stem + ".expected.json"), render_json(Json(g.policy_data)));
+    check_golden(test::source_path("testdata/policy/aks/" + stem + ".expected.yaml"), g.manifests);
+  }
+}
+
 TEST_CASE("annotation decodes with base64 -d | gunzip, digest matches openssl dgst", "[policy][golden]") {
   const auto resolve = test::test_resolver();
   const std::string yaml = read_text_file(test::source_path("testdata/manifests/03-deployment.yaml"));

@@ -28,6 +28,10 @@ inline std::map<std::string, policy::ImageInfo> load_test_images() {
     i.volumes = v["volumes"].get<std::vector<std::string>>();
     if (v["etc_passwd"].is_string()) i.etc_passwd = v["etc_passwd"].get<std::string>();
     if (v["etc_group"].is_string()) i.etc_group = v["etc_group"].get<std::string>();
+    if (v.contains("diff_ids")) {  // layers, for the aks profile's tarfs bindings
+      i.diff_ids = v["diff_ids"].get<std::vector<std::string>>();
+      for (const auto& r : v["tarfs_verity_roots"]) i.verity_roots.push_back(r.get<std::string>());
+    }
     out[ref] = i;
   }
   return out;

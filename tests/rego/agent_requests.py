@@ -175,8 +175,11 @@ def expand(text, env):
 class Pod:
     """One pod of the input, after scheduling on a node."""
 
-    def __init__(self, doc, cluster, images):
+    def __init__(self, doc, cluster, images, aks_pause_image=None):
+        """aks_pause_image: the pause image's facts on AKS, where images are pulled on the host as
+        tarfs layers (the aks profile); None for guest pull."""
         self.doc, self.cluster, self.images = doc, cluster, images
+        self.aks_pause = aks_pause_image
         self.meta, self.spec = pod_template(doc)
         self.name = controller_pod_name(doc)
         self.namespace = doc["metadata"].get("namespace", "default")
@@ -232,13 +235,20 @@ class Pod:
         for s in psc.get("sysctls", []):
             sysctls[s["name"]] = s["value"]
         process = make_process(["/pause"], [DEFAULT_PATH], "/", uid, gid, groups, DEFAULT_CAPS, True, False)
-        return self.create_request(cid, anno, process, mounts, sysctls, "pause", readonly_root=True)
+        return self.create_request(cid, anno, process, mounts, sysctls, "pause", readonly_root=True,
+                                   image=self.aks_pause)
 
-    def create_request(self, cid, anno, process, mounts, sysctls, image_ref, readonly_root, storages=(), pidns=False):
-        guest_pull = {"driver": "image_guest_pull",
-                      "driver_options": ["image_guest_pull=" + json_compact({"metadata": anno})],
-                      "fs_group": None, "fstype": "overlay", "mount_point": f"/run/kata-containers/{cid}/rootfs",
-                      "options": [], "source": image_ref, "shared": False}
+    def create_request(self, cid, anno, process, mounts, sysctls, image_ref, readonly_root, storages=(), pidns=False,
+                       image=None):
+        if self.aks_pause is None:
+            root = f"/run/kata-containers/{cid}/rootfs"
+            image_storages = [{"driver": "image_guest_pull",
+                               "driver_options": ["image_guest_pull=" + json_compact({"metadata": anno})],
+                               "fs_group": None, "fstype": "overlay", "mount_point": root,
+                               "options": [], "source": image_ref, "shared": False}]
+        else:
+            root = f"{SHARED}/{cid}/rootfs"
+            image_storages = tarfs_storages(image, root)
         return {
             "OCI": {
                 "Annotations": anno,
@@ -258,7 +268,7 @@ class Pod:
                 },
                 "Mounts": mounts,
                 "Process": {k: v for k, v in process.items() if not k.startswith("_")},
-                "Root": {"Path": f"/run/kata-containers/{cid}/rootfs", "Readonly": readonly_root},
+                "Root": {"Path": root, "Readonly": readonly_root},
                 "Solaris": None,
                 "Version": "1.1.0",
                 "Windows": None,
@@ -268,7 +278,7 @@ class Pod:
             "exec_id": cid,
             "sandbox_pidns": pidns,
             "shared_mounts": [],
-            "storages": list(storages) + [guest_pull],
+            "storages": list(storages) + image_storages,
             "string_user": None,
         }
 
@@ -414,6 +424,7 @@ class Pod:
         sysctls = {s["name"]: s["value"] for s in (self.spec.get("securityContext") or {}).get("sysctls", [])}
         return self.create_request(cid, anno, process, mounts, sysctls, c["image"],
                                    readonly_root=csc.get("readOnlyRootFilesystem", False), storages=storages,
+                                   image=image,
                                    pidns=self.spec.get("shareProcessNamespace", False))
 
     def mounts(self, c, cid, privileged):
@@ -446,6 +457,13 @@ class Pod:
                 storages.append({"driver": "ephemeral", "driver_options": [], "source": "tmpfs", "fstype": "tmpfs",
                                  "options": [f"fsgid={fs_group}"] if fs_group > 0 else [], "mount_point": path,
                                  "fs_group": None, "shared": False})
+                source = path
+            elif "emptyDir" in vol and self.aks_pause is not None:
+                # shared-fs: a directory of the sandbox's rootfs in the guest.
+                path = f"{SHARED}/{self.sandbox_id}/rootfs/local/{vm['name']}"
+                storages.append({"driver": "local", "driver_options": [], "source": "local", "fstype": "local",
+                                 "options": ["mode=0777"] + ([f"fsgid={fs_group}"] if fs_group > 0 else []),
+                                 "mount_point": path, "fs_group": None, "shared": False})
                 source = path
             elif "emptyDir" in vol:
                 # block-encrypted: a fresh disk per mount, addressed by its PCI path.
@@ -488,6 +506,31 @@ class Pod:
         return {"path": shared_source(create["container_id"], dest), "file_type": "Regular",
                 "dir_mode": 0o750, "file_mode": 0o644, "file_size": 24, "uid": 0, "gid": 0, "offset": 0,
                 "data": base64.b64encode(b"nameserver 10.96.0.10\n").decode()}
+
+
+def tarfs_storages(image, root):
+    """AKS: the host's tardev snapshotter hands each layer over as a tar device with its dm-verity
+    root, and the guest's overlay stacks them (top first), named after their OCI chain ids."""
+    names, chain = [], None
+    for d in image["diff_ids"]:
+        chain = d if chain is None else "sha256:" + hashlib.sha256(f"{chain} {d}".encode()).hexdigest()
+        names.insert(0, hashlib.sha256(chain.encode()).hexdigest())
+    roots = list(reversed(image["tarfs_verity_roots"]))
+    hash_opt = "io.katacontainers.fs-opt.root-hash="
+    out = [{"driver": "blk", "driver_options": [], "fs_group": None, "fstype": "tar",
+            "mount_point": f"/run/kata-containers/sandbox/layers/{n}",
+            "options": ["ro", "io.katacontainers.fs-opt.block_device=file", "io.katacontainers.fs-opt.is-layer",
+                        hash_opt + r], "source": f"/dev/vd{chr(ord('b') + k)}", "shared": False}
+           for k, (n, r) in enumerate(zip(names, roots))]
+    layer = "tar,ro,io.katacontainers.fs-opt.block_device=file,io.katacontainers.fs-opt.is-layer," + hash_opt
+    out.append({"driver": "overlayfs", "driver_options": [], "fs_group": None, "fstype": "fuse3.kata-overlay",
+                "mount_point": root, "source": "none", "shared": False,
+                "options": ["io.katacontainers.fs-opt.layer-src-prefix=/var/lib/containerd/"
+                            "io.containerd.snapshotter.v1.tardev/layers"] +
+                           ["io.katacontainers.fs-opt.layer=" + base64.b64encode(f"{n},{layer}{r}".encode()).decode()
+                            for n, r in zip(names, roots)] +
+                           ["io.katacontainers.fs-opt.overlay-rw", "lowerdir=" + ":".join(names)]})
+    return out
 
 
 def default_mounts(privileged, with_cgroup):

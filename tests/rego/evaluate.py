@@ -34,6 +34,8 @@ import agent_requests as ar  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INITDATA = "io.katacontainers.config.hypervisor.cc_init_data"
+AGENT_POLICY = "io.katacontainers.config.agent.policy"
+AKS_PAUSE = "mcr.microsoft.com/oss/kubernetes/pause:3.6"
 WORKLOADS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob")
 
 
@@ -44,6 +46,8 @@ def engine_compatible(rego):
 
 def policy_of(doc):
     meta = ar.pod_template(doc)[0] if doc["kind"] != "Pod" else doc["metadata"]
+    if AGENT_POLICY in meta["annotations"]:
+        return base64.b64decode(meta["annotations"][AGENT_POLICY]).decode()
     toml = gzip.decompress(base64.b64decode(meta["annotations"][INITDATA])).decode()
     return tomllib.loads(toml)["data"]["policy.rego"]
 
@@ -150,7 +154,7 @@ def find_binding(result):
 
 def service_env_mode(stem):
     """The --service-env the golden test generated the manifest with (default namespace)."""
-    with open(os.path.join(ROOT, "testdata/manifests", stem + ".yaml")) as f:
+    with open(os.path.join(ROOT, "testdata/manifests", os.path.basename(stem) + ".yaml")) as f:
         m = re.match(r"# coco-test: --service-env (\w+)", f.readline())
     return m.group(1) if m else "namespace"
 
@@ -225,10 +229,15 @@ def tampered(c, req):
             s["source"] = evil
     out.append((f"create {name} with another image", "CreateContainerRequest", r, False))
     r = copy.deepcopy(req)
-    for s in r["storages"]:
-        if s["driver"] == "image_guest_pull":
-            s["source"] = evil  # the annotation says the right image, the pull fetches another
-    out.append((f"create {name} pulling another image than it names", "CreateContainerRequest", r, False))
+    if any(s["driver"] == "image_guest_pull" for s in r["storages"]):
+        for s in r["storages"]:
+            if s["driver"] == "image_guest_pull":
+                s["source"] = evil  # the annotation says the right image, the pull fetches another
+        out.append((f"create {name} pulling another image than it names", "CreateContainerRequest", r, False))
+    else:  # host-pulled tarfs layers: the top layer's device claims another dm-verity root
+        top = next(s for s in r["storages"] if s["fstype"] == "tar")
+        top["options"][-1] = "io.katacontainers.fs-opt.root-hash=" + "e" * 64
+        out.append((f"create {name} with a layer of another dm-verity root", "CreateContainerRequest", r, False))
     r = copy.deepcopy(req)
     r["OCI"]["Process"]["Env"].append("LD_PRELOAD=/tmp/evil.so")
     out.append((f"create {name} with an extra env variable", "CreateContainerRequest", r, False))
@@ -246,10 +255,13 @@ def tampered(c, req):
     return out
 
 
-def images_by_pinned():
+def load_images():
     with open(os.path.join(ROOT, "testdata/policy/images.json")) as f:
-        facts = json.load(f)
-    return {v["pinned"]: v for v in facts.values()}
+        return json.load(f)
+
+
+def images_by_pinned():
+    return {v["pinned"]: v for v in load_images().values()}
 
 
 def run(stems, rego, upstream_rules):
@@ -267,7 +279,8 @@ def run(stems, rego, upstream_rules):
             if doc.get("kind") not in WORKLOADS:
                 continue
             policy = policy_of(doc)
-            pod = ar.Pod(doc, cluster, images)
+            aks = load_images()[AKS_PAUSE] if stem.startswith("aks/") else None
+            pod = ar.Pod(doc, cluster, images, aks_pause_image=aks)
             cases = cases_for(pod, service_env_mode(stem))
             rule_sets = [("coco", engine_compatible(policy))]
             if upstream_rules:
@@ -341,8 +354,10 @@ def main():
     if not a.rego:
         print("no Rego engine: set COCO_REGO or pass --rego (skipped)")
         sys.exit(77)  # CTest's skip code for this test
-    stems = a.stems or sorted(f[:-len(".expected.yaml")] for f in os.listdir(os.path.join(ROOT, "testdata/policy"))
-                              if f.endswith(".expected.yaml"))
+    golden = os.path.join(ROOT, "testdata/policy")
+    stems = a.stems or sorted([f[:-len(".expected.yaml")] for f in os.listdir(golden) if f.endswith(".expected.yaml")] +
+                              ["aks/" + f[:-len(".expected.yaml")] for f in os.listdir(os.path.join(golden, "aks"))
+                               if f.endswith(".expected.yaml")])
     upstream = None
     if a.upstream_rules:
         with open(a.upstream_rules) as f:
