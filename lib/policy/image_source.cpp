@@ -52,7 +52,13 @@ ImageResolver make_resolver(std::map<std::string, std::string> sources, oci::Ima
         if (oci::parse_reference(k).name() == ref.name()) source = v;
     }
     auto hit = cache->find(source);
-    if (hit == cache->end()) hit = cache->emplace(source, oci::image_facts(source, opts)).first;
+    if (hit == cache->end()) {
+      try {
+        hit = cache->emplace(source, oci::image_facts(source, opts)).first;
+      } catch (const Error& e) {  // say which container (or the pause image) needed it
+        throw Error(e.kind(), where, "image " + image + ": " + e.what());
+      }
+    }
     ImageInfo info = to_image_info(hit->second, image, where);
     if (!ref.digest.empty() && info.pinned != ref.name() + "@" + ref.digest)
       fail(where, "image " + image + ": its source " + source + " resolves to " + info.pinned +

@@ -229,3 +229,53 @@ TEST_CASE("policy generate: images from a registry, unreachable (exit 3) vs miss
   CHECK_THAT(unreachable.err, Catch::Contains("127.0.0.1:1"));
   CHECK_FALSE(coco::file_exists(dir.file("out.yaml")));
 }
+
+TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the pause image, by chain id", "[policy][cli]") {
+  coco::test::TempDir dir;
+  const std::string in = dir.write("pod.yaml", kPod), out = dir.file("out.yaml");
+  const std::string layout = coco::test::oci_images() + "/layout";
+  const auto pause_source = [&](const std::string& tag) {
+    return "mcr.microsoft.com/oss/kubernetes/pause:3.6=oci:" + layout + ":" + tag;
+  };
+  const auto r = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+                           "--image-source", pause_source("plain"), "-o", out, "--no-cache", "-q"});
+  REQUIRE(r.exit_code == 0);
+  const Json doc = coco::k8s::load_documents(coco::read_text_file(out), "out.yaml")[0].value;
+  const auto rego = run_program({"/bin/sh", "-c", "base64 -d"}, doc["metadata"]["annotations"]["io.katacontainers.config.agent.policy"]);
+  const Json data = coco::parse_json(rego.out.substr(rego.out.rfind("policy_data := ") + 15), "policy_data");
+  // Expected: layer names = sha256 of each OCI chain id, top first, and the tarfs roots, both from
+  // `coco image hash` (checked against sha256sum and veritysetup in tests/oci) and sha256sum.
+  const auto expected_overlay = [&](const std::string& tag) {
+    const auto h = run_coco({"image", "hash", "oci:" + layout + ":" + tag, "--verity", "tarfs-aks", "--no-cache", "--output", "json"});
+    REQUIRE(h.exit_code == 0);
+    std::vector<std::string> names, roots;
+    std::string chain;
+    const Json hashed = coco::parse_json(h.out, "hash");
+    for (const auto& l : hashed["images"][0]["layers"]) {
+      const std::string diff_id = l["diff_id"];
+      const auto sum = [](const std::string& text) { return run_program({"sha256sum"}, text).out.substr(0, 64); };
+      chain = chain.empty() ? diff_id : "sha256:" + sum(chain + " " + diff_id);
+      names.insert(names.begin(), sum(chain));
+      roots.insert(roots.begin(), l["tarfs_verity_root"].get<std::string>());
+    }
+    std::string n, o;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      n += (i ? ":" : "") + names[i];
+      o += (i ? ":" : "") + roots[i];
+    }
+    return Json::array({n, o});
+  };
+  const auto overlay_of = [](const Json& container) {
+    for (const auto& s : container["storages"])
+      if (s["driver"] == "overlayfs") return s["options"];
+    return Json();
+  };
+  CHECK(overlay_of(data["containers"][1]) == expected_overlay("v1"));
+  CHECK(overlay_of(data["containers"][0]) == expected_overlay("plain"));  // the pause image
+  // The pause image's source must exist like any other.
+  const auto bad = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+                             "--image-source", pause_source("no-such-tag"), "-o", dir.file("bad.yaml"), "--no-cache", "-q"});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("pause image") && Catch::Contains("no-such-tag"));
+  CHECK_FALSE(coco::file_exists(dir.file("bad.yaml")));
+}
