@@ -10,13 +10,13 @@ namespace coco::cli {
 void add_snp_id_block(CLI::App& snp_group, Context& ctx) {
   auto rq = std::make_shared<snp::IdBlockRequest>();
   CLI::App* cmd = snp_group.add_subcommand("id-block", "Build and sign an SNP ID block and ID auth structure");
-  cmd->add_option("--measurement", rq->measurement, "SNP launch digest: 96 hex digits or base64")->required();
-  cmd->add_option("--id-key,--idkey", rq->id_key, "ID key: unencrypted PEM EC private key on P-384")->required();
-  cmd->add_option("--author-key,--authorkey", rq->author_key, "Author key signing the ID key (P-384 PEM); optional");
-  cmd->add_option("--family-id", rq->family_id, "Family ID, 32 hex digits (default zeros)");
-  cmd->add_option("--image-id", rq->image_id, "Image ID, 32 hex digits (default zeros)");
-  cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default 0x30000)");
-  cmd->add_option("--svn", rq->svn, "Guest SVN (default 0)");
+  cmd->add_option("--measurement", rq->measurement, "SNP launch digest: 96 hex digits or base64")->required()->type_name("DIGEST");
+  cmd->add_option("--id-key,--idkey", rq->id_key, "ID key: unencrypted PEM EC private key on P-384")->required()->type_name("FILE");
+  cmd->add_option("--author-key,--authorkey", rq->author_key, "Author key signing the ID key (P-384 PEM); optional")->type_name("FILE");
+  cmd->add_option("--family-id", rq->family_id, "Family ID, 32 hex digits (default zeros)")->type_name("HEX");
+  cmd->add_option("--image-id", rq->image_id, "Image ID, 32 hex digits (default zeros)")->type_name("HEX");
+  cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default 0x30000)")->type_name("NUM");
+  cmd->add_option("--svn", rq->svn, "Guest SVN (default 0)")->type_name("N");
   set_examples(cmd, {
       "openssl ecparam -name secp384r1 -genkey -noout -out id.pem",
       "openssl ecparam -name secp384r1 -genkey -noout -out author.pem",
