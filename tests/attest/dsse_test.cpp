@@ -55,7 +55,8 @@ TEST_CASE("keys: every truncation of a PEM key fails cleanly", "[attest][hostile
 TEST_CASE("bundle: random mutations verify as false or throw a coco::Error", "[attest][hostile]") {
   coco::test::TempDir dir;
   const std::string file = dir.write("f.txt", "signed content\n");
-  const PrivateKey key = generate_key(KeyAlgorithm::Ed25519);
+  // The committed test key: Ed25519 signs deterministically, so every run mutates the same bundle.
+  const PrivateKey key = load_private_key(coco::test::source_path("testdata/attest/ed25519.key"), std::nullopt);
   Statement st;
   st.subjects.push_back(file_subject(file));
   st.predicate_type = std::string(kFilesPredicate);
