@@ -11,8 +11,11 @@ void add_snp_id_block(CLI::App& snp_group, Context& ctx) {
   auto rq = std::make_shared<snp::IdBlockRequest>();
   CLI::App* cmd = snp_group.add_subcommand("id-block", "Build and sign an SNP ID block and ID auth structure");
   cmd->add_option("--measurement", rq->measurement, "SNP launch digest: 96 hex digits or base64")->required()->type_name("DIGEST");
-  cmd->add_option("--id-key,--idkey", rq->id_key, "ID key: unencrypted PEM EC private key on P-384")->required()->type_name("FILE");
+  cmd->add_option("--id-key,--idkey", rq->id_key, "ID key: PEM ECDSA P-384 private key (PKCS#8, encrypted PKCS#8 or SEC1)")->required()->type_name("FILE");
   cmd->add_option("--author-key,--authorkey", rq->author_key, "Author key signing the ID key (P-384 PEM); optional")->type_name("FILE");
+  cmd->add_option("--key-pass-file", rq->key_pass_file, "passphrase of an encrypted key, on the file's first line (else COCO_KEY_PASSWORD)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
   cmd->add_option("--family-id", rq->family_id, "Family ID, 32 hex digits (default zeros)")->type_name("HEX");
   cmd->add_option("--image-id", rq->image_id, "Image ID, 32 hex digits (default zeros)")->type_name("HEX");
   cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default 0x30000)")->type_name("NUM");

@@ -1,7 +1,9 @@
 #include "attest/key.h"
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -37,6 +39,28 @@ struct PkeyCtxFree {
   void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+struct BnFree {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+struct SigFree {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+
+std::size_t field_size(EVP_PKEY* key) { return static_cast<std::size_t>((EVP_PKEY_get_bits(key) + 7) / 8); }
+
+ByteVec padded(const BIGNUM* bn, std::size_t size) {
+  ByteVec out(size);
+  if (BN_bn2binpad(bn, out.data(), static_cast<int>(size)) != static_cast<int>(size)) openssl_failed("BN_bn2binpad");
+  return out;
+}
+
+ByteVec ec_coordinate(EVP_PKEY* key, KeyAlgorithm a, const char* param) {
+  if (a == KeyAlgorithm::Ed25519) throw Error(Exit::Failure, "openssl", "an Ed25519 key has no EC point");
+  BIGNUM* v = nullptr;
+  if (EVP_PKEY_get_bn_param(key, param, &v) != 1) openssl_failed("EVP_PKEY_get_bn_param");
+  std::unique_ptr<BIGNUM, BnFree> own(v);
+  return padded(v, field_size(key));
+}
 
 BioPtr memory_bio(std::string_view text) {
   BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
@@ -157,6 +181,27 @@ bool PublicKey::verify_file(const std::string& path, Bytes signature, ByteVec* s
   const int r = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), d.data(), d.size());
   ERR_clear_error();
   return r == 1;
+}
+
+ByteVec PublicKey::ec_x() const { return ec_coordinate(key_.get(), algorithm_, OSSL_PKEY_PARAM_EC_PUB_X); }
+ByteVec PublicKey::ec_y() const { return ec_coordinate(key_.get(), algorithm_, OSSL_PKEY_PARAM_EC_PUB_Y); }
+
+RawEcdsaSignature PrivateKey::sign_raw(Algo algo, Bytes message) const {
+  if (algorithm_ == KeyAlgorithm::Ed25519) throw Error(Exit::Failure, "openssl", "an Ed25519 key makes no ECDSA signature");
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  std::size_t len = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, evp_md(algo), nullptr, key_.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1)
+    openssl_failed("EVP_DigestSign");
+  ByteVec der(len);
+  if (EVP_DigestSign(ctx.get(), der.data(), &len, message.data(), message.size()) != 1) openssl_failed("EVP_DigestSign");
+  const unsigned char* p = der.data();
+  std::unique_ptr<ECDSA_SIG, SigFree> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
+  if (!sig) openssl_failed("d2i_ECDSA_SIG");
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  return {padded(r, field_size(key_.get())), padded(s, field_size(key_.get()))};
 }
 
 PublicKey PrivateKey::public_key() const {

@@ -7,7 +7,8 @@
 // ("EC PRIVATE KEY"). Public keys are SubjectPublicKeyInfo PEM ("PUBLIC KEY"). ECDSA signatures
 // are DER (X9.62 Ecdsa-Sig-Value), as openssl dgst, cosign and Sigstore write them.
 //
-// This file and util/digest.cpp are the only ones that include OpenSSL.
+// Also the SEV-SNP ID block's keys: raw (r, s) signatures with a chosen digest and the public
+// point's coordinates. This file and util/digest.cpp are the only ones that include OpenSSL.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "util/bytes.h"
+#include "util/digest.h"
 
 struct evp_pkey_st;  // OpenSSL's EVP_PKEY, opaque here
 
@@ -27,6 +29,12 @@ std::string to_string(KeyAlgorithm a);               // "p256", "p384", "ed25519
 KeyAlgorithm parse_key_algorithm(std::string_view);  // throws coco::Error (Usage)
 
 using PkeyPtr = std::shared_ptr<evp_pkey_st>;
+
+// An ECDSA signature as fixed-width big-endian integers (r, s), each the curve's field size:
+// the form hardware structures such as the SEV-SNP ID block carry.
+struct RawEcdsaSignature {
+  ByteVec r, s;
+};
 
 class PublicKey {
  public:
@@ -41,6 +49,9 @@ class PublicKey {
   bool verify(Bytes message, Bytes signature) const;
   // Streamed for ECDSA: one pass gives the file's SHA-256 (returned in *sha256) and the verdict.
   bool verify_file(const std::string& path, Bytes signature, ByteVec* sha256 = nullptr) const;
+  // ECDSA keys: the public point's coordinates, big-endian, each the field size (48 on P-384).
+  ByteVec ec_x() const;
+  ByteVec ec_y() const;
 
  private:
   PkeyPtr key_;
@@ -55,6 +66,8 @@ class PrivateKey {
   ByteVec sign(Bytes message) const;
   // Streamed for ECDSA: the file is read once, its SHA-256 (returned in *sha256) is signed.
   ByteVec sign_file(const std::string& path, ByteVec* sha256 = nullptr) const;
+  // ECDSA keys: hashes `message` with `algo` (whatever the curve) and returns (r, s).
+  RawEcdsaSignature sign_raw(Algo algo, Bytes message) const;
   // PKCS#8 PEM; encrypted with AES-256-CBC (PBKDF2) when a passphrase is given.
   std::string pem(const std::optional<std::string>& passphrase = std::nullopt) const;
 

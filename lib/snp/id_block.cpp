@@ -31,37 +31,39 @@ ByteVec id_block_bytes(const IdBlock& b) {
   return out;
 }
 
-ByteVec public_key_record(const EcPrivateKey& key) {
-  if (key.curve() != "secp384r1")
-    fail(key.name(), "is an EC key on " + key.curve() + "; SNP ID and author keys must be P-384 (secp384r1)");
+ByteVec public_key_record(const NamedKey& key) {
+  if (key.key.algorithm() != attest::KeyAlgorithm::P384)
+    fail(key.name, std::string(key.key.algorithm() == attest::KeyAlgorithm::P256 ? "is an ECDSA P-256 key" : "is an Ed25519 key") +
+                       "; SNP ID and author keys must be ECDSA P-384 (secp384r1)");
+  const attest::PublicKey pub = key.key.public_key();
   ByteVec out(kPublicKeySize, 0);
   store_le<std::uint32_t>(out, 0, kCurveP384);
-  put_little_endian(out, 4, key.public_x());
-  put_little_endian(out, 4 + kCoordinateSize, key.public_y());
+  put_little_endian(out, 4, pub.ec_x());
+  put_little_endian(out, 4 + kCoordinateSize, pub.ec_y());
   return out;
 }
 
-ByteVec signature_record(const EcdsaSignature& sig) {
+ByteVec signature_record(const attest::RawEcdsaSignature& sig) {
   ByteVec out(kSignatureSize, 0);
   put_little_endian(out, 0, sig.r);
   put_little_endian(out, kCoordinateSize, sig.s);
   return out;
 }
 
-IdAuth sign_id_block(const IdBlock& b, const EcPrivateKey& id_key, const EcPrivateKey* author_key) {
+IdAuth sign_id_block(const IdBlock& b, const NamedKey& id_key, const NamedKey* author_key) {
   IdAuth a;
   a.id_block = id_block_bytes(b);
   const ByteVec id_pub = public_key_record(id_key);
   a.id_key_digest = sha384_page(id_pub);
   a.id_auth.assign(kIdAuthSize, 0);
   store_le<std::uint32_t>(a.id_auth, 0x000, kAlgoEcdsaP384Sha384);
-  std::copy_n(signature_record(id_key.sign(Algo::Sha384, a.id_block)).begin(), kSignatureSize, a.id_auth.begin() + 0x040);
+  std::copy_n(signature_record(id_key.key.sign_raw(Algo::Sha384, a.id_block)).begin(), kSignatureSize, a.id_auth.begin() + 0x040);
   std::copy(id_pub.begin(), id_pub.end(), a.id_auth.begin() + 0x240);
   if (author_key != nullptr) {
     const ByteVec author_pub = public_key_record(*author_key);
     a.author_key_digest = sha384_page(author_pub);
     store_le<std::uint32_t>(a.id_auth, 0x004, kAlgoEcdsaP384Sha384);
-    std::copy_n(signature_record(author_key->sign(Algo::Sha384, id_pub)).begin(), kSignatureSize, a.id_auth.begin() + 0x680);
+    std::copy_n(signature_record(author_key->key.sign_raw(Algo::Sha384, id_pub)).begin(), kSignatureSize, a.id_auth.begin() + 0x680);
     std::copy(author_pub.begin(), author_pub.end(), a.id_auth.begin() + 0x880);
   }
   return a;
@@ -120,9 +122,10 @@ IdBlockOutput make_id_block(const IdBlockRequest& rq) {
   // The ABI reserves bit 17 as must-be-one; a policy without it never launches.
   if ((o.block.policy & (1ull << 17)) == 0)
     usage_error("--policy " + rq.policy + ": bit 17 is reserved and must be 1 (e.g. 0x30000)");
-  const EcPrivateKey id_key = EcPrivateKey::from_pem(read_text_file(rq.id_key, 1 << 20), rq.id_key);
-  std::optional<EcPrivateKey> author;
-  if (!rq.author_key.empty()) author.emplace(EcPrivateKey::from_pem(read_text_file(rq.author_key, 1 << 20), rq.author_key));
+  const std::optional<std::string> pass = attest::key_passphrase(rq.key_pass_file);
+  const NamedKey id_key{attest::load_private_key(rq.id_key, pass), rq.id_key};
+  std::optional<NamedKey> author;
+  if (!rq.author_key.empty()) author.emplace(NamedKey{attest::load_private_key(rq.author_key, pass), rq.author_key});
   o.author_key = author.has_value();
   o.auth = sign_id_block(o.block, id_key, author ? &*author : nullptr);
   return o;

@@ -16,7 +16,7 @@
 #include <optional>
 
 #include "snp/page_info.h"
-#include "util/ecdsa.h"
+#include "attest/key.h"
 #include "util/output.h"
 
 namespace coco::snp {
@@ -36,9 +36,15 @@ struct IdBlock {
 
 ByteVec id_block_bytes(const IdBlock& b);
 
-// The ABI's public key record for a P-384 key; throws naming the key for any other curve.
-ByteVec public_key_record(const EcPrivateKey& key);
-ByteVec signature_record(const EcdsaSignature& sig);
+// An ID or author key as read from its file (`name`, for messages).
+struct NamedKey {
+  attest::PrivateKey key;
+  std::string name;
+};
+
+// The ABI's public key record for a P-384 key; throws naming the key for any other kind.
+ByteVec public_key_record(const NamedKey& key);
+ByteVec signature_record(const attest::RawEcdsaSignature& sig);
 
 struct IdAuth {
   ByteVec id_block;  // 96
@@ -49,13 +55,14 @@ struct IdAuth {
 
 // Signs the ID block with id_key and, when given, the ID key record with author_key (ECDSA
 // P-384 over SHA-384; the signatures are randomised, so id_auth differs between runs).
-IdAuth sign_id_block(const IdBlock& b, const EcPrivateKey& id_key, const EcPrivateKey* author_key);
+IdAuth sign_id_block(const IdBlock& b, const NamedKey& id_key, const NamedKey* author_key);
 
 // `coco snp id-block` flags as given: the launch digest in hex (96 digits) or base64 (as
 // snp-create-id-block takes it), key files, IDs in hex, policy and SVN as numbers (0x… or decimal).
 struct IdBlockRequest {
   std::string measurement;
   std::string id_key, author_key;  // PEM paths; author_key may be empty
+  std::string key_pass_file;       // passphrase of encrypted keys (else COCO_KEY_PASSWORD)
   std::string family_id, image_id;  // 32 hex digits, or empty for zeros
   std::string policy = "0x30000";
   std::string svn = "0";

@@ -7,7 +7,6 @@
 #include "util/file.h"
 
 namespace coco {
-namespace {
 
 const EVP_MD* evp_md(Algo algo) {
   switch (algo) {
@@ -17,6 +16,8 @@ const EVP_MD* evp_md(Algo algo) {
   }
   return nullptr;
 }
+
+namespace {
 
 [[noreturn]] void openssl_failed(const char* call) {
   throw Error(Exit::Failure, "openssl", std::string(call) + " failed: " + openssl_error_text());

@@ -1,5 +1,5 @@
 // Streaming SHA-2 through OpenSSL EVP (STYLE.md "OpenSSL behind one RAII wrapper").
-// Only digest.cpp includes OpenSSL: call sites read Hasher(Algo::Sha384).update(page).finish().
+// OpenSSL stays in digest.cpp and attest/key.cpp: call sites read Hasher(Algo::Sha384).update(page).finish().
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "util/bytes.h"
 
 struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, opaque here
+struct evp_md_st;      // OpenSSL's EVP_MD
 
 namespace coco {
 
@@ -17,6 +18,7 @@ enum class Algo { Sha256, Sha384, Sha512 };
 std::size_t digest_size(Algo algo);
 std::string algo_name(Algo algo);                  // "sha256", as in OCI digests and initdata
 Algo parse_algo(std::string_view name);            // throws coco::Error (Usage) for unknown names
+const evp_md_st* evp_md(Algo algo);                // for the key code, which signs with a chosen digest
 
 class Hasher {  // update() as often as needed, finish() once
  public:

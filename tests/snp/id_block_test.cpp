@@ -143,10 +143,10 @@ TEST_CASE("snp id-block: bad keys and values", "[snp][cli][hostile]") {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{"--measurement", ld, "--id-key", p256}, 1, p256 + ": is an EC key on prime256v1; SNP ID and author keys must be P-384"},
-           {{"--measurement", ld, "--id-key", good, "--author-key", rsa}, 1, rsa + ": is a RSA key, not an EC key"},
-           {{"--measurement", ld, "--id-key", enc}, 1, enc + ": the private key is encrypted"},
-           {{"--measurement", ld, "--id-key", garbage}, 1, garbage + ": not a PEM private key"},
+           {{"--measurement", ld, "--id-key", p256}, 1, p256 + ": is an ECDSA P-256 key; SNP ID and author keys must be ECDSA P-384"},
+           {{"--measurement", ld, "--id-key", good, "--author-key", rsa}, 1, rsa + ": holds a RSA key"},
+           {{"--measurement", ld, "--id-key", enc}, 1, enc + ": the key is encrypted; give its passphrase with --key-pass-file"},
+           {{"--measurement", ld, "--id-key", garbage}, 1, garbage + ": not a readable PEM private key"},
            {{"--measurement", ld, "--id-key", dir.file("none.pem")}, 1, "none.pem: cannot open"},
            {{"--measurement", "abcd", "--id-key", good}, 2, "--measurement: expected the 48-byte SNP launch digest"},
            {{"--measurement", ld, "--id-key", good, "--family-id", "0011"}, 2, "--family-id: expected 32 hex digits"},
@@ -154,6 +154,7 @@ TEST_CASE("snp id-block: bad keys and values", "[snp][cli][hostile]") {
            {{"--measurement", ld, "--id-key", good, "--policy", "zz"}, 2, "--policy: 'zz' is not a number"},
            {{"--measurement", ld, "--id-key", good, "--svn", "-1"}, 2, "--svn: '-1'"},
            {{"--measurement", ld}, 2, "--id-key"},
+           {{"--measurement", ld, "--id-key", enc, "--key-pass-file", dir.write("wrong.txt", "wrong\n")}, 1, enc + ": "},
        }) {
     std::vector<std::string> args = {"snp", "id-block"};
     args.insert(args.end(), c.args.begin(), c.args.end());
@@ -164,4 +165,11 @@ TEST_CASE("snp id-block: bad keys and values", "[snp][cli][hostile]") {
     CHECK_THAT(r.err, Catch::Contains(c.message));
     CHECK_THAT(r.err, !Catch::Contains("secret"));
   }
+  // An encrypted ID key with its passphrase is the same key: the same ID key digest.
+  const auto plain = run_coco({"snp", "id-block", "--measurement", ld, "--id-key", good, "--output", "json"});
+  const auto unlocked = run_coco({"snp", "id-block", "--measurement", ld, "--id-key", enc, "--key-pass-file",
+                                  dir.write("pass.txt", "secret\n"), "--output", "json"});
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(unlocked.exit_code == 0);
+  CHECK(parse_json(unlocked.out, "out")["id_key_digest"] == parse_json(plain.out, "out")["id_key_digest"]);
 }
