@@ -210,6 +210,14 @@ Json load_settings(Profile p, std::string_view text, const std::string& where) {
   const std::string emptydir = s["cluster_config"]["emptydir_type"];
   if (emptydir != "block-encrypted" && emptydir != "shared-fs" && emptydir != "memory")
     fail(where, "cluster_config.emptydir_type: '" + emptydir + "' is not one of block-encrypted, shared-fs, memory");
+  const std::string layers = s["common"]["image_layer_verification"];
+  if (layers != "none" && layers != "host-tarfs-dm-verity")
+    fail(where, "common.image_layer_verification: '" + layers + "' is not one of none, host-tarfs-dm-verity");
+  // Without guest pull and without layer roots nothing binds the images: the host would choose
+  // every container's root filesystem.
+  if (s["cluster_config"]["guest_pull"] != true && layers == "none")
+    fail(where, "cluster_config.guest_pull is false and common.image_layer_verification is none: nothing would "
+                "bind the container images to the policy; use guest pull or host-tarfs-dm-verity");
   return s;
 }
 

@@ -129,6 +129,11 @@ TEST_CASE("policy settings: profiles validate against the schema, bad settings n
                        Bad{R"({"request_defaults": {"ExecProcessRequest": {"allowed_commands": ["sh"]}}})",
                            "allowed_commands.0: expected an array"},
                        Bad{R"({"cluster_config": {"emptydir_type": "nfs"}})", "emptydir_type: 'nfs'"},
+                       Bad{R"({"common": {"image_layer_verification": "bogus"}})", "image_layer_verification: 'bogus'"},
+                       Bad{R"({"cluster_config": {"guest_pull": false}})", "nothing would bind the container images"},
+                       Bad{R"({"default_sysctls": {"kernel.shm_rmid_forced": 1}})", "default_sysctls.kernel.shm_rmid_forced: expected a string"},
+                       Bad{R"({"request_defaults": {"AddARPNeighborsRequest": {"allowed_states": ["x"]}}})",
+                           "allowed_states.0: expected an integer"},
                        Bad{R"([1, 2])", "settings must be a JSON object"},
                        Bad{R"({"common": )", "byte "}}) {
     INFO(b.json);
