@@ -231,7 +231,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   if (argv.empty()) fail(where, "no command: the image has no entrypoint or cmd and the container sets none");
   Json args_json = Json::array(), arg_patterns = Json::object();
   for (std::size_t i = 0; i < argv.size(); ++i) {
-    const Value v = expand(argv[i], expansion);
+    const Value v = expand(argv[i], expansion, &pod.env);
     args_json.push_back(v.dynamic ? v.placeholder : v.text);
     if (v.dynamic) arg_patterns[std::to_string(i)] = "^" + v.text + "$";
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <regex>
 
 #include "util/error.h"
 
@@ -123,6 +125,32 @@ std::vector<k8s::Service> pod_services(const PodEnvContext& ctx) {
   return out;
 }
 
+const char* kPortRegex = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+
+// A variable of a service the input does not define (namespace and any modes): kubelet leaves
+// the reference as written when the pod has no such service, else puts the service's value.
+std::optional<Value> undefined_service_var(const std::string& name, const PodEnvContext& ctx) {
+  if (ctx.service_env == ServiceEnv::Strict) return std::nullopt;
+  const std::string svc = ctx.common["svc_name_downward_env"].get<std::string>(), ip = ip_regex(ctx.common);
+  const std::string port = kPortRegex, pp = "_PORT_" + std::string(kPortRegex) + "_(TCP|UDP|SCTP)";
+  const std::pair<std::string, std::string> shapes[] = {
+      {"_SERVICE_HOST", ip},
+      {"_SERVICE_PORT", port},
+      {"_SERVICE_PORT_[A-Z0-9_]+", port},
+      {"_PORT", "(tcp|udp|sctp)://" + ip + ":" + port},
+      {pp, "(tcp|udp|sctp)://" + ip + ":" + port},
+      {pp + "_PROTO", "(tcp|udp|sctp)"},
+      {pp + "_PORT", port},
+      {pp + "_ADDR", ip},
+  };
+  std::string values;
+  for (const auto& [suffix, value] : shapes)
+    if (std::regex_match(name, std::regex(svc + suffix)))
+      values += (values.empty() ? "" : "|") + value;
+  if (values.empty()) return std::nullopt;
+  return dynamic(regex_escape("$(" + name + ")") + "|" + values, kAnyValue);
+}
+
 }  // namespace
 
 ServiceEnv parse_service_env(std::string_view name) {
@@ -132,7 +160,7 @@ ServiceEnv parse_service_env(std::string_view name) {
   usage_error("--service-env: unknown mode '" + std::string(name) + "' (strict, namespace, any)");
 }
 
-Value expand(const std::string& text, const std::map<std::string, Value>& vars) {
+Value expand(const std::string& text, const std::map<std::string, Value>& vars, const PodEnvContext* ctx) {
   // Segments of literal text and dynamic regexes; the result is dynamic if any part is. `shown`
   // is the same text with each dynamic part as its placeholder, for upstream rules and readers.
   std::string lit, regex, shown;
@@ -165,6 +193,10 @@ Value expand(const std::string& text, const std::map<std::string, Value>& vars) 
           } else {
             add_literal(it->second.text);
           }
+        } else if (const auto v = ctx ? undefined_service_var(name, *ctx) : std::nullopt) {
+          dyn = true;
+          regex += "(" + v->text + ")";
+          shown += v->placeholder;
         } else {
           add_literal(text.substr(i, close - i + 1));  // unknown: kept as written
         }
@@ -212,7 +244,7 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
       const std::string name = str(e, "name");
       if (name.empty()) fail(here, "env entry without a name");
       if (!e.contains("valueFrom") || e["valueFrom"].is_null()) {
-        set_var(env, name, expand(str(e, "value"), expansion_map(env, services)));
+        set_var(env, name, expand(str(e, "value"), expansion_map(env, services), &ctx));
         continue;
       }
       const Json& from = e["valueFrom"];
@@ -298,7 +330,7 @@ std::vector<std::string> service_env_regexes(ServiceEnv mode, const PodEnvContex
   // protocol in the name matching the one in the value.
   const std::string svc = c["svc_name_downward_env"].get<std::string>();
   const std::string ip = ip_regex(c);
-  const std::string port = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+  const std::string port = kPortRegex;
   out.push_back("^" + svc + "_SERVICE_HOST=" + ip + "$");
   out.push_back("^" + svc + "_SERVICE_PORT=" + port + "$");
   out.push_back("^" + svc + "_SERVICE_PORT_[A-Z0-9_]+=" + port + "$");

@@ -35,10 +35,13 @@ struct PodEnvContext {
   const Json& spec;      // the PodSpec
   const k8s::Objects& objects;
   const Json& common;    // settings.common (regex building blocks)
+  ServiceEnv service_env = ServiceEnv::Namespace;
 };
 
-// kubelet's expansion.Expand over `text` with `vars`.
-Value expand(const std::string& text, const std::map<std::string, Value>& vars);
+// kubelet's expansion.Expand over `text` with `vars`. A reference to a name not in `vars` stays
+// as written, unless `ctx` says the pod may see services the input does not define (namespace
+// and any modes) and the name is one of a service's variables: then it is that or its value.
+Value expand(const std::string& text, const std::map<std::string, Value>& vars, const PodEnvContext* ctx = nullptr);
 
 // The container's own variables (envFrom then env), in order, later definitions replacing
 // earlier ones in place. `where` names the container in messages.

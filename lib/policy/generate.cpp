@@ -52,7 +52,7 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   const Json& s = opts.settings;
   const Json spec = effective_spec(doc, t);
   const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
-  PodEnvContext env{t, metadata, spec, objects, s["common"]};
+  PodEnvContext env{t, metadata, spec, objects, s["common"], opts.service_env};
   PodInputs pod{env, s, opts.service_env};
   std::optional<ImageInfo> pause_image;
   if (s["common"]["image_layer_verification"] == "host-tarfs-dm-verity" && s["cluster_config"]["guest_pull"] != true)

@@ -201,6 +201,17 @@ def cases_for(pod, mode="namespace"):
     r["OCI"]["Process"]["Env"] += ["INTRUDER_SERVICE_HOST=10.96.200.1", "INTRUDER_SERVICE_PORT=8443"]
     out.append((f"create {c0['name']} with another service's variables ({mode})", "CreateContainerRequest", r,
                 mode != "strict"))
+    # A reference kubelet left as written (the service is not in the input): filled in when the
+    # namespace has that service (allowed unless strict), never with something else.
+    for n, e in enumerate(req0["OCI"]["Process"]["Env"]):
+        if "_SERVICE_HOST)" not in e:
+            continue
+        for value, allowed in (("10.96.5.5", mode != "strict"), ("evil.example", False)):
+            r = copy.deepcopy(req0)
+            filled = re.sub(r"\$\([A-Z0-9_]+_SERVICE_HOST\)", value, e)
+            r["OCI"]["Process"]["Env"][n] = re.sub(r"\$\([A-Z0-9_]+_SERVICE_PORT\)", "11211", filled)
+            out.append((f"create {c0['name']} with {r['OCI']['Process']['Env'][n]} ({mode})", "CreateContainerRequest",
+                        r, allowed))
     out.append(("signal a process", "SignalProcessRequest", {"container_id": req0["container_id"], "exec_id": "", "signal": 15}, True))
     return out
 
