@@ -11,7 +11,8 @@ decision is compared with the expected one.
   tests/rego/evaluate.py --rego /path/to/rego [--upstream-rules rules.rego] [--kata-testcases DIR] [STEM...]
 
 --upstream-rules also evaluates the same policy_data with another rules file (Kata's rules.rego)
-and reports where its decisions differ. No Rego engine is packaged for Debian 12, so this runs
+and reports where its decisions differ. COCO_REGO_KEEP=DIR keeps the last policy, input and
+state of each rule set there, to replay a decision by hand. No Rego engine is packaged for Debian 12, so this runs
 outside CI; the golden tests are the CI gate (see the issue note for the recorded results).
 """
 
@@ -53,8 +54,8 @@ def policy_of(doc):
 
 
 class Engine:
-    def __init__(self, binary, rego_text, workdir):
-        self.keep = os.environ.get("COCO_REGO_KEEP")  # a folder to keep the last input in
+    def __init__(self, binary, rego_text, workdir, keep=None):
+        self.keep = keep  # a folder to copy the last policy, input and state into, for debugging
         self.binary = binary
         self.policy = os.path.join(workdir, "policy.rego")
         with open(self.policy, "w") as f:
@@ -300,9 +301,7 @@ def run(stems, rego, upstream_rules):
             for label, text in rule_sets:
                 keep = os.environ.get("COCO_REGO_KEEP")
                 with tempfile.TemporaryDirectory() as tmp:
-                    if keep:
-                        os.environ["COCO_REGO_KEEP"] = os.path.join(keep, label)
-                    engine = Engine(rego, text, tmp)
+                    engine = Engine(rego, text, tmp, os.path.join(keep, label) if keep else None)
                     for desc, kind, request, expected in cases:
                         got = engine.decide(kind, request)
                         ok = got == expected
@@ -315,8 +314,6 @@ def run(stems, rego, upstream_rules):
                             print(f"{'ok  ' if ok else 'FAIL'} {stem} {pod.name}: {desc}: {verdict}{why}")
                         elif not ok:
                             differences.append(f"{stem} {pod.name}: {desc}: upstream rules {verdict}")
-                if keep:
-                    os.environ["COCO_REGO_KEEP"] = keep
     for line in differences:
         print("upstream differs:", line)
     print(f"coco rules: {totals['coco'][0]} as expected, {totals['coco'][1]} not")
