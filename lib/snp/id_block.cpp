@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "attest/signing.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -122,10 +123,10 @@ IdBlockOutput make_id_block(const IdBlockRequest& rq) {
   // The ABI reserves bit 17 as must-be-one; a policy without it never launches.
   if ((o.block.policy & (1ull << 17)) == 0)
     usage_error("--policy " + rq.policy + ": bit 17 is reserved and must be 1 (e.g. 0x30000)");
-  const std::optional<std::string> pass = attest::key_passphrase(rq.key_pass_file);
-  const NamedKey id_key{attest::load_private_key(rq.id_key, pass), rq.id_key};
+  const NamedKey id_key{attest::load_signing_key(rq.id_key, rq.key_pass_file, nullptr), rq.id_key};
   std::optional<NamedKey> author;
-  if (!rq.author_key.empty()) author.emplace(NamedKey{attest::load_private_key(rq.author_key, pass), rq.author_key});
+  if (!rq.author_key.empty())
+    author.emplace(NamedKey{attest::load_signing_key(rq.author_key, rq.key_pass_file, nullptr), rq.author_key});
   o.author_key = author.has_value();
   o.auth = sign_id_block(o.block, id_key, author ? &*author : nullptr);
   return o;
