@@ -111,7 +111,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     io.cache_dir = f->cache_dir;
     io.no_cache = f->no_cache;
     io.progress = ctx.progress();
-    if (o.settings["common"]["image_layer_verification"] == "host-tarfs-dm-verity") io.verity = oci::VerityFlavour::TarfsAks;
+    if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
 
     const auto inputs = policy::read_inputs(f->input);
     const auto g = policy::generate(inputs, o, policy::make_resolver(std::move(sources), io));

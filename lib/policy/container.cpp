@@ -5,6 +5,7 @@
 
 #include "k8s/workload.h"
 #include "policy/mounts.h"
+#include "policy/settings.h"
 #include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -163,7 +164,6 @@ Json annotations(const Json& base, const PodInputs& pod) {
 namespace {
 
 void append_layer_storages(Json& storages, const ImageInfo& image, const Json& settings, const std::string& where) {
-  if (settings["common"]["image_layer_verification"] != "host-tarfs-dm-verity") return;
   // policy.md §3.5 step 4, in the shape the AKS agent's rules read: one tar layer device per
   // layer ($(hashK) and $(layerK) name layer K, 0 = top), then the overlay whose options list the
   // layer names (sha256 of each OCI chain id) and their tarfs dm-verity roots, top first.
@@ -259,8 +259,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   // A guest pull is not listed among the storages (upstream rules count the others): the rules
   // check its source against `image`, the pinned reference.
   Json storages = ms.storages;
-  const Json& cluster = settings["cluster_config"];
-  if (cluster["guest_pull"] != true) append_layer_storages(storages, image, settings, where);
+  if (binds_tarfs_layers(settings)) append_layer_storages(storages, image, settings, where);
 
   Json oci = {
       {"Version", settings["kata_config"]["oci_version"]},
@@ -331,8 +330,7 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
         {"Devices", Json::array()},
         {"Sysctl", sysctls(spec, settings)}}}};
   Json storages = Json::array();
-  if (pause_image != nullptr && settings["cluster_config"]["guest_pull"] != true)
-    append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
+  if (pause_image != nullptr) append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
   return {{"OCI", oci}, {"storages", storages}, {"devices", Json::array()}, {"sandbox_pidns", false},
           {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
           {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false}};

@@ -16,14 +16,14 @@ namespace coco::policy {
 struct PodInputs {
   const PodEnvContext& env;
   const Json& settings;
-  ServiceEnv service_env;
 };
 
 // A workload, init or sidecar container. `where` names it in messages.
 Json container_policy(const Json& container, const ImageInfo& image, const PodInputs& pod, const std::string& where);
 
 // The pause (sandbox) container, from the settings and the pod-level securityContext. With
-// host-pulled tarfs layers (the aks profile) the pause image's layers are bound too.
+// host-pulled tarfs layers (binds_tarfs_layers) the caller passes the pause image, whose layers are
+// then bound too; nullptr otherwise.
 Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image);
 
 }  // namespace coco::policy

@@ -307,7 +307,8 @@ std::vector<EnvVar> service_env(const PodEnvContext& ctx) {
   return out;
 }
 
-std::vector<std::string> service_env_regexes(ServiceEnv mode, const PodEnvContext& ctx) {
+std::vector<std::string> service_env_regexes(const PodEnvContext& ctx) {
+  const ServiceEnv mode = ctx.service_env;
   std::vector<std::string> out;
   if (mode == ServiceEnv::Strict) {
     for (const auto& e : service_env(ctx))

@@ -51,7 +51,7 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
 // services of the input in the pod's namespace, plus the cluster's `kubernetes` service).
 std::vector<EnvVar> service_env(const PodEnvContext& ctx);
 
-// Anchored regexes for request_defaults.CreateContainerRequest.allow_env_regex.
-std::vector<std::string> service_env_regexes(ServiceEnv mode, const PodEnvContext& ctx);
+// Anchored regexes for request_defaults.CreateContainerRequest.allow_env_regex (ctx.service_env).
+std::vector<std::string> service_env_regexes(const PodEnvContext& ctx);
 
 }  // namespace coco::policy

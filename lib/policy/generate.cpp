@@ -10,6 +10,7 @@
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
 #include "policy/container.h"
+#include "policy/settings.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -53,10 +54,9 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   const Json spec = effective_spec(doc, t);
   const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
   PodEnvContext env{t, metadata, spec, objects, s["common"], opts.service_env};
-  PodInputs pod{env, s, opts.service_env};
+  PodInputs pod{env, s};
   std::optional<ImageInfo> pause_image;
-  if (s["common"]["image_layer_verification"] == "host-tarfs-dm-verity" && s["cluster_config"]["guest_pull"] != true)
-    pause_image = resolve(s["cluster_config"]["pause_container_image"], t.where + ": pause image");
+  if (binds_tarfs_layers(s)) pause_image = resolve(s["cluster_config"]["pause_container_image"], t.where + ": pause image");
   Json containers = Json::array({pause_policy(pod, pause_image ? &*pause_image : nullptr)});
   const Json annotations = pod_annotations(metadata);
   for (const char* list : {"initContainers", "containers"}) {
@@ -83,7 +83,7 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
 
   Json defaults = s["request_defaults"];
   Json& allow_env = defaults["CreateContainerRequest"]["allow_env_regex"];
-  for (auto& r : service_env_regexes(opts.service_env, env)) allow_env.push_back(r);
+  for (auto& r : service_env_regexes(env)) allow_env.push_back(r);
   Json& exec = defaults["ExecProcessRequest"]["allowed_commands"];
   for (const auto& argv : opts.allow_exec) exec.push_back(argv);
   return {{"containers", containers},

@@ -200,6 +200,11 @@ Json default_settings(Profile p) {
   return s;
 }
 
+bool binds_tarfs_layers(const Json& settings) {
+  return settings["cluster_config"]["guest_pull"] != true &&
+         settings["common"]["image_layer_verification"] == "host-tarfs-dm-verity";
+}
+
 Json load_settings(Profile p, std::string_view text, const std::string& where) {
   const Json patch = parse_json(text, where);
   if (!patch.is_object()) fail(where, "settings must be a JSON object");

@@ -19,6 +19,10 @@ std::string profile_name(Profile p);
 
 Json default_settings(Profile p);
 
+// Whether images are pulled on the host and bound by their tarfs dm-verity layer roots (the aks
+// profile) rather than pulled in the guest.
+bool binds_tarfs_layers(const Json& settings);
+
 // Applies the file's JSON (`text`, named `where` in messages) over the profile's defaults.
 Json load_settings(Profile p, std::string_view text, const std::string& where);
 
