@@ -7,6 +7,7 @@
 #include <random>
 
 #include "oci/fixture.h"
+#include "oci/ustar.h"
 #include "oci/layer.h"
 #include "oci/tar_stream.h"
 #include "support/support.h"
@@ -23,30 +24,9 @@ namespace {
 // One ustar header (+ data, padded): enough to build the hostile cases byte by byte.
 ByteVec tar_entry(const std::string& name, char type, const std::string& data, const std::string& link = "",
                   const std::string& size_field = "") {
-  ByteVec h(512, 0);
-  const auto put = [&](std::size_t off, const std::string& s) {
-    for (std::size_t i = 0; i < s.size() && off + i < h.size(); ++i) h[off + i] = static_cast<std::uint8_t>(s[i]);
-  };
-  put(0, name.substr(0, 100));
-  put(100, "0000644");
-  put(108, "0000000");
-  put(116, "0000000");
-  char size[16];
-  std::snprintf(size, sizeof size, "%011o", static_cast<unsigned>(data.size()));
-  put(124, size_field.empty() ? std::string(size) : size_field);
-  put(136, "00000000000");
-  h[156] = static_cast<std::uint8_t>(type);
-  put(157, link);
-  put(257, std::string("ustar\0" "00", 8));
-  put(148, "        ");
-  unsigned sum = 0;
-  for (auto b : h) sum += b;
-  char chk[8];
-  std::snprintf(chk, sizeof chk, "%06o", sum);
-  put(148, std::string(chk, 7));
-  ByteVec out((h.size() + data.size() + 511) / 512 * 512, 0);
-  std::copy(h.begin(), h.end(), out.begin());
-  for (std::size_t i = 0; i < data.size(); ++i) out[h.size() + i] = static_cast<std::uint8_t>(data[i]);
+  ByteVec out = test::ustar_header(name, type, data.size(), link, size_field);
+  out.insert(out.end(), data.begin(), data.end());
+  out.resize((out.size() + 511) / 512 * 512, 0);
   return out;
 }
 ByteVec tar_of(std::initializer_list<ByteVec> entries) {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "oci/layer.h"
+#include "oci/ustar.h"
 #include "oci/tar_stream.h"
 #include "oci/tarfs.h"
 #include "support/support.h"
@@ -14,30 +15,7 @@
 using namespace coco;
 
 namespace {
-ByteVec header(const std::string& name, char type, std::size_t size, const std::string& link = "") {
-  ByteVec h(512, 0);
-  const auto put = [&](std::size_t off, const std::string& s) {
-    for (std::size_t i = 0; i < s.size() && off + i < h.size(); ++i) h[off + i] = static_cast<std::uint8_t>(s[i]);
-  };
-  char sz[16];
-  std::snprintf(sz, sizeof sz, "%011o", static_cast<unsigned>(size));
-  put(0, name);
-  put(100, "0000644");
-  put(108, "0000000");
-  put(116, "0000000");
-  put(124, sz);
-  put(136, "00000000000");
-  h[156] = static_cast<std::uint8_t>(type);
-  put(157, link);
-  put(257, std::string("ustar\0" "00", 8));
-  put(148, "        ");
-  unsigned sum = 0;
-  for (auto b : h) sum += b;
-  char chk[8];
-  std::snprintf(chk, sizeof chk, "%06o", sum);
-  put(148, std::string(chk, 7));
-  return h;
-}
+using test::ustar_header;
 void add(ByteVec& tar, const ByteVec& h, const std::string& data = "") {
   tar.insert(tar.end(), h.begin(), h.end());
   tar.insert(tar.end(), data.begin(), data.end());
@@ -75,13 +53,13 @@ ByteVec dirent(std::uint64_t ino, std::uint64_t name_off, std::uint64_t len, std
 
 TEST_CASE("tarfs index of a hand-built tar, worked out from policy.md §3.5", "[oci][vector]") {
   ByteVec tar;
-  add(tar, header("./", '5', 0));              // header 0: replaces the root
-  add(tar, header("a", '0', 2), "hi");         // header 512, data 1024
-  add(tar, header("d/", '5', 0));              // 1536
-  add(tar, header("d/l", '2', 0, "a"));        // 2048: symlink, target in the header at 2048+157
-  add(tar, header("d/h", '1', 0, "a"));        // 2560: hard link, shares a's inode
-  add(tar, header(".wh.x", '0', 0));           // 3072: x becomes a char device 0/0
-  add(tar, header("d/.wh..wh..opq", '0', 0));  // 3584: d is opaque
+  add(tar, ustar_header("./", '5', 0));              // header 0: replaces the root
+  add(tar, ustar_header("a", '0', 2), "hi");         // header 512, data 1024
+  add(tar, ustar_header("d/", '5', 0));              // 1536
+  add(tar, ustar_header("d/l", '2', 0, "a"));        // 2048: symlink, target in the header at 2048+157
+  add(tar, ustar_header("d/h", '1', 0, "a"));        // 2560: hard link, shares a's inode
+  add(tar, ustar_header(".wh.x", '0', 0));           // 3072: x becomes a char device 0/0
+  add(tar, ustar_header("d/.wh..wh..opq", '0', 0));  // 3584: d is opaque
   tar.resize(tar.size() + 1024, 0);            // end marker: N = 5120
   REQUIRE(tar.size() == 5120);
   // BFS inodes: 1 root, 2 a, 3 d, 4 x, 5 l (h is inode 2 again). Dirents from 5120 + 5*32 = 5280:
@@ -139,8 +117,8 @@ TEST_CASE("tarfs: a long symlink target is skipped upstream and kept by the AKS 
   const std::string pax_record = "164 linkpath=" + target + "\n";  // 3 + 1 + 9 + 150 + 1 = 164
   REQUIRE(pax_record.size() == 164);
   ByteVec tar;
-  add(tar, header("PaxHeaders/s", 'x', pax_record.size()), pax_record);  // header 0, record 512..1024
-  add(tar, header("s", '2', 0, "short"));                                // 1024
+  add(tar, ustar_header("PaxHeaders/s", 'x', pax_record.size()), pax_record);  // header 0, record 512..1024
+  add(tar, ustar_header("s", '2', 0, "short"));                                // 1024
   tar.resize(tar.size() + 1024, 0);                                     // N = 2560
   // Upstream: only the root (no children): I = 1, no dirents, S = 2592, E = 4096.
   const ByteVec up = index_of(tar, oci::TarfsVariant::Upstream);
