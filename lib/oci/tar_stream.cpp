@@ -232,8 +232,8 @@ void TarStream::finish() {
                     " with " + std::to_string(remaining_) + " bytes missing (truncated)");
 }
 
-bool clean_tar_path(const std::string& raw, std::string& out) {
-  std::vector<std::string> parts;
+bool split_tar_path(const std::string& raw, std::vector<std::string>& parts) {
+  parts.clear();
   std::size_t pos = 0;
   while (pos <= raw.size()) {
     std::size_t slash = raw.find('/', pos);
@@ -247,6 +247,12 @@ bool clean_tar_path(const std::string& raw, std::string& out) {
     }
     pos = slash + 1;
   }
+  return true;
+}
+
+bool clean_tar_path(const std::string& raw, std::string& out) {
+  std::vector<std::string> parts;
+  if (!split_tar_path(raw, parts)) return false;
   out.clear();
   for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
   return true;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "util/bytes.h"
 
@@ -73,6 +74,10 @@ class TarStream {
   TarEntry entry_;
   std::uint64_t entries_ = 0;
 };
+
+// A member name's path components: empty and "." parts dropped, ".." pops the one before.
+// Returns false when ".." would climb above the root.
+bool split_tar_path(const std::string& raw, std::vector<std::string>& parts);
 
 // Normalises a member name to a clean relative path ("./etc//passwd" → "etc/passwd", "./" → "").
 // Returns false when ".." would climb above the root.

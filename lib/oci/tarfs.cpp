@@ -25,24 +25,6 @@ std::uint8_t dirent_type(std::uint32_t mode) {
   }
 }
 
-// Split on '/', drop empty and "." parts, ".." pops; false when ".." climbs above the root.
-bool split_path(const std::string& path, std::vector<std::string>& parts) {
-  parts.clear();
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    std::size_t slash = path.find('/', pos);
-    if (slash == std::string::npos) slash = path.size();
-    const std::string p = path.substr(pos, slash - pos);
-    if (p == "..") {
-      if (parts.empty()) return false;
-      parts.pop_back();
-    } else if (!p.empty() && p != ".") {
-      parts.push_back(p);
-    }
-    pos = slash + 1;
-  }
-  return true;
-}
 
 std::uint64_t round_up_4096(std::uint64_t v) { return (v + 4095) / 4096 * 4096; }
 
@@ -75,7 +57,7 @@ std::shared_ptr<TarfsIndex::Node> TarfsIndex::find_or_create(const std::vector<s
 
 void TarfsIndex::add(const TarEntry& e) {
   std::vector<std::string> parts;
-  if (!split_path(e.path, parts)) return;  // climbs above the root: skipped, as the reference does
+  if (!split_tar_path(e.path, parts)) return;  // climbs above the root: skipped, as the reference does
   const std::string name = parts.empty() ? "" : parts.back();
   if (name == ".wh..wh..opq") {
     parts.pop_back();
@@ -123,7 +105,7 @@ void TarfsIndex::add(const TarEntry& e) {
       break;
     case '1': {
       std::vector<std::string> target_parts;
-      if (!split_path(e.linkname, target_parts)) return;
+      if (!split_tar_path(e.linkname, target_parts)) return;
       const auto target = find_or_create(target_parts);  // the reference creates the path as it looks
       if ((target->mode & kIfmt) != kIfreg) return;
       if (parts.empty()) {
