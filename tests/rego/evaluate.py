@@ -62,6 +62,7 @@ class Engine:
             f.write(rego_text)
         self.workdir = workdir
         self.state = {}
+        self.policy_data = json.loads(rego_text.rsplit("policy_data := ", 1)[1])
 
     def decide(self, kind, request):
         """The agent's decision: true/false, or an object with allowed and state ops."""
@@ -89,7 +90,7 @@ class Engine:
             result = json.loads(results[0])
         except json.JSONDecodeError:
             raise RuntimeError(f"{kind}: unreadable engine output: {results[0][:2000]}")
-        value = find_binding(result)
+        value = result.get("bindings", {}).get("x")  # {"expressions": [...], "bindings": {"x": …}}
         if isinstance(value, dict):
             if value.get("allowed") is True:
                 self.check_recorded_index(request, value.get("ops", []))
@@ -103,11 +104,10 @@ class Engine:
 
     def check_recorded_index(self, request, ops):
         """coco's rules record which policy container a created container is; it must be that one."""
-        policy_data = json.loads(open(self.policy).read().rsplit("policy_data := ", 1)[1])
         name = request.get("OCI", {}).get("Annotations", {}).get("io.kubernetes.cri.container-name")
         for op in ops:
             if op.get("path", "").startswith("/pstate/container_"):
-                anno = policy_data["containers"][op["value"]]["OCI"]["Annotations"]
+                anno = self.policy_data["containers"][op["value"]]["OCI"]["Annotations"]
                 if anno.get("io.kubernetes.cri.container-name") != name:
                     raise RuntimeError(f"container {name} recorded as policy container {op['value']}")
 
@@ -134,23 +134,6 @@ class Engine:
             if '"x":[]' in out.stdout or "undefined" in out.stdout:
                 failed.append(label)
         return failed
-
-
-def find_binding(result):
-    """The value bound to x in the engine's JSON output; anything else counts as undefined."""
-    if isinstance(result, dict):
-        if "x" in result:
-            return result["x"]
-        for v in result.values():
-            found = find_binding(v)
-            if found is not None:
-                return found
-    if isinstance(result, list):
-        for v in result:
-            found = find_binding(v)
-            if found is not None:
-                return found
-    return None
 
 
 def service_env_mode(stem):
