@@ -1,0 +1,89 @@
+// The Rego engine's public face: what lib/policy, cli/ and the tests use. Everything else under
+// lib/rego (lexer, parser, compiler, evaluator, builtins, values) is the engine's own business.
+//
+// Semantics are OPA's (and regorus's, which the Kata agent runs): undefined is not false, a
+// failing builtin is undefined unless strict, `print` of an undefined value prints <undefined>.
+// A policy is untrusted input (`--rules`), so parsing and evaluation are bounded by Limits and
+// every failure is a coco::Error (Exit::Failure) naming file:line:column.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace coco::rego {
+
+using Json = nlohmann::ordered_json;
+
+struct Limits {
+  std::size_t max_nesting = 256;       // parser: brackets, parentheses, nested bodies
+  std::size_t max_call_depth = 256;    // evaluator: rule and function calls in progress
+  std::uint64_t max_steps = 100'000'000;  // evaluator: expressions tried per query
+};
+
+// Rego v0 (no `if`/`contains` required; `future.keywords` imports) or v1 (OPA 1.0 syntax).
+// Kata's genpolicy output and the regorus replays are v0; OPA's suite and coco's rules are v1.
+enum class Syntax { V0, V1 };
+
+// What `policy explain` reads to say why a request was denied. Off by default (no cost).
+struct TraceEvent {
+  enum class Kind {
+    Enter,  // a rule, function or else-branch body is tried
+    Exit,   // that body succeeded
+    Fail,   // an expression of a body was false or undefined: the body stops here
+  };
+  Kind kind = Kind::Enter;
+  std::string location;  // "file:line:column" of the expression or rule head
+  std::string text;      // its source text, as written
+  std::size_t depth = 0; // rule/function call depth (0 = the query)
+  std::vector<std::pair<std::string, Json>> locals;  // variables bound at that moment, in order
+};
+using Tracer = std::function<void(const TraceEvent&)>;
+
+// One row of a query's answer: variable name → value (sets as sorted arrays).
+using Bindings = std::map<std::string, Json>;
+
+class Engine {
+ public:
+  explicit Engine(Limits limits = {});
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // Parses and adds a module; `name` is the file name used in errors and print lines.
+  void add_module(const std::string& name, std::string_view source, Syntax syntax = Syntax::V1);
+
+  // The base document under `data` (rules merge into the same tree), and `input` (absent until set).
+  void set_data(const Json& data);
+  void set_input(const Json& input);
+  void clear_input();
+
+  // A failing builtin raises an error instead of being undefined (OPA's strict-builtin-errors).
+  void set_strict_builtin_errors(bool strict);
+
+  // The value of a reference such as "data.agent_policy.CreateContainerRequest"; nullopt when
+  // undefined. Sets come back as sorted arrays.
+  std::optional<Json> eval(std::string_view reference);
+
+  // A query body ("x := data.p; y = x[_]"): one Bindings per solution, in evaluation order.
+  std::vector<Bindings> query(std::string_view body);
+
+  void set_tracer(Tracer tracer);  // an empty function turns tracing off
+
+  // Lines written by `print` since the last call, formatted as regorus does:
+  // "<module name>:<line>: <args joined by spaces>".
+  std::vector<std::string> take_prints();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coco::rego
