@@ -27,6 +27,10 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 std::string shared_path(const std::string& relative);  // ../shared/<relative>
 std::string source_path(const std::string& relative);  // the repository checkout
 ByteVec read_shared(const std::string& relative);
+// Whether ../shared/<relative> exists. When it does not: outside CI a test prints one visible
+// line and skips (a user's clone has no ../shared); under CI (CI set) it fails, so nothing is
+// skipped silently there. Use as: if (!coco::test::shared_available("vectors/rego")) return;
+bool shared_available(const std::string& relative);
 bool have_program(const std::string& name);
 
 // A fresh directory under the system temp dir, removed with its contents on destruction.
