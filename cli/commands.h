@@ -31,6 +31,15 @@ void add_sign(CLI::App& app, Context& ctx);
 void add_verify(CLI::App& app, Context& ctx);
 void add_refvals(CLI::App& app, Context& ctx);
 
+// Lookups in the command tree shared by completion and argument preparation (argv.cpp).
+const CLI::Option* find_option(const CLI::App* cmd, const std::string& word);  // "--name" or "-n", here or above
+const CLI::App* find_subcommand(const CLI::App* cmd, const std::string& word);
+bool takes_value(const CLI::Option* o);
+
+// The words with each "--name=" of a value-taking option split into "--name" and "", so that an
+// empty value stays empty (CLI11 would take the next word instead).
+std::vector<std::string> explicit_empty_values(const CLI::App& app, const std::vector<std::string>& args);
+
 // Shell completion (`coco __complete WORDS… PARTIAL`, handled before parsing so that no word is
 // taken for a flag): cobra-style candidates for the words of a partial command line.
 std::string complete_words(const CLI::App& app, const Context& ctx, const std::vector<std::string>& words);

@@ -14,29 +14,6 @@ namespace {
 constexpr int kNoSpace = 2;
 constexpr int kNoFileComp = 4;
 
-const CLI::Option* find_option(const CLI::App* cmd, const std::string& word) {
-  for (const CLI::App* a = cmd; a != nullptr; a = a->get_parent()) {
-    for (const CLI::Option* o : a->get_options()) {
-      if (word.rfind("--", 0) == 0) {
-        for (const auto& n : o->get_lnames())
-          if (word == "--" + n) return o;
-      } else if (word.size() == 2 && word[0] == '-') {
-        for (const auto& n : o->get_snames())
-          if (word.substr(1) == n) return o;
-      }
-    }
-  }
-  return nullptr;
-}
-
-const CLI::App* find_subcommand(const CLI::App* cmd, const std::string& word) {
-  for (const CLI::App* s : cmd->get_subcommands([](const CLI::App*) { return true; }))
-    if (s->get_name() == word) return s;
-  return nullptr;
-}
-
-bool takes_value(const CLI::Option* o) { return o->get_type_size_max() > 0 && !o->get_positional(); }
-
 std::string one_line(const std::string& text) {
   std::string s = text.substr(0, text.find('\n'));
   for (char& c : s)

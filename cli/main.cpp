@@ -95,6 +95,7 @@ int run(int argc, char** argv) {
     std::cout << complete_words(app, ctx, std::vector<std::string>(args.begin() + 1, args.end()));
     return 0;
   }
+  args = explicit_empty_values(app, args);
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector reversed
   try {
     app.parse(args);

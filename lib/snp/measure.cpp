@@ -130,7 +130,9 @@ Measurement measure(const MeasureRequest& rq) {
   only_in(p.vmm == VmmType::Ec2 && takes_vcpus, rq.ec2_rdx, "--ec2-rdx", "--vmm-type ec2 in modes snp and seves");
   if (rq.ec2_rdx) p.ec2_rdx = parse_auto_base(*rq.ec2_rdx, "--ec2-rdx", ~0ull);
   only_in(!svsm_mode && p.mode != Mode::SnpOvmfHash, rq.kernel, "--kernel", "modes snp, seves and sev");
-  if (!rq.kernel && (rq.initrd || rq.append)) usage_error(std::string(rq.initrd ? "--initrd" : "--append") + " needs --kernel");
+  // An empty --append is no --append, as in sev-snp-measure (a Python "" is false).
+  if (!rq.kernel && (rq.initrd || (rq.append && !rq.append->empty())))
+    usage_error(std::string(rq.initrd ? "--initrd" : "--append") + " needs --kernel");
   only_in(p.mode == Mode::Snp, rq.snp_ovmf_hash, "--snp-ovmf-hash", "--mode snp");
   only_in(svsm_mode, rq.svsm, "--svsm", "--mode snp:svsm");
   only_in(svsm_mode, rq.vars_size, "--vars-size", "--mode snp:svsm");
