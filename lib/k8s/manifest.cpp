@@ -1,5 +1,6 @@
 #include "k8s/manifest.h"
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -34,8 +35,9 @@ Json plain_scalar(const std::string& s) {
     if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc()) return v;
     return s;  // out of range: keep the text rather than lose digits
   }
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, kFloat)) {
+  // RE2, not std::regex: libstdc++'s matcher recurses per character (stack overflow on long scalars).
+  static const RE2 kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (RE2::FullMatch(s, kFloat)) {
     try {
       return std::stod(s);
     } catch (const std::exception&) {

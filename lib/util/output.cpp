@@ -2,7 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <re2/re2.h>
 
 #include "util/error.h"
 
@@ -16,11 +16,13 @@ bool reads_as_non_string(const std::string& s) {
   // annotations would otherwise cost a regex run each).
   if (!s.empty() && std::string_view("~nNyYtTfFoO0123456789+-.").find(s[0]) == std::string_view::npos)
     return false;
-  static const std::regex kTyped(
+  // RE2: linear time and no recursion (libstdc++'s std::regex recursed per character and
+  // overflowed the stack on a 60,000-digit string).
+  static const RE2 kTyped(
       "|~|null|Null|NULL|[yY]|[nN]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|"
       "[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|"
       "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
-  return std::regex_match(s, kTyped);
+  return RE2::FullMatch(s, kTyped);
 }
 
 void emit_yaml(YAML::Emitter& out, const Json& v) {

@@ -88,3 +88,14 @@ TEST_CASE("random mutations of a manifest parse or fail cleanly", "[k8s][hostile
 TEST_CASE("regex_escape leaves only literal characters", "[k8s]") {
   CHECK(k8s::regex_escape("a.b*c(d)[e]{f}^$|+?\\-/") == "a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\^\\$\\|\\+\\?\\\\-/");
 }
+
+TEST_CASE("a 60,000-character plain scalar is typed without overflowing the stack", "[k8s][hostile]") {
+  // libstdc++'s std::regex recursed per character on these (SIGSEGV on release builds).
+  const std::string digits = "1." + std::string(60000, '5');
+  const auto d = k8s::load_documents("a: " + digits + "\nb: -" + std::string(60000, '9') + "x\nc: ." +
+                                         std::string(60000, '1') + "e5\n",
+                                     "long.yaml");
+  CHECK(d[0].value["a"].is_number_float());
+  CHECK(d[0].value["b"].is_string());
+  CHECK(d[0].value["c"].is_number_float());
+}

@@ -42,3 +42,13 @@ TEST_CASE("colour follows --color, NO_COLOR and TERM", "[util]") {
   CHECK(Style{true}.red("x") == "\x1b[31mx\x1b[0m");
   CHECK(human_bytes(1536) == "1.5 KiB");
 }
+
+TEST_CASE("YAML output quotes a 60,000-digit string without overflowing the stack", "[util][hostile]") {
+  // libstdc++'s std::regex recursed once per character here (SIGSEGV on release builds).
+  const std::string digits(60000, '7');
+  const std::string text = render_yaml(Json{{"v", digits}});
+  CHECK(text == "v: \"" + digits + "\"\n");
+  const std::string word = std::string(60000, '7') + "x";  // not a number: stays plain
+  CHECK(render_yaml(Json{{"v", word}}) == "v: " + word + "\n");
+  CHECK(render_yaml(Json{{"v", "1:" + std::string(60000, '5')}}).find("\"1:") == std::string::npos);
+}
