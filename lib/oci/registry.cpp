@@ -36,7 +36,7 @@ std::string resolve_location(const std::string& location, const std::string& bas
 // The registry's JSON error body ({"errors":[{"code","message"}]}) or a plain-text excerpt.
 std::string error_text(const HttpResponse& r) {
   try {
-    const Json j = Json::parse(r.body);
+    const Json j = parse_json(r.body, "registry response");
     std::string out;
     for (const Json& e : j.at("errors")) {
       const std::string code = e.value("code", ""), msg = e.value("message", "");
@@ -256,7 +256,7 @@ class Registry : public ImageSource {
                           (creds ? "; check the credentials" : "; no credentials found for " + ref_.domain) + ")");
       std::string token;
       try {
-        const Json j = Json::parse(r.body);
+        const Json j = parse_json(r.body, "registry response");
         token = j.contains("token") ? j["token"].get<std::string>() : j.at("access_token").get<std::string>();
       } catch (const std::exception&) {
         fail(s_.text, "token response from " + origin_of(realm->second) + " has no token");

@@ -57,6 +57,30 @@ void emit_yaml(YAML::Emitter& out, const Json& v) {
   }
 }
 
+// The first byte (0-based) where arrays and objects nest deeper than max_depth, or npos. A linear
+// scan that skips strings: nlohmann's parser is iterative, but copying, comparing and dumping a
+// value recurse once per level, so a 100,000-deep input must be refused before it is a tree.
+std::size_t too_deep_at(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 Format parse_format(std::string_view name) {
@@ -85,6 +109,9 @@ std::string render_yaml(const Json& value) {
 }
 
 Json parse_json(std::string_view text, const std::string& where) {
+  if (const std::size_t at = too_deep_at(text, kMaxJsonDepth); at != std::string_view::npos)
+    fail(where, "byte " + std::to_string(at + 1) + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                    " levels");
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {

@@ -18,7 +18,12 @@ std::string format_name(Format f);
 std::string render_json(const Json& value);  // 2-space indent, trailing newline
 std::string render_yaml(const Json& value);  // block style, strings quoted only when needed
 
-// Parses JSON text, naming `where` and the byte offset on failure.
+// Arrays and objects nest at most this deep in any JSON coco reads (bundles, DSSE, OCI documents,
+// refvals inputs, settings); real documents stay under 20.
+inline constexpr std::size_t kMaxJsonDepth = 512;
+
+// Parses JSON text, naming `where` and the byte offset on failure (1-based, as nlohmann counts);
+// nesting deeper than kMaxJsonDepth is an error before any tree is built.
 Json parse_json(std::string_view text, const std::string& where);
 
 }  // namespace coco

@@ -52,3 +52,18 @@ TEST_CASE("YAML output quotes a 60,000-digit string without overflowing the stac
   CHECK(render_yaml(Json{{"v", word}}) == "v: " + word + "\n");
   CHECK(render_yaml(Json{{"v", "1:" + std::string(60000, '5')}}).find("\"1:") == std::string::npos);
 }
+
+TEST_CASE("parse_json refuses nesting deeper than 512 levels with a named error", "[util][hostile]") {
+  const std::string ok = std::string(512, '[') + std::string(512, ']');
+  CHECK(parse_json(ok, "ok.json").is_array());
+  for (const char open : {'[', '{'}) {
+    std::string deep;
+    for (int i = 0; i < 200000; ++i) deep += open == '[' ? "[" : "{\"a\":";
+    const std::string at = open == '[' ? "513" : std::to_string(512 * 5 + 1);
+    CHECK_THROWS_WITH(parse_json(deep, "deep.json"),
+                      Catch::StartsWith("deep.json: byte " + at + ": JSON nested deeper than 512 levels"));
+  }
+  // Brackets inside strings do not count.
+  const std::string quoted = "[\"" + std::string(100000, '[') + "\\\"\"]";
+  CHECK(parse_json(quoted, "q.json")[0].get<std::string>().size() == 100001);
+}
