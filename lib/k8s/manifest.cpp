@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
+#include <cstdio>
 #include <set>
 
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::k8s {
@@ -47,6 +48,27 @@ Json plain_scalar(const std::string& s) {
   return s;
 }
 
+// Every byte of a manifest must be UTF-8: JSON strings are Unicode, and a name, value, key or
+// binaryData entry with a stray byte would fail only when the policy is written.
+void reject_invalid_utf8(std::string_view text, const std::string& name) {
+  const std::size_t bad = invalid_utf8_at(text);
+  if (bad == std::string_view::npos) return;
+  const std::size_t newline = bad == 0 ? std::string_view::npos : text.rfind('\n', bad - 1);
+  const std::size_t col = newline == std::string_view::npos ? bad : bad - newline - 1;  // 0-based, in bytes
+  const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[bad]));
+  fail(name + ":" + std::to_string(line + 1) + ":" + std::to_string(col + 1),
+       std::string("invalid UTF-8 (byte ") + hex + " at offset " + std::to_string(bad) + ")");
+}
+
+// A scalar after YAML escapes ("\ud800" decodes to a lone surrogate).
+const std::string& utf8_scalar(const std::string& s, const std::string& name, const YAML::Mark& m) {
+  if (invalid_utf8_at(s) != std::string_view::npos)
+    fail(at(name, m), "invalid UTF-8 in a scalar after decoding its escapes");
+  return s;
+}
+
 struct Converter {
   const std::string& name;
   const LoadLimits& limits;
@@ -63,8 +85,9 @@ struct Converter {
       case YAML::NodeType::Undefined: return nullptr;
       case YAML::NodeType::Scalar: {
         const std::string& tag = n.Tag();
-        if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") return n.Scalar();
-        return plain_scalar(n.Scalar());
+        const std::string& text = utf8_scalar(n.Scalar(), name, n.Mark());
+        if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") return text;
+        return plain_scalar(text);
       }
       case YAML::NodeType::Sequence: {
         Json a = Json::array();
@@ -75,7 +98,7 @@ struct Converter {
         Json o = Json::object();
         for (const auto& kv : n) {
           if (!kv.first.IsScalar()) fail(at(name, kv.first.Mark()), "a mapping key must be a scalar");
-          const std::string key = kv.first.Scalar();
+          const std::string key = utf8_scalar(kv.first.Scalar(), name, kv.first.Mark());
           if (o.contains(key)) fail(at(name, kv.first.Mark()), "duplicate key '" + key + "'");
           o[key] = convert(kv.second, depth + 1);
         }
@@ -117,6 +140,7 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
 
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits) {
+  reject_invalid_utf8(text, name);
   reject_leading_comma(text, name);
   std::vector<YAML::Node> nodes;
   try {

@@ -47,6 +47,12 @@ void add_templates(const Json& obj, const Json::json_pointer& item, std::size_t 
   }
   for (const KindInfo& k : kKinds) {
     if (kind != k.kind) continue;
+    const Json::json_pointer tp(k.template_path);
+    // A list or a scalar where a mapping belongs is named here, not met later as a JSON type error.
+    for (const auto& p : {Json::json_pointer("/metadata"), tp / "metadata"})
+      if (obj.contains(p) && !obj[p].is_null() && !obj[p].is_object())
+        fail(name + ": document " + std::to_string(doc_index + 1) + " (line " + std::to_string(line) + ", " + kind + ")",
+             p.to_string().substr(1) + ": expected a mapping, got " + obj[p].type_name());
     const Json meta = obj.value("metadata", Json::object());
     PodTemplate t;
     t.document = doc_index;
@@ -59,7 +65,6 @@ void add_templates(const Json& obj, const Json::json_pointer& item, std::size_t 
               kind + " " + (t.name.empty() ? generate + "*" : t.name) + ")";
     if (t.name.empty() && (kind != "Pod" || generate.empty()))
       fail(t.where, "metadata.name is required" + std::string(kind == "Pod" ? " (or generateName)" : ""));
-    const Json::json_pointer tp(k.template_path);
     t.metadata = item / tp / "metadata";
     t.spec = item / tp / "spec";
     if (!obj.contains(tp / "spec") || !obj[tp / "spec"].is_object())

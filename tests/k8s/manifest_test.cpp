@@ -89,6 +89,28 @@ TEST_CASE("regex_escape leaves only literal characters", "[k8s]") {
   CHECK(k8s::regex_escape("a.b*c(d)[e]{f}^$|+?\\-/") == "a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\^\\$\\|\\+\\?\\\\-/");
 }
 
+TEST_CASE("invalid UTF-8 anywhere in a manifest is named by line and column", "[k8s][hostile]") {
+  struct Case {
+    std::string text;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {"metadata:\n  name: ab\xff\n", "m.yaml:2:11: invalid UTF-8 (byte 0xff at offset 20)"},  // a value
+      {"metadata:\n  na\xc3me: x\n", "m.yaml:2:5:"},                                          // a key, cut sequence
+      {"kind: ConfigMap\nbinaryData:\n  k: \xed\xa0\x80\n", "m.yaml:3:6:"},                   // a surrogate
+      {"a: \xc0\xaf\n", "m.yaml:1:4:"},                                                      // overlong '/'
+      {"\xfe\xff", "m.yaml:1:1:"},                                                           // a UTF-16 mark
+      {"a: \"\\ud800\"\n", "m.yaml:1:"},  // via an escape (yaml-cpp or the scalar check)
+  };
+  for (const auto& c : cases) {
+    INFO(c.where);
+    CHECK_THROWS_WITH(k8s::load_documents(c.text, "m.yaml"), Catch::StartsWith(c.where));
+  }
+  // Valid multi-byte text of every length passes.
+  const auto ok = k8s::load_documents("a: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n", "m.yaml");
+  CHECK(ok[0].value["a"] == "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+}
+
 TEST_CASE("a 60,000-character plain scalar is typed without overflowing the stack", "[k8s][hostile]") {
   // libstdc++'s std::regex recursed per character on these (SIGSEGV on release builds).
   const std::string digits = "1." + std::string(60000, '5');
