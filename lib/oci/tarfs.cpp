@@ -1,6 +1,7 @@
 #include "oci/tarfs.h"
 
 #include <deque>
+#include <set>
 #include <utility>
 
 namespace coco::oci {
@@ -43,7 +44,30 @@ struct TarfsIndex::Node {
 TarfsIndex::TarfsIndex(TarfsVariant v) : variant_(v), root_(std::make_shared<Node>()) {
   root_->mode = kIfdir | 0555;
 }
-TarfsIndex::~TarfsIndex() = default;
+// Iterative: a path nested 100,000 deep would otherwise be destroyed by as many nested calls.
+TarfsIndex::~TarfsIndex() {
+  std::vector<std::shared_ptr<Node>> pending{std::move(root_)};
+  special_links_.clear();
+  while (!pending.empty()) {
+    const std::shared_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    for (auto& [name, child] : n->children) pending.push_back(std::move(child));
+    n->children.clear();
+  }
+}
+
+bool TarfsIndex::reaches(const Node& from, const Node& to) {
+  std::vector<const Node*> stack{&from};
+  std::set<const Node*> seen;
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (n == &to) return true;
+    if (!seen.insert(n).second) continue;
+    for (const auto& [name, child] : n->children) stack.push_back(child.get());
+  }
+  return false;
+}
 
 std::shared_ptr<TarfsIndex::Node> TarfsIndex::find_or_create(const std::vector<std::string>& parts) {
   std::shared_ptr<Node> n = root_;
@@ -55,14 +79,14 @@ std::shared_ptr<TarfsIndex::Node> TarfsIndex::find_or_create(const std::vector<s
   return n;
 }
 
-void TarfsIndex::add(const TarEntry& e) {
+bool TarfsIndex::add(const TarEntry& e) {
   std::vector<std::string> parts;
-  if (!split_tar_path(e.path, parts)) return;  // climbs above the root: skipped, as the reference does
+  if (!split_tar_path(e.path, parts)) return false;  // climbs above the root: skipped, as the reference does
   const std::string name = parts.empty() ? "" : parts.back();
   if (name == ".wh..wh..opq") {
     parts.pop_back();
     find_or_create(parts)->flags |= 1;
-    return;
+    return true;
   }
   if (name.starts_with(".wh.")) {
     parts.back() = name.substr(4);
@@ -71,7 +95,7 @@ void TarfsIndex::add(const TarEntry& e) {
     target->size = 0;
     target->offset = 0;
     target->children.clear();
-    return;
+    return true;
   }
   Node entry;
   entry.mode = e.mode & 0777;  // setuid, setgid and sticky are dropped
@@ -88,16 +112,16 @@ void TarfsIndex::add(const TarEntry& e) {
     case '6': entry.mode |= kIfifo; break;
     case '3':
     case '4':
-      if (!e.has_device) return;
+      if (!e.has_device) return false;
       entry.mode |= e.type == '3' ? kIfchr : kIfblk;
       entry.offset = e.devminor | (static_cast<std::uint64_t>(e.devmajor) << 32);
       break;
     case '2':
-      if (e.linkname.empty()) return;
+      if (e.linkname.empty()) return false;
       entry.mode |= kIflnk;
       entry.size = e.linkname.size();
       if (e.long_link) {
-        if (variant_ == TarfsVariant::Upstream) return;  // upstream skips long symlinks
+        if (variant_ == TarfsVariant::Upstream) return false;  // upstream skips long symlinks
         entry.special_target = e.linkname;
       } else {
         entry.offset = e.header_offset + kSymlinkField;
@@ -105,19 +129,22 @@ void TarfsIndex::add(const TarEntry& e) {
       break;
     case '1': {
       std::vector<std::string> target_parts;
-      if (!split_tar_path(e.linkname, target_parts)) return;
+      if (!split_tar_path(e.linkname, target_parts)) return false;
       const auto target = find_or_create(target_parts);  // the reference creates the path as it looks
-      if ((target->mode & kIfmt) != kIfreg) return;
+      if ((target->mode & kIfmt) != kIfreg) return false;
       if (parts.empty()) {
         root_ = target;
       } else {
         const std::string last = parts.back();
         parts.pop_back();
-        find_or_create(parts)->children[last] = target;
+        const auto parent = find_or_create(parts);
+        // `a`, then `a/b` -> `a`: the file would become its own child and the index a cycle.
+        if (reaches(*target, *parent)) return false;
+        parent->children[last] = target;
       }
-      return;
+      return true;
     }
-    default: return;  // GNU sparse, contiguous, pax globals …: not in the index
+    default: return false;  // GNU sparse, contiguous, pax globals …: not in the index
   }
   // The node is updated in place (a hard link to it sees the change); its children go.
   const auto node = find_or_create(parts);
@@ -130,6 +157,7 @@ void TarfsIndex::add(const TarEntry& e) {
   node->gid = entry.gid;
   node->special_target = entry.special_target;
   if (!node->special_target.empty()) special_links_.push_back(node);
+  return true;
 }
 
 ByteVec TarfsIndex::finish(std::uint64_t n) {

@@ -24,7 +24,9 @@ class TarfsIndex {
   explicit TarfsIndex(TarfsVariant v);
   ~TarfsIndex();
   // Every entry of the tar in order, as TarStream reports it (meta records already folded in).
-  void add(const TarEntry& e);
+  // False when the entry is left out of the index (as the reference skips it), e.g. a hard link
+  // that would make a node its own descendant.
+  bool add(const TarEntry& e);
   // The bytes appended after a tar of `tar_size` bytes.
   ByteVec finish(std::uint64_t tar_size);
 
@@ -32,6 +34,7 @@ class TarfsIndex {
   struct Node;
   // The node at `parts`, created (mode 0, "implicit") with its parents when missing.
   std::shared_ptr<Node> find_or_create(const std::vector<std::string>& parts);
+  static bool reaches(const Node& from, const Node& to);  // `to` is `from` or below it
   TarfsVariant variant_;
   std::shared_ptr<Node> root_;
   std::vector<std::shared_ptr<Node>> special_links_;  // AKS: long symlink targets, in tar order

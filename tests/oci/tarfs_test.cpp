@@ -138,3 +138,43 @@ TEST_CASE("tarfs: a long symlink target is skipped upstream and kept by the AKS 
   CHECK(r.le<std::uint64_t>(8192 - 512 - 2560) == 2560);
   CHECK(r.le<std::uint64_t>(8192 - 512 - 2560 + 8) == 2);
 }
+
+TEST_CASE("tarfs: a hard link to its own parent is left out instead of making a cycle", "[oci][hostile]") {
+  for (const auto v : {oci::TarfsVariant::Upstream, oci::TarfsVariant::Aks}) {
+    ByteVec tar;
+    add(tar, ustar_header("a", '0', 2), "hi");
+    add(tar, ustar_header("a/b", '1', 0, "a"));       // a's child would be a itself
+    add(tar, ustar_header("q", '1', 0, "a"));         // an ordinary link to the same file is fine
+    add(tar, ustar_header("q/x/y", '1', 0, "./a"));   // through the other name: still a cycle
+    add(tar, ustar_header("z", '0', 1), "z");
+    add(tar, ustar_header("z/w", '1', 0, "a"));       // a different file's child: no cycle
+    tar.resize(tar.size() + 1024, 0);
+    std::vector<bool> indexed;
+    oci::TarfsIndex idx(v);
+    oci::TarStream ts("t", [&](const oci::TarEntry& e) {
+      indexed.push_back(idx.add(e));
+      return false;
+    });
+    ts.update(tar);
+    ts.finish();
+    CHECK(indexed == std::vector<bool>{true, false, true, false, true, true});
+    const ByteVec got = idx.finish(tar.size());
+    // root, a (= q), z; x was created as q's implicit child before the link was refused.
+    CHECK(Reader(got, "idx").le<std::uint64_t>(got.size() - 512 + 8) == 4);
+  }
+}
+
+TEST_CASE("tarfs: a path nested 100,000 deep is indexed and freed without deep recursion", "[oci][hostile]") {
+  std::string path;
+  for (int i = 0; i < 100000; ++i) path += "d/";
+  path += "f";
+  const std::string record = " path=" + path + "\n";
+  const std::string pax = std::to_string(record.size() + 6) + record;  // the length counts its own 6 digits
+  REQUIRE(std::to_string(pax.size()).size() == 6);
+  ByteVec tar;
+  add(tar, ustar_header("PaxHeaders/f", 'x', pax.size()), pax);
+  add(tar, ustar_header("f", '0', 1), "x");
+  tar.resize(tar.size() + 1024, 0);
+  const ByteVec got = index_of(tar, oci::TarfsVariant::Upstream);
+  CHECK(Reader(got, "idx").le<std::uint64_t>(got.size() - 512 + 8) == 100002);
+}
