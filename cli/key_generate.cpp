@@ -44,8 +44,7 @@ void add_key_generate(CLI::App& key, Context& ctx) {
     const attest::PrivateKey key = attest::generate_key(attest::parse_key_algorithm(args->algorithm));
     const auto passphrase = attest::key_passphrase(args->pass_file);
     const attest::PublicKey pub = key.public_key();
-    write_file_atomic(args->out, key.pem(passphrase), 0600);
-    write_file_atomic(pub_path, pub.pem(), 0644);
+    write_files_atomic({{args->out, key.pem(passphrase), 0600}, {pub_path, pub.pem(), 0644}});  // both or neither
     const Json result = {{"algorithm", args->algorithm}, {"private_key", args->out}, {"public_key", pub_path},
                          {"hint", pub.hint()}, {"encrypted", passphrase.has_value()}};
     ctx.emit(result, [&](std::ostream& os) {

@@ -91,8 +91,7 @@ void add_refvals(CLI::App& app, Context& ctx) {
       const attest::Statement st = attest::refvals_statement(std::filesystem::path(args->out).filename().string(),
                                                              text, inputs, settings);
       const std::string bundle = attest::sign_statement(st, {*key}, attest::SignFormat::Bundle);
-      write_file_atomic(args->out, text);
-      write_file_atomic(args->out + ".sigstore.json", bundle);
+      write_files_atomic({{args->out, text}, {args->out + ".sigstore.json", bundle}});  // both or neither
       outputs.push_back(args->out + ".sigstore.json");
     } else {
       write_file_atomic(args->out, text);

@@ -187,10 +187,12 @@ Measurement measure(const MeasureRequest& rq) {
 void dump_vmsas(const Measurement& m, const std::string& dir) {
   const LaunchResult& r = m.result;
   if (!r.bsp_vmsa || !r.ap_vmsa) usage_error("--dump-vmsa: mode " + to_string(m.params.mode) + " has no VMSA pages");
+  std::vector<OutputFile> files;
   for (std::uint32_t i = 0; i < m.params.vcpus; ++i) {
     const VmsaPage& page = i == 0 ? *r.bsp_vmsa : *r.ap_vmsa;
-    write_file_atomic(dir + "/vmsa" + std::to_string(i) + ".bin", as_chars(page));
+    files.push_back({dir + "/vmsa" + std::to_string(i) + ".bin", std::string(as_chars(page)), 0644});
   }
+  write_files_atomic(files);  // all vCPUs or none
 }
 
 std::string format_digest(const Measurement& m, const std::string& output_format) {

@@ -5,7 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <csignal>
+#include <mutex>
 #include <cstring>
 #include <vector>
 
@@ -34,6 +42,141 @@ int open_for_reading(const std::string& path, struct stat& st) {
     fail(path, "is a directory, expected a file");
   }
   return fd;
+}
+
+// Temporary files of writes under way, removed by the SIGINT/SIGTERM handler. Fixed slots with
+// plain char buffers: the handler may only use async-signal-safe calls (unlink, sigaction, raise).
+constexpr int kTempSlots = 64;
+constexpr std::size_t kTempPathMax = 4096;
+std::atomic<int> g_slot_state[kTempSlots];  // 0 free, 1 being filled, 2 holds a path
+char g_slot_path[kTempSlots][kTempPathMax];
+struct sigaction g_previous[2];
+constexpr int kCleanupSignals[2] = {SIGINT, SIGTERM};
+
+void remove_temps_and_reraise(int sig) {
+  for (int i = 0; i < kTempSlots; ++i)
+    if (g_slot_state[i].load() == 2) ::unlink(g_slot_path[i]);
+  for (int k = 0; k < 2; ++k)
+    if (kCleanupSignals[k] == sig) ::sigaction(sig, &g_previous[k], nullptr);
+  ::raise(sig);
+}
+
+void install_cleanup_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (int k = 0; k < 2; ++k) {
+      struct sigaction now {};
+      ::sigaction(kCleanupSignals[k], nullptr, &g_previous[k]);
+      if (g_previous[k].sa_handler != SIG_DFL) continue;  // ignored or handled by someone else: leave it
+      now.sa_handler = remove_temps_and_reraise;
+      sigemptyset(&now.sa_mask);
+      ::sigaction(kCleanupSignals[k], &now, nullptr);
+    }
+  });
+}
+
+// A temporary file that is removed unless released; registered with the signal handler.
+class TempFile {
+ public:
+  TempFile() = default;
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() { remove(); }
+  void track(const std::string& path) {
+    path_ = path;
+    install_cleanup_handler();
+    if (path.size() >= kTempPathMax) return;
+    for (int i = 0; i < kTempSlots; ++i) {
+      int expected = 0;
+      if (!g_slot_state[i].compare_exchange_strong(expected, 1)) continue;
+      std::memcpy(g_slot_path[i], path.c_str(), path.size() + 1);
+      g_slot_state[i].store(2);
+      slot_ = i;
+      return;
+    }
+  }
+  void remove() {
+    if (path_.empty()) return;
+    ::unlink(path_.c_str());
+    release();
+  }
+  void release() {  // the file was renamed into place: nothing to remove any more
+    if (slot_ >= 0) g_slot_state[slot_].store(0);
+    slot_ = -1;
+    path_.clear();
+  }
+
+ private:
+  std::string path_;
+  int slot_ = -1;
+};
+
+enum class Target { New, Regular, InPlace };
+
+struct PendingWrite {
+  const OutputFile* file = nullptr;
+  Target target = Target::New;
+  struct stat st {};
+  std::string tmp;
+  TempFile temp;
+  bool renamed = false;
+};
+
+Target classify_target(const std::string& path, struct stat& st) {
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Target::New;
+    fail(path, "cannot write: " + errno_text(errno));
+  }
+  if (S_ISREG(st.st_mode)) return Target::Regular;
+  if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return Target::InPlace;
+  if (S_ISDIR(st.st_mode)) fail(path, "is a directory; name a file to write");
+  if (S_ISSOCK(st.st_mode)) fail(path, "is a socket; coco writes regular files, FIFOs and character devices");
+  if (S_ISBLK(st.st_mode)) fail(path, "is a block device; coco writes regular files, FIFOs and character devices");
+  fail(path, "is not a regular file, FIFO or character device");
+}
+
+void write_all(int fd, std::string_view content, const std::string& path) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "write failed: " + errno_text(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A FIFO or character device: opened and written as a shell redirection would.
+void write_in_place(const OutputFile& f) {
+  Fd out{::open(f.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC)};
+  if (out.fd < 0) fail(f.path, "cannot open for writing: " + errno_text(errno));
+  write_all(out.fd, f.content, f.path);
+}
+
+void prepare_temp(PendingWrite& p) {
+  const std::string& path = p.file->path;
+  p.tmp = path + ".tmp-XXXXXX";
+  Fd fd{::mkstemp(p.tmp.data())};
+  if (fd.fd < 0) fail(path, "cannot create a temporary file beside it: " + errno_text(errno));
+  p.temp.track(p.tmp);
+  const bool replacing = p.target == Target::Regular;
+  // A replaced file keeps its mode, except that a secret (requested without group or other
+  // bits, e.g. a private key at 0600) never becomes readable by others.
+  unsigned mode = p.file->mode;
+  if (replacing) mode = (p.st.st_mode & 07777) & ((p.file->mode & 0077) == 0 ? ~0077u : ~0u);
+  if (::fchmod(fd.fd, mode) != 0)
+    fail(path, "cannot set permissions: " + errno_text(errno));
+  // Keep the owner of a replaced file; only root (or the owner, for the group) may, so a refusal
+  // leaves the writer as the owner, as any editor's save would.
+  if (replacing && (p.st.st_uid != ::geteuid() || p.st.st_gid != ::getegid()))
+    if (::fchown(fd.fd, p.st.st_uid, p.st.st_gid) != 0 && errno != EPERM)
+      fail(path, "cannot keep the owner: " + errno_text(errno));
+  write_all(fd.fd, p.file->content, path);
+  if (::fsync(fd.fd) != 0) fail(path, "fsync failed: " + errno_text(errno));
+  const int raw = fd.fd;
+  fd.fd = -1;
+  if (::close(raw) != 0) fail(path, "close failed: " + errno_text(errno));
 }
 
 }  // namespace
@@ -121,35 +264,35 @@ bool file_exists(const std::string& path) {
 }
 
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
-  std::string tmp = path + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) fail(path, "cannot create a temporary file beside it: " + errno_text(errno));
-  auto give_up = [&](const std::string& what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    fail(path, what + ": " + errno_text(err));
-  };
-  if (::fchmod(fd, mode) != 0) give_up("cannot set permissions");
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      give_up("write failed");
+  write_files_atomic({OutputFile{path, std::string(content), mode}});
+}
+
+void write_files_atomic(const std::vector<OutputFile>& files) {
+  std::vector<PendingWrite> pending(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    pending[i].file = &files[i];
+    pending[i].target = classify_target(files[i].path, pending[i].st);
+  }
+  try {
+    for (auto& p : pending)
+      if (p.target != Target::InPlace) prepare_temp(p);
+    for (auto& p : pending)
+      if (p.target == Target::InPlace) write_in_place(*p.file);
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      PendingWrite& p = pending[i];
+      if (p.target == Target::InPlace) continue;
+      if (::rename(p.tmp.c_str(), p.file->path.c_str()) != 0) {
+        const int err = errno;
+        for (std::size_t k = 0; k < i; ++k)  // undo what can be undone: the new files
+          if (pending[k].renamed && pending[k].target == Target::New) ::unlink(pending[k].file->path.c_str());
+        fail(p.file->path, "cannot rename into place: " + errno_text(err));
+      }
+      p.renamed = true;
+      p.temp.release();
     }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) give_up("fsync failed");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    fail(path, "close failed: " + errno_text(err));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    fail(path, "cannot rename into place: " + errno_text(err));
+  } catch (...) {
+    for (auto& p : pending) p.temp.remove();
+    throw;
   }
 }
 
