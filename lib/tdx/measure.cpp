@@ -179,7 +179,7 @@ void rtmr1_events(const MeasureInputs& in, std::optional<std::uint64_t> initrd_s
                       sha384("Exit Boot Services Returned with Success")));
 }
 
-void rtmr2_events(const MeasureInputs& in, std::vector<Event>& events) {
+void rtmr2_events(const MeasureInputs& in, const ByteVec& initrd_sha384, std::vector<Event>& events) {
   // OVMF's LoadOptions: the -append text, " initrd=initrd" when QEMU has an initrd, NUL.
   std::string options = in.append;
   if (!in.initrd.empty()) options += " initrd=initrd";
@@ -187,7 +187,7 @@ void rtmr2_events(const MeasureInputs& in, std::vector<Event>& events) {
     events.push_back(ev(2, kEvEventTag, "LOADED_IMAGE::LoadOptions \"" + options + "\"", sha384(char16_widen(options, true))));
   if (!in.initrd.empty())
     events.push_back(ev(2, kEvEventTag, "Linux initrd " + std::filesystem::path(in.initrd).filename().string(),
-                        digest_file(Algo::Sha384, in.initrd)));
+                        initrd_sha384));
 }
 
 }  // namespace
@@ -214,11 +214,20 @@ Measurement measure_tdx(const MeasureInputs& in) {
     m.rtmr = {std::nullopt, std::nullopt, std::nullopt, ByteVec(kSha384Size, 0)};
     return m;
   }
+  // One pass over the initrd gives its size (for the kernel header) and its digest, so a FIFO or
+  // <(…) works and an endless input stops at the size limit (util/file.h).
   std::optional<std::uint64_t> initrd_size;
-  if (!in.initrd.empty()) initrd_size = file_size(in.initrd);
+  ByteVec initrd_sha384;
+  if (!in.initrd.empty()) {
+    Hasher h(Algo::Sha384);
+    initrd_size = for_each_chunk(in.initrd, [&](Bytes b) {
+      if (in.profile.cmdline_measured) h.update(b);
+    });
+    if (in.profile.cmdline_measured) initrd_sha384 = h.finish();
+  }
   rtmr0_events(image, meta, in, m.events, m.notes);
   rtmr1_events(in, initrd_size, m.events);
-  if (in.profile.cmdline_measured) rtmr2_events(in, m.events);
+  if (in.profile.cmdline_measured) rtmr2_events(in, initrd_sha384, m.events);
   else m.notes.push_back("RTMR2 stays zero: guest kernels before 6.9 do not measure the command line and initrd");
   m.rtmr = fold(m.events);
   return m;

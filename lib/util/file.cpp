@@ -183,9 +183,55 @@ void prepare_temp(PendingWrite& p) {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
+std::uint64_t max_input_size() {
+  const char* env = std::getenv("COCO_MAX_INPUT_SIZE");
+  if (env == nullptr || *env == '\0') return kDefaultMaxInputSize;
+  const std::string text = env;
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (v > (UINT64_MAX - 9) / 10) usage_error("COCO_MAX_INPUT_SIZE: '" + text + "' is too large");
+    v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  }
+  int shift = 0;
+  if (i + 1 == text.size()) {
+    const std::string_view units = "KMGT";
+    const auto u = units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));
+    if (u != std::string_view::npos) shift = 10 * static_cast<int>(u + 1), ++i;
+  }
+  if (i == 0 || i != text.size() || v == 0)
+    usage_error("COCO_MAX_INPUT_SIZE: expected a positive number of bytes (e.g. 8G), got '" + text + "'");
+  if (shift > 0 && v > (UINT64_MAX >> shift)) usage_error("COCO_MAX_INPUT_SIZE: '" + text + "' is too large");
+  return v << shift;
+}
+
+namespace {
+[[noreturn]] void too_large(const std::string& path, std::uint64_t max_size) {
+  fail(path, "is larger than " + std::to_string(max_size) +
+                 " bytes, the limit for this input (COCO_MAX_INPUT_SIZE raises it for file inputs)");
+}
+}  // namespace
+
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   struct stat st {};
   Fd f{open_for_reading(path, st)};
+  if (!S_ISREG(st.st_mode)) {  // a FIFO or device reports size 0: read what it gives
+    const std::uint64_t cap = std::min(max_input_size(), kMaxStreamedMap);
+    std::uint8_t buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(f.fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail(path, "read failed: " + errno_text(errno));
+      }
+      if (n == 0) break;
+      if (static_cast<std::uint64_t>(n) > cap - streamed_.size()) too_large(path, cap);
+      streamed_.insert(streamed_.end(), buf, buf + n);
+    }
+    data_ = streamed_.data();
+    size_ = streamed_.size();
+    return;
+  }
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ == 0) return;
   data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd, 0);
@@ -193,22 +239,27 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     data_ = nullptr;
     fail(path, "cannot map: " + errno_text(errno));
   }
+  mapped_ = true;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : path_(std::move(other.path_)), data_(other.data_), size_(other.size_) {
+    : path_(std::move(other.path_)), data_(other.data_), size_(other.size_), mapped_(other.mapped_),
+      streamed_(std::move(other.streamed_)) {
   other.data_ = nullptr;
   other.size_ = 0;
+  other.mapped_ = false;
 }
 
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
+  if (mapped_ && data_) ::munmap(data_, size_);
 }
 
 std::uint64_t for_each_chunk(const std::string& path, const std::function<void(Bytes)>& sink,
-                             std::size_t chunk_size) {
+                             std::size_t chunk_size, std::uint64_t max_size) {
+  if (max_size == 0) max_size = max_input_size();
   struct stat st {};
   Fd f{open_for_reading(path, st)};
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_size) too_large(path, max_size);
   ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<std::uint8_t> buf(chunk_size);
   std::uint64_t total = 0;
@@ -219,6 +270,7 @@ std::uint64_t for_each_chunk(const std::string& path, const std::function<void(B
       fail(path, "read failed at offset " + hex_number(total) + ": " + errno_text(errno));
     }
     if (n == 0) break;
+    if (static_cast<std::uint64_t>(n) > max_size - total) too_large(path, max_size);
     sink(Bytes(buf.data(), static_cast<std::size_t>(n)));
     total += static_cast<std::uint64_t>(n);
   }
@@ -255,6 +307,8 @@ std::string read_text_file(const std::string& path, std::uint64_t max_size) {
 std::uint64_t file_size(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail(path, "cannot stat: " + errno_text(errno));
+  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, expected a file");
+  if (!S_ISREG(st.st_mode)) fail(path, "is not a regular file; its size is needed, so a FIFO or device cannot stand for it");
   return static_cast<std::uint64_t>(st.st_size);
 }
 

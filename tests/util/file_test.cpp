@@ -159,3 +159,65 @@ TEST_CASE("SIGTERM during a write leaves no temporary file", "[util][hostile][fi
     CHECK(others(dir, {"k.key", "k.pub", "R.sigstore.json"}).empty());
   }
 }
+
+TEST_CASE("endless inputs stop at the size limit", "[util][hostile][file]") {
+  ::setenv("COCO_MAX_INPUT_SIZE", "1M", 1);
+  CHECK(max_input_size() == 1u << 20);
+  CHECK_THROWS_WITH(for_each_chunk("/dev/zero", [](Bytes) {}), Contains("/dev/zero: is larger than 1048576 bytes"));
+  CHECK_THROWS_WITH(MappedFile("/dev/zero"), Contains("is larger than 1048576 bytes"));
+  ::setenv("COCO_MAX_INPUT_SIZE", "12x", 1);
+  CHECK_THROWS_WITH(max_input_size(), Contains("COCO_MAX_INPUT_SIZE"));
+  ::unsetenv("COCO_MAX_INPUT_SIZE");
+  CHECK(max_input_size() == std::uint64_t{4} << 30);
+  TempDir dir;
+  const std::string big = dir.write("big", std::string(5000, 'b'));
+  CHECK_THROWS_WITH(for_each_chunk(big, [](Bytes) {}, kDefaultChunk, 4096), Contains("is larger than 4096 bytes"));
+  CHECK(for_each_chunk(big, [](Bytes) {}, kDefaultChunk, 5000) == 5000);
+  // A FIFO is still read as a stream, and a mapped FIFO holds what was written.
+  const std::string fifo = dir.file("p");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto writer = std::async(std::launch::async, [&] { std::ofstream(fifo) << "streamed"; });
+  const MappedFile m(fifo);
+  writer.get();
+  CHECK(std::string(as_chars(m.bytes())) == "streamed");
+}
+
+TEST_CASE("a directory given as a file input is an error", "[util][hostile][file]") {
+  TempDir dir;
+  std::filesystem::create_directory(dir.file("d"));
+  CHECK_THROWS_WITH(file_size(dir.file("d")), Contains("d: is a directory"));
+  CHECK_THROWS_WITH(MappedFile(dir.file("d")), Contains("is a directory"));
+  CHECK_THROWS_WITH(for_each_chunk(dir.file("d"), [](Bytes) {}), Contains("is a directory"));
+  CHECK_THROWS_WITH(read_text_file(dir.file("d")), Contains("is a directory"));
+  CHECK_THROWS_WITH(file_size("/dev/zero"), Contains("not a regular file"));
+}
+
+TEST_CASE("commands refuse endless and directory inputs", "[util][hostile][file][cli]") {
+  TempDir dir;
+  std::filesystem::create_directory(dir.file("d"));
+  const std::vector<std::string> small = {"COCO_MAX_INPUT_SIZE=1M"};
+  REQUIRE(coco::test::run_coco({"key", "generate", "-o", dir.file("k.key")}).exit_code == 0);
+  const auto sign = coco::test::run_coco({"sign", "/dev/zero", "--key", dir.file("k.key"), "-o", dir.file("s.json")}, "", small);
+  CHECK(sign.exit_code == 1);
+  CHECK_THAT(sign.err, Contains("/dev/zero: is larger than 1048576 bytes"));
+  if (coco::test::shared_available("fixtures/sev-snp-measure")) {
+    const std::string ovmf = coco::test::shared_path("fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    const auto kernel = coco::test::run_coco({"measure", "snp", "--ovmf", ovmf, "--kernel", "/dev/zero"}, "", small);
+    CHECK(kernel.exit_code == 1);
+    CHECK_THAT(kernel.err, Contains("/dev/zero: is larger than"));
+    const auto vars = coco::test::run_coco({"measure", "snp", "--mode", "snp:svsm", "--ovmf",
+                                            coco::test::shared_path("fixtures/sev-snp-measure/svsm_ovmf.fd"), "--svsm",
+                                            coco::test::shared_path("fixtures/sev-snp-measure/svsm.bin"), "--vars-file",
+                                            dir.file("d")});
+    CHECK(vars.exit_code == 1);
+    CHECK_THAT(vars.err, Contains("is a directory"));
+  }
+  if (file_exists("/usr/share/ovmf/OVMF.fd")) {
+    const std::string kernel = dir.write("vmlinuz", std::string(8192, 'k'));
+    const auto tdx = coco::test::run_coco(
+        {"measure", "tdx", "--firmware", "/usr/share/ovmf/OVMF.fd", "--kernel", kernel, "--initrd", "/dev/zero"}, "", small);
+    CHECK(tdx.exit_code != 0);
+    CHECK(tdx.exit_code != 3);
+    CHECK_THAT(tdx.err, Contains("/dev/zero"));
+  }
+}
