@@ -145,7 +145,9 @@ HttpResponse http_perform(const HttpRequest& req, const std::function<void(Bytes
     if (t.too_big) throw TransportError{"response body exceeds " + std::to_string(max_body) + " bytes", t.delivered};
     const bool tls = rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
                      rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE;
-    throw TransportError{curl_easy_strerror(rc), t.delivered, tls};
+    const bool permanent = rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL ||
+                           rc == CURLE_NOT_BUILT_IN || rc == CURLE_BAD_FUNCTION_ARGUMENT;
+    throw TransportError{curl_easy_strerror(rc), t.delivered, tls, permanent};
   }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

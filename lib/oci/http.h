@@ -36,6 +36,7 @@ struct TransportError {
   std::string message;
   std::uint64_t bytes = 0;
   bool tls = false;  // the TLS handshake failed (e.g. a plain-HTTP server)
+  bool permanent = false;  // a retry cannot help: malformed URL, unsupported protocol
 };
 
 // Performs one request. When `sink` is set, a 2xx body goes to it in pieces; other bodies are kept

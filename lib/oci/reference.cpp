@@ -46,6 +46,36 @@ bool valid_digest(const std::string& d) {
   return hex_ok && ((alg == "sha256" && hex.size() == 64) || (alg == "sha512" && hex.size() == 128));
 }
 
+// distribution/reference domain: components [A-Za-z0-9] or [A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]
+// joined by '.', an optional ":port", or a bracketed IPv6 address. Anything else (an '_', a '!',
+// a space) would only fail later as an unresolvable host, after retries.
+bool valid_domain(const std::string& d) {
+  std::string host = d;
+  if (const auto colon = d.rfind(':'); colon != std::string::npos && d.find(']', colon) == std::string::npos) {
+    const std::string port = d.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+    host = d.substr(0, colon);
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    return host.find_first_not_of("0123456789abcdefABCDEF:.", 1) == host.size() - 1;
+  if (host.empty() || host.size() > 253) return false;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = host.find('.', start);
+    const std::string c = host.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const auto alnum = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
+    if (c.empty() || !alnum(c.front()) || !alnum(c.back())) return false;
+    if (!std::all_of(c.begin(), c.end(), [&](char ch) { return alnum(ch) || ch == '-'; })) return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// containers/image transports coco does not read; "NAME:rest" with one of these names and a
+// rest that is no tag is a transport, not an image called NAME.
+constexpr const char* kOtherTransports[] = {"containers-storage", "dir", "docker-daemon", "ostree", "sif",
+                                            "tarball", "atomic"};
+
 }  // namespace
 
 std::string Reference::name() const { return domain + "/" + path; }
@@ -83,7 +113,7 @@ Reference parse_reference(const std::string& text) {
     r.path = rest;
   }
   if (r.domain == "docker.io" && r.path.find('/') == std::string::npos) r.path = "library/" + r.path;
-  if (r.domain.empty() || r.domain.find_first_of(" /@") != std::string::npos) return bad("registry host is malformed");
+  if (!valid_domain(r.domain)) return bad("registry host '" + r.domain + "' is malformed");
   std::size_t pos = 0;
   while (true) {
     const auto next = r.path.find('/', pos);
@@ -122,6 +152,14 @@ Source parse_source(const std::string& text) {
   if (text.starts_with("oci:")) return local(SourceKind::OciLayout, 4);
   if (text.starts_with("oci-archive:")) return local(SourceKind::OciArchive, 12);
   if (text.starts_with("docker-archive:")) return local(SourceKind::DockerArchive, 15);
+  if (const auto scheme = text.find("://"); scheme != std::string::npos && !text.starts_with("docker://"))
+    usage_error("'" + text + "': unsupported transport '" + text.substr(0, scheme) +
+                "://' (docker://, oci:, oci-archive:, docker-archive:)");
+  if (const auto colon = text.find(':'); colon != std::string::npos)
+    for (const char* t : kOtherTransports)
+      if (text.substr(0, colon) == t && !valid_tag(text.substr(colon + 1)))
+        usage_error("'" + text + "': the " + std::string(t) +
+                    ": transport is not supported (docker://, oci:, oci-archive:, docker-archive:)");
   s.ref = text.starts_with("docker://") ? text.substr(9) : text;
   try {
     parse_reference(s.ref);  // validates now, so a typo fails before any network traffic

@@ -166,6 +166,7 @@ class Registry : public ImageSource {
         if (e.tls && !insecure_)  // a retry will not change the certificate or the protocol
           fail(s_.text, what + ": TLS with " + origin_of(url) + " failed (" + e.message +
                             "); for a plain-HTTP or self-signed registry pass --insecure-registry " + ref_.domain);
+        if (e.permanent) fail(s_.text, what + ": " + e.message + " (" + origin_of(url) + ")");
         if (e.bytes > 0 && restart) restart();
         last = e.message;
         backoff(attempt++, 0);
