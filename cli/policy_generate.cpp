@@ -6,6 +6,7 @@
 
 #include "attest/signing.h"
 #include "commands.h"
+#include "oci/reference.h"
 #include "policy/generate.h"
 #include "policy/image_source.h"
 #include "policy/settings.h"
@@ -22,6 +23,43 @@ struct GenerateFlags {
   bool in_place = false, no_cache = false;
   std::vector<std::string> allow_exec, image_sources, extras, insecure;
 };
+
+// Issue 12.7: every input is read and checked before the first registry request. A dry run with
+// stand-in images (the reference is parsed, nothing is fetched) reports the errors that cannot
+// depend on an image; an error inside a container that got a stand-in might (a user name looked
+// up in the image's /etc/passwd), so the real run decides those.
+void check_inputs_offline(const std::vector<policy::Input>& inputs, const policy::GenerateOptions& o) {
+  std::vector<std::string> stood_in;
+  const policy::ImageResolver stand_in = [&](const std::string& image, const std::string& where) {
+    try {
+      oci::parse_reference(image);
+    } catch (const Error& e) {
+      fail(where, std::string("image: ") + e.what());
+    }
+    stood_in.push_back(where);
+    // A complete stand-in (a command, one layer with a verity root, root in /etc/passwd), so
+    // that the dry run goes on past this container to the rest of the inputs.
+    policy::ImageInfo info;
+    info.reference = image;
+    info.pinned = image;
+    info.entrypoint = {"/stand-in"};
+    const std::string zero = "sha256:" + std::string(64, '0');
+    info.layer_digests = {zero};
+    info.diff_ids = {zero};
+    info.verity_roots = {std::string(64, '0')};
+    info.etc_passwd = "root:x:0:0:root:/root:/bin/sh\n";
+    info.etc_group = "root:x:0:\n";
+    return info;
+  };
+  try {
+    policy::generate(inputs, o, stand_in);
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const auto& where : stood_in)
+      if (message.starts_with(where)) return;
+    throw;
+  }
+}
 
 std::vector<std::string> split_words(const std::string& s) {
   std::vector<std::string> out;
@@ -114,6 +152,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
 
     const auto inputs = policy::read_inputs(f->input);
+    check_inputs_offline(inputs, o);
     const auto g = policy::generate(inputs, o, policy::make_resolver(std::move(sources), io));
     if (key) {
       std::vector<attest::PodBinding> pods;
