@@ -26,14 +26,16 @@ struct GenerateFlags {
 
 // Issue 12.7: every input is read and checked before the first registry request. A dry run with
 // stand-in images (the reference is parsed, nothing is fetched) reports the errors that cannot
-// depend on an image; an error inside a container that got a stand-in might (a user name looked
-// up in the image's /etc/passwd), so the real run decides those.
+// depend on an image; an error in a pod that got a stand-in might (a user name looked up in the
+// image's /etc/passwd), so the real run decides those.
 void check_inputs_offline(const std::vector<policy::Input>& inputs, const policy::GenerateOptions& o) {
   std::vector<std::string> stood_in;
+  bool bad_reference = false;
   const policy::ImageResolver stand_in = [&](const std::string& image, const std::string& where) {
     try {
       oci::parse_reference(image);
     } catch (const Error& e) {
+      bad_reference = true;
       fail(where, std::string("image: ") + e.what());
     }
     stood_in.push_back(where);
@@ -54,9 +56,16 @@ void check_inputs_offline(const std::vector<policy::Input>& inputs, const policy
   try {
     policy::generate(inputs, o, stand_in);
   } catch (const Error& e) {
+    // Ambiguous: an error about a pod one of whose images was a stand-in (pod-level checks such
+    // as the pause container's read the image too).
+    if (bad_reference) throw;
     const std::string message = e.what();
-    for (const auto& where : stood_in)
-      if (message.starts_with(where)) return;
+    for (const auto& where : stood_in) {
+      const auto container = where.find(": spec.");
+      const auto pause = where.rfind(": pause image");
+      const std::string pod = where.substr(0, container != std::string::npos ? container : pause);
+      if (message.starts_with(pod)) return;
+    }
     throw;
   }
 }
