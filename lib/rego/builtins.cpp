@@ -1,4 +1,4 @@
-#include "lib/rego/builtins.h"
+#include "rego/builtins.h"
 
 namespace coco::rego {
 
