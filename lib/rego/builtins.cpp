@@ -6,7 +6,21 @@ namespace {
 using Family = void (*)(Registry&);
 // One line per family file. Keep alphabetical by file to make merges trivial.
 constexpr Family kFamilies[] = {
+    register_codecs,
+    register_crypto,
+    register_glob,
+    register_graph,
+    register_json_edit,
+    register_json_patch,
+    register_jsonschema,
+    register_net,
+    register_ranges,
+    register_regex_more,
+    register_semver,
     register_strings,
+    register_time,
+    register_units,
+    register_uuid,
 };
 }  // namespace
 

@@ -93,5 +93,19 @@ void register_numbers(Registry& r);     // builtins_numbers.cpp: arithmetic, com
 void register_collections(Registry& r); // builtins_collections.cpp: array, object, set, type, casts
 void register_encoding(Registry& r);    // builtins_encoding.cpp: json, base64, base64url
 void register_regex(Registry& r);       // builtins_regex.cpp: regex.match, find_all_string_submatch_n
+void register_crypto(Registry& r);      // builtins_crypto.cpp: crypto.md5/sha1/sha256, crypto.hmac.*
+void register_codecs(Registry& r);      // builtins_codecs.cpp: hex, urlquery, yaml
+void register_glob(Registry& r);        // builtins_glob.cpp: glob.match, glob.quote_meta
+void register_graph(Registry& r);       // builtins_graph.cpp: graph.reachable(_paths), walk, object.subset
+void register_json_edit(Registry& r);   // builtins_json_edit.cpp: json.filter/remove, object.filter/remove
+void register_jsonschema(Registry& r); // builtins_jsonschema.cpp: json.verify_schema, json.match_schema
+void register_json_patch(Registry& r);  // builtins_json_patch.cpp: json.patch
+void register_ranges(Registry& r);      // builtins_ranges.cpp: numbers.range(_step), bits.lsh/rsh/xor
+void register_regex_more(Registry& r);  // builtins_regex_more.cpp: regex.find_n/replace/split/is_valid/template_match
+void register_semver(Registry& r);      // builtins_semver.cpp: semver.compare, semver.is_valid
+void register_net(Registry& r);         // builtins_net.cpp: net.cidr_contains/expand/is_valid/intersects
+void register_time(Registry& r);        // builtins_time.cpp: time.*, test.sleep
+void register_uuid(Registry& r);        // builtins_uuid.cpp: uuid.parse, uuid.rfc4122, rand.intn
+void register_units(Registry& r);       // builtins_units.cpp: units.parse, units.parse_bytes
 
 }  // namespace coco::rego
