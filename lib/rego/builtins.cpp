@@ -1,4 +1,4 @@
-#include "lib/rego/builtins.h"
+#include "rego/builtins.h"
 
 namespace coco::rego {
 
@@ -6,6 +6,10 @@ namespace {
 using Family = void (*)(Registry&);
 // One line per family file. Keep alphabetical by file to make merges trivial.
 constexpr Family kFamilies[] = {
+    register_collections,
+    register_encoding,
+    register_numbers,
+    register_regex,
     register_strings,
 };
 }  // namespace

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "lib/rego/value.h"
+#include "rego/value.h"
 
 namespace coco::rego {
 

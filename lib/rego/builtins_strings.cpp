@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "lib/rego/builtins.h"
+#include "rego/builtins.h"
 
 namespace coco::rego {
 

@@ -1,4 +1,4 @@
-#include "lib/rego/value.h"
+#include "rego/value.h"
 
 #include <cmath>
 #include <cstdio>
