@@ -7,14 +7,18 @@ using Family = void (*)(Registry&);
 // One line per family file. Keep alphabetical by file to make merges trivial.
 constexpr Family kFamilies[] = {
     register_codecs,
+    register_collections,
     register_crypto,
+    register_encoding,
     register_glob,
     register_graph,
     register_json_edit,
     register_json_patch,
     register_jsonschema,
     register_net,
+    register_numbers,
     register_ranges,
+    register_regex,
     register_regex_more,
     register_semver,
     register_strings,
