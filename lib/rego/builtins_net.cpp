@@ -1,7 +1,9 @@
-// net.cidr_contains, net.cidr_expand, net.cidr_is_valid and net.cidr_intersects (OPA's
-// topdown/net.go, Go's net.ParseCIDR / net.ParseIP): IPv4 and IPv6 through inet_pton. An IPv4
-// and an IPv6 network never contain or intersect each other. cidr_expand is bounded
-// (kMaxExpand addresses) so that a /64 cannot exhaust memory.
+// net.cidr_contains, net.cidr_contains_matches, net.cidr_expand, net.cidr_is_valid,
+// net.cidr_intersects and net.cidr_merge (OPA's topdown/net.go and cidr.go, Go's net.ParseCIDR /
+// net.ParseIP): IPv4 and IPv6 through inet_pton. An IPv4 and an IPv6 network never contain or
+// intersect each other. cidr_merge joins overlapping and adjacent networks and writes each merged
+// range as the fewest CIDRs; a bare IPv4 address there takes its classful mask (Go's DefaultMask).
+// cidr_expand is bounded (kMaxExpand addresses) so that a /64 cannot exhaust memory.
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -79,9 +81,132 @@ std::string ip_text(const Net& n) {
   return buf;
 }
 
+using U128 = unsigned __int128;
+
+U128 to_int(const Net& n) {
+  U128 v = 0;
+  for (std::size_t i = 0; i < n.bytes(); ++i) v = (v << 8) | n.addr[i];
+  return v;
+}
+
+Net from_int(U128 v, bool v6, int prefix) {
+  Net n;
+  n.v6 = v6;
+  n.prefix = prefix;
+  for (std::size_t i = n.bytes(); i-- > 0;) {
+    n.addr[i] = static_cast<std::uint8_t>(v & 0xff);
+    v >>= 8;
+  }
+  return n;
+}
+
+// The first and last address of a network, as integers.
+std::pair<U128, U128> span(const Net& n) {
+  const int bits = static_cast<int>(n.bytes()) * 8;
+  const int host = bits - n.prefix;
+  U128 first = to_int(masked(n));
+  U128 size_minus_one = host >= 128 ? ~U128{0} : (U128{1} << host) - 1;
+  return {first, first + size_minus_one};
+}
+
+// A range as the fewest aligned networks.
+void range_to_cidrs(U128 first, U128 last, bool v6, Set& out) {
+  const int bits = v6 ? 128 : 32;
+  for (;;) {
+    int host = 0;
+    while (host < bits) {
+      if (host + 1 == 128) {  // the whole IPv6 space: 2^128 does not fit in U128
+        if (first == 0 && last == ~U128{0}) ++host;
+        break;
+      }
+      U128 size = U128{1} << (host + 1);
+      if ((first & (size - 1)) != 0 || first + (size - 1) > last || first + (size - 1) < first) break;
+      ++host;
+    }
+    Net n = from_int(first, v6, bits - host);
+    out.insert(Value::string(ip_text(n) + "/" + std::to_string(n.prefix)));
+    U128 block_last = host >= 128 ? ~U128{0} : first + ((U128{1} << host) - 1);
+    if (block_last >= last) return;
+    first = block_last + 1;
+  }
+}
+
+Net merge_operand(const BuiltinContext& c, const Value& v) {
+  if (!v.is_string()) c.error("element must be string");
+  const std::string& s = v.as_string();
+  if (s.find('/') != std::string::npos) {
+    auto n = parse_cidr(s);
+    if (!n) c.error("invalid CIDR address: " + s);
+    return *n;
+  }
+  auto n = parse_ip(s);
+  if (!n) c.error("invalid IP address: " + s);
+  if (n->v6) c.error("IPv6 invalid: needs prefix length");
+  const int first = n->addr[0];
+  if (first >= 224) c.error("IPv4 invalid: needs prefix length");
+  n->prefix = first < 128 ? 8 : first < 192 ? 16 : 24;
+  return *n;
+}
+
+// cidr_contains_matches operands: (key, CIDR or IP text) for each element.
+std::vector<std::pair<Value, std::string>> match_items(const BuiltinContext& c, Args a, std::size_t i) {
+  std::vector<std::pair<Value, std::string>> out;
+  auto text = [&](const Value& e) -> std::string {
+    if (e.is_string()) return e.as_string();
+    if (e.is_array() && !e.as_array().empty() && e.as_array()[0].is_string()) return e.as_array()[0].as_string();
+    c.error("operand " + std::to_string(i + 1) + ": element must be string or non-empty array");
+  };
+  const Value& v = a[i];
+  if (v.is_string()) out.emplace_back(v, v.as_string());
+  else if (v.is_array())
+    for (std::size_t k = 0; k < v.as_array().size(); ++k)
+      out.emplace_back(Value::integer(static_cast<std::int64_t>(k)), text(v.as_array()[k]));
+  else if (v.is_set()) for (const auto& e : v.as_set()) out.emplace_back(e, text(e));
+  else if (v.is_object()) for (const auto& [k, e] : v.as_object()) out.emplace_back(k, text(e));
+  else c.type_error(i, v, "one of {string, array, set, object}");
+  return out;
+}
+
 }  // namespace
 
 void register_net(Registry& r) {
+  r.add("net.cidr_merge", 1, [](const BuiltinContext& c, Args a) -> std::optional<Value> {
+    std::vector<Net> nets;
+    if (a[0].is_array()) for (const auto& v : a[0].as_array()) nets.push_back(merge_operand(c, v));
+    else if (a[0].is_set()) for (const auto& v : a[0].as_set()) nets.push_back(merge_operand(c, v));
+    else c.type_error(0, a[0], "one of {array, set}");
+    Set out;
+    for (bool v6 : {false, true}) {
+      std::vector<std::pair<U128, U128>> ranges;
+      for (const auto& n : nets)
+        if (n.v6 == v6) ranges.push_back(span(n));
+      std::sort(ranges.begin(), ranges.end());
+      for (std::size_t i = 0; i < ranges.size();) {
+        U128 first = ranges[i].first, last = ranges[i].second;
+        std::size_t j = i + 1;
+        for (; j < ranges.size() && (last == ~U128{0} || ranges[j].first <= last + 1); ++j)
+          last = std::max(last, ranges[j].second);
+        range_to_cidrs(first, last, v6, out);
+        i = j;
+      }
+    }
+    return Value::set(std::move(out));
+  });
+  r.add("net.cidr_contains_matches", 2, [](const BuiltinContext& c, Args a) -> std::optional<Value> {
+    auto outer = match_items(c, a, 0);
+    auto inner = match_items(c, a, 1);
+    Set out;
+    for (const auto& [k1, s1] : outer) {
+      auto n1 = parse_cidr(s1);
+      if (!n1) c.error("operand 1: invalid CIDR address: " + s1);
+      for (const auto& [k2, s2] : inner) {
+        auto n2 = s2.find('/') != std::string::npos ? parse_cidr(s2) : parse_ip(s2);
+        if (!n2) c.error("operand 2: invalid CIDR address or IP: " + s2);
+        if (contains(*n1, *n2)) out.insert(Value::array({k1, k2}));
+      }
+    }
+    return Value::set(std::move(out));
+  });
   r.add("net.cidr_contains", 2, [](const BuiltinContext& c, Args a) -> std::optional<Value> {
     Net outer = cidr_arg(c, a, 0);
     const std::string& s = c.string_arg(a, 1);

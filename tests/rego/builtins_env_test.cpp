@@ -157,3 +157,33 @@ TEST_CASE("crypto digests and HMACs as hex", "[rego-builtins][crypto]") {
   CHECK(call_json("crypto.hmac.equal", {str("31b6db9e5eb4addb42f1a6ca07367adc"), str("31b6db9e5eb4addb")}) == "false");
   CHECK(error_of("crypto.sha256", {json("1")}) == "eval_type_error: crypto.sha256: operand 1 must be string but got number");
 }
+
+TEST_CASE("net.cidr_merge and net.cidr_contains_matches", "[rego-builtins][net]") {
+  auto merge = [](const char* cidrs) { return call_json("net.cidr_merge", {json(cidrs)}); };
+  CHECK(merge(R"(["192.0.128.0/24", "192.0.129.0/24"])") == R"(["192.0.128.0/23"])");
+  CHECK(merge(R"(["192.0.2.112/30", "192.0.2.116/31", "192.0.2.118/31"])") == R"(["192.0.2.112/29"])");
+  CHECK(merge(R"(["192.0.2.112/30", "192.0.2.116/32", "192.0.2.118/31"])") ==
+        R"(["192.0.2.112/30","192.0.2.116/32","192.0.2.118/31"])");
+  CHECK(merge(R"(["192.0.2.112/31", "192.0.2.116/31", "192.0.2.118/31"])") == R"(["192.0.2.112/31","192.0.2.116/30"])");
+  CHECK(merge(R"(["192.0.128.0/24", "0.0.0.0/0"])") == R"(["0.0.0.0/0"])");
+  CHECK(merge(R"(["::/0", "::192.0.2.0/124", "ff00::101/128"])") == R"(["::/0"])");
+  CHECK(merge(R"(["fe80::/120", "192.0.2.0/24", "192.0.3.0/24", "192.0.4.0/25", "192.0.4.128/25"])") ==
+        R"(["192.0.2.0/23","192.0.4.0/24","fe80::/120"])");
+  CHECK(merge(R"(["2601:600:8a80:207e:a57d:7567:e2c9:e7b3/64", "2601:600:8a80:207e:a57d:7567:e2c9:e7b3/128"])") ==
+        R"(["2601:600:8a80:207e::/64"])");
+  CHECK(merge(R"(["192.0.2.112", "192.0.2.116/31"])") == R"(["192.0.2.0/24"])");  // classful mask
+  CHECK(merge("[]") == "[]");
+  CHECK(error_of("net.cidr_merge", {json(R"(["2601:600::1"])")}) ==
+        "eval_builtin_error: net.cidr_merge: IPv6 invalid: needs prefix length");
+  CHECK(error_of("net.cidr_merge", {json(R"(["foo"])")}).rfind("eval_builtin_error", 0) == 0);
+  auto matches = [](const char* a, const char* b) { return call_json("net.cidr_contains_matches", {json(a), json(b)}); };
+  CHECK(matches(R"("1.1.1.0/24")", R"("1.1.1.1")") == R"([["1.1.1.0/24","1.1.1.1"]])");
+  CHECK(matches(R"([["1.1.2.0/24", 1], "1.1.1.0/24"])", R"(["1.1.1.1", "1.1.2.1"])") == "[[0,1],[1,0]]");
+  CHECK(matches(R"({"k1": "1.1.1.1/24", "k2": ["1.1.1.2/24", 1]})", R"("1.1.1.128")") ==
+        R"([["k1","1.1.1.128"],["k2","1.1.1.128"]])");
+  CHECK(error_of("net.cidr_contains_matches", {json(R"(["1.1.2.0/24"])"), json(R"(["1.1.1.1", 1])")}) ==
+        "eval_builtin_error: net.cidr_contains_matches: operand 2: element must be string or non-empty array");
+  CHECK(call_json("net.cidr_contains_matches",
+                  {set_of({json(R"(["1.1.1.0/24", "bar"])")}), set_of({json(R"(["1.1.1.1", "baz"])")})}) ==
+        R"([[["1.1.1.0/24","bar"],["1.1.1.1","baz"]]])");
+}
