@@ -65,12 +65,13 @@ class PathBuilder {
   Set& out_;
 };
 
-void walk(const Value& v, Array& path, Array& out) {
+void walk(const BuiltinContext& c, const Value& v, Array& path, Array& out) {
   out.push_back(Value::array({Value::array(path), v}));
-  if (path.size() >= kMaxWalkDepth) return;
+  if (path.size() >= kMaxWalkDepth && v.size() > 0)
+    c.error("document nested deeper than " + std::to_string(kMaxWalkDepth) + " levels");
   auto visit = [&](const Value& key, const Value& child) {
     path.push_back(key);
-    walk(child, path, out);
+    walk(c, child, path, out);
     path.pop_back();
   };
   if (v.is_object()) for (const auto& [k, e] : v.as_object()) visit(k, e);
@@ -154,9 +155,9 @@ void register_graph(Registry& r) {
   });
   r.add(
       "walk", 1,
-      [](const BuiltinContext&, Args a) -> std::optional<Value> {
+      [](const BuiltinContext& c, Args a) -> std::optional<Value> {
         Array path, out;
-        walk(a[0], path, out);
+        walk(c, a[0], path, out);
         return Value::array(std::move(out));
       },
       /*relation=*/true);

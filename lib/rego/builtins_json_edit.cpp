@@ -37,6 +37,7 @@ Trie paths_trie(const BuiltinContext& c, Args a, std::size_t i) {
       c.type_error("operand " + std::to_string(i + 1) +
                    " must be one of {set, array} containing string paths or array of path segments but got " +
                    type_name(p.type()));
+    if (path->size() > kMaxJsonPathDepth) c.error("path longer than " + std::to_string(kMaxJsonPathDepth) + " segments");
     t.insert(*path);
   };
   if (a[i].is_set()) for (const auto& p : a[i].as_set()) add(p);

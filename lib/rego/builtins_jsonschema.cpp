@@ -38,6 +38,7 @@ void register_jsonschema(Registry& r) {
     if (auto err = check_schema(*schema)) c.error(*err);
     Array errors;
     for (const auto& e : validate_schema(*schema, *doc)) {
+      if (e.type == "internal") c.error(e.desc);
       Object o;
       o.emplace(Value::string("error"), Value::string(e.field + ": " + e.desc));
       o.emplace(Value::string("desc"), Value::string(e.desc));

@@ -33,6 +33,9 @@ Int unsigned_arg(const BuiltinContext& c, Args a, std::size_t i) {
 }
 
 Value range(const BuiltinContext& c, Int from, Int to, Int step) {
+  constexpr Int kLimit = static_cast<Int>(1) << 100;  // keeps to - from and v + step inside 128 bits
+  if (from > kLimit || from < -kLimit || to > kLimit || to < -kLimit || step > kLimit)
+    c.error("operands beyond 2^100");
   Int span = from <= to ? to - from : from - to;
   if (span / step >= kMaxRangeLength) c.error("range of more than " + std::to_string(kMaxRangeLength) + " numbers");
   Array out;

@@ -66,8 +66,12 @@ Instant instant_arg(const BuiltinContext& c, Args a, std::size_t i, std::size_t 
   } else {
     ns = ns_value(c, a[i], i, a[i]);
   }
-  t.seconds = ns / kNanos - (ns % kNanos < 0);
-  t.nanos = static_cast<int>(ns - t.seconds * kNanos);
+  t.seconds = ns / kNanos;  // floor division without forming seconds * 10^9 (INT64_MIN overflows it)
+  t.nanos = static_cast<int>(ns % kNanos);
+  if (t.nanos < 0) {
+    t.nanos += static_cast<int>(kNanos);
+    --t.seconds;
+  }
   return t;
 }
 
@@ -164,7 +168,8 @@ void register_time(Registry& r) {
     Instant t = instant_arg(c, a, 0, 1);
     std::int64_t dy = c.int_arg(a, 1), dm = c.int_arg(a, 2), dd = c.int_arg(a, 3);
     constexpr std::int64_t kLimit = 1'000'000;  // far beyond the int64-nanosecond range, no overflow below
-    if (std::llabs(dy) > kLimit || std::llabs(dm) > 12 * kLimit || std::llabs(dd) > 366 * kLimit)
+    auto out_of = [](std::int64_t v, std::int64_t limit) { return v > limit || v < -limit; };
+    if (out_of(dy, kLimit) || out_of(dm, 12 * kLimit) || out_of(dd, 366 * kLimit))
       c.error("time outside of valid range");
     CivilTime u = civil_from_seconds(t.seconds);
     std::int64_t s = seconds_from_fields(u.year + dy, u.month + dm, u.day + dd, u.hour, u.minute, u.second);

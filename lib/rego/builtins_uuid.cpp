@@ -102,6 +102,7 @@ void register_uuid(Registry& r) {
     const std::string& key = c.string_arg(a, 0);
     std::int64_t n = c.int_arg(a, 1);
     if (n == 0) return Value::integer(0);
+    if (n == INT64_MIN) n = INT64_MAX;
     if (n < 0) n = -n;  // OPA takes the absolute value
     ByteVec b = query_random(c, "rand.intn", Value::array({Value::string(key), Value::integer(n)}));
     std::uint64_t v = 0;

@@ -109,11 +109,13 @@ std::optional<std::string> check(const Value& s, std::size_t depth) {
 class Validator {
  public:
   explicit Validator(const Value& root) : root_(root) {}
+  bool exhausted() const { return exhausted_; }
 
   void validate(const Value& s, const Value& v, const std::string& field, std::vector<SchemaError>& out,
                 std::size_t depth) const {
-    if (depth > kMaxSchemaDepth) {
-      out.push_back({field, "internal", "schema recursion deeper than " + std::to_string(kMaxSchemaDepth)});
+    if (depth > kMaxSchemaDepth || ++steps_ > kMaxSchemaSteps) {
+      if (!exhausted_) out.push_back({field, "internal", "schema evaluation exceeds its depth or step budget"});
+      exhausted_ = true;
       return;
     }
     if (s.is_bool()) {
@@ -351,6 +353,8 @@ class Validator {
   }
 
   const Value& root_;
+  mutable std::size_t steps_ = 0;  // every validate() call, so "$ref": "#" inside allOf cannot explode
+  mutable bool exhausted_ = false;
 };
 
 }  // namespace
@@ -359,7 +363,9 @@ std::optional<std::string> check_schema(const Value& schema) { return check(sche
 
 std::vector<SchemaError> validate_schema(const Value& schema, const Value& doc) {
   std::vector<SchemaError> out;
-  Validator(schema).validate(schema, doc, "(root)", out, 0);
+  Validator v(schema);
+  v.validate(schema, doc, "(root)", out, 0);
+  if (v.exhausted()) return {{"(root)", "internal", "schema evaluation exceeds its depth or step budget"}};
   return out;
 }
 

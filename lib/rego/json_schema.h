@@ -3,7 +3,7 @@
 // as gojsonschema reports them ({"error": "id: Invalid type. Expected: integer, given: string",
 // "desc": ..., "field": "id", "type": "invalid_type"}). References are local only ("#/definitions/x",
 // "#/$defs/x", "#"); formats are not checked (gojsonschema checks only known ones). Recursion is
-// bounded by kMaxSchemaDepth.
+// bounded by kMaxSchemaDepth and the work by kMaxSchemaSteps (a hostile schema is an error, not a hang).
 #pragma once
 
 #include <optional>
@@ -15,6 +15,7 @@
 namespace coco::rego {
 
 inline constexpr std::size_t kMaxSchemaDepth = 256;
+inline constexpr std::size_t kMaxSchemaSteps = 1'000'000;
 
 struct SchemaError {
   std::string field;  // "(root)", "id", "items.0.name"
@@ -26,7 +27,8 @@ struct SchemaError {
 // prefix ("has a primitive type that is NOT VALID -- given: /x/ Expected valid values are:[...]").
 std::optional<std::string> check_schema(const Value& schema);
 
-// The errors of `doc` against a schema check_schema accepted; empty when it matches.
+// The errors of `doc` against a schema check_schema accepted; empty when it matches. When the
+// depth or step budget runs out the result is one error of type "internal".
 std::vector<SchemaError> validate_schema(const Value& schema, const Value& doc);
 
 }  // namespace coco::rego

@@ -211,3 +211,25 @@ TEST_CASE("json.verify_schema and json.match_schema report as gojsonschema", "[r
         "mode: mode must be one of the following: \"a\", \"b\";name: Does not match pattern '^[a-z]+$';"
         "x: Must validate at least one schema (anyOf);(root): Additional property y is not allowed;");
 }
+
+TEST_CASE("hostile operands end in an error, not a hang or a crash", "[rego-builtins][hostile]") {
+  // A self-referencing schema that doubles its work at every level.
+  const Value bomb = json(R"({"allOf": [{"$ref": "#"}, {"$ref": "#"}]})");
+  CHECK(error_of("json.match_schema", {json("{}"), bomb}).rfind("eval_builtin_error: json.match_schema:", 0) == 0);
+  CHECK(error_of("numbers.range", {json("-170000000000000000000000000000000000000"),
+                                   json("170000000000000000000000000000000000000")}) != "");
+  CHECK(error_of("time.add_date", {json("0"), json("-9223372036854775808"), json("0"), json("0")}) ==
+        "eval_builtin_error: time.add_date: time outside of valid range");
+  CHECK(call("rand.intn", {str("k"), json("-9223372036854775808")}).has_value());
+  CHECK(error_of("net.cidr_expand", {str("::/0")}) != "");
+  Value deep = json("1");
+  for (int i = 0; i < 2000; ++i) deep = Value::array({deep});
+  CHECK(error_of("walk", {deep}) == "eval_builtin_error: walk: document nested deeper than 1024 levels");
+  Array long_path(5000, str("a"));
+  CHECK(error_of("json.patch", {json("{}"), Value::array({Value::object({{str("op"), str("add")},
+      {str("path"), Value::array(long_path)}, {str("value"), json("1")}})})}) != "");
+  CHECK(error_of("json.filter", {json(R"({"a": 1})"), Value::array({Value::array(long_path)})}) ==
+        "eval_builtin_error: json.filter: path longer than 1024 segments");
+  CHECK(error_of("glob.match", {str(std::string(100, '{')), json("[]"), str("a")}) != "");
+  CHECK(error_of("regex.replace", {str("a"), str(std::string(100000, '(')), str("")}) != "");
+}
