@@ -141,6 +141,10 @@ void register_collections(Registry& r) {
       case Type::Number: return v;
       case Type::String: {
         const std::string& s = v.as_string();
+        std::string lower;
+        for (char ch : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+        if (lower.find("nan") != std::string::npos || lower.find("inf") != std::string::npos)
+          c.type_error("operand 1 must be a finite number but got " + Value::string(s).to_rego_text());
         // Go's strconv.ParseFloat syntax, minus the special words OPA rejects.
         bool ok = !s.empty();
         std::size_t i = 0;

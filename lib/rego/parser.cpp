@@ -50,6 +50,33 @@ class Parser {
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
   std::size_t last_end_ = 0;
+  bool no_pipe_ = false;  // parsing the first term of [..] or {..}: `|` starts a comprehension
+
+  // Parses a term with `|` as union (nested) or as comprehension separator (first element).
+  TermPtr head_term(bool no_pipe) {
+    bool saved = no_pipe_;
+    no_pipe_ = no_pipe;
+    auto t = in_term();
+    no_pipe_ = saved;
+    return t;
+  }
+
+  // `a, b in c` after `a` was parsed; then further `in` chains.
+  TermPtr membership_tail(TermPtr lhs) {
+    if (is(Tok::Comma)) {
+      next();
+      auto v = rel_term();
+      expect_ident("in");
+      auto coll = rel_term();
+      lhs = call("internal.member_3", {lhs, v, coll}, lhs->loc);
+    }
+    while (is_ident("in")) {
+      next();
+      auto rhs = rel_term();
+      lhs = call("internal.member_2", {lhs, rhs}, lhs->loc);
+    }
+    return lhs;
+  }
 
   struct DepthGuard {
     Parser& p;
@@ -330,6 +357,12 @@ class Parser {
 
   std::shared_ptr<Expr> expr() {
     DepthGuard g(*this);
+    struct PipeReset {
+      bool& flag;
+      bool saved;
+      ~PipeReset() { flag = saved; }
+    } pipe_reset{no_pipe_, no_pipe_};
+    no_pipe_ = false;
     const Token& start = peek();
     std::size_t start_off = start.begin;
     auto e = std::make_shared<Expr>();
@@ -417,14 +450,8 @@ class Parser {
     const Token& start = peek();
     auto e = std::make_shared<Expr>();
     e->loc = loc(start);
-    auto lhs = in_term();
-    if (is(Tok::Comma)) {  // k, v in coll
-      next();
-      auto v = rel_term();
-      expect_ident("in");
-      auto coll = rel_term();
-      lhs = call("internal.member_3", {lhs, v, coll}, lhs->loc);
-    }
+    auto lhs = head_term(false);
+    if (is(Tok::Comma)) lhs = membership_tail(lhs);  // k, v in coll
     if (is(Tok::Unify)) {
       next();
       e->kind = ExprKind::Unify;
@@ -486,7 +513,7 @@ class Parser {
 
   TermPtr or_term() {
     auto lhs = and_term();
-    while (is(Tok::Pipe)) {
+    while (is(Tok::Pipe) && !no_pipe_) {
       next();
       lhs = call("or", {lhs, and_term()}, lhs->loc);
     }
@@ -591,7 +618,7 @@ class Parser {
         term->loc = l;
         term->kind = TermKind::Array;
         if (accept(Tok::RBrack)) break;
-        auto first = in_term();
+        auto first = head_term(true);
         if (accept(Tok::Pipe)) {
           term->kind = TermKind::ArrayCompr;
           term->head = first;
@@ -602,7 +629,7 @@ class Parser {
         term->items.push_back(first);
         while (accept(Tok::Comma)) {
           if (is(Tok::RBrack)) break;
-          term->items.push_back(in_term());
+          term->items.push_back(head_term(false));
         }
         expect(Tok::RBrack, "']'");
         break;
@@ -613,9 +640,9 @@ class Parser {
         term->loc = l;
         term->kind = TermKind::Object;
         if (accept(Tok::RBrace)) break;
-        auto first = in_term();
+        auto first = head_term(true);
         if (accept(Tok::Colon)) {
-          auto v = in_term();
+          auto v = head_term(true);
           if (accept(Tok::Pipe)) {
             term->kind = TermKind::ObjectCompr;
             term->key = first;
@@ -627,10 +654,10 @@ class Parser {
           term->items = {first, v};
           while (accept(Tok::Comma)) {
             if (is(Tok::RBrace)) break;
-            auto k = in_term();
+            auto k = head_term(false);
             expect(Tok::Colon, "':'");
             term->items.push_back(k);
-            term->items.push_back(in_term());
+            term->items.push_back(head_term(false));
           }
           expect(Tok::RBrace, "'}'");
           break;
@@ -646,14 +673,15 @@ class Parser {
         term->items.push_back(first);
         while (accept(Tok::Comma)) {
           if (is(Tok::RBrace)) break;
-          term->items.push_back(in_term());
+          term->items.push_back(head_term(false));
         }
         expect(Tok::RBrace, "'}'");
         break;
       }
       case Tok::LParen: {
         next();
-        term = in_term();
+        term = head_term(false);
+        if (is(Tok::Comma)) term = membership_tail(term);
         expect(Tok::RParen, "')'");
         break;
       }
@@ -673,7 +701,7 @@ class Parser {
       } else if (is(Tok::LBrack) && !peek().ws_before) {
         DepthGuard g(*this);
         next();
-        auto k = in_term();
+        auto k = head_term(false);
         expect(Tok::RBrack, "']'");
         term = extend_ref(term, k);
       } else if (is(Tok::LParen) && !peek().ws_before &&
@@ -684,7 +712,7 @@ class Parser {
         std::vector<TermPtr> args;
         if (!is(Tok::RParen)) {
           for (;;) {
-            args.push_back(in_term());
+            args.push_back(head_term(false));
             if (!accept(Tok::Comma)) break;
             if (is(Tok::RParen)) break;
           }

@@ -562,9 +562,16 @@ std::string utf8_encode(const std::vector<char32_t>& cps, std::size_t from, std:
 }
 
 std::size_t utf8_length(std::string_view s) {
+  // Go's utf8.RuneCountInString: each invalid byte counts as one rune.
   std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c >> 6) != 2) ++n;
+  for (std::size_t i = 0; i < s.size(); ++n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) ok = false;
+    i += ok ? len : 1;
+  }
   return n;
 }
 
