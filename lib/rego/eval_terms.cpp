@@ -147,7 +147,9 @@ bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term
     return v ? k(*v) : true;
   }
   const Term& p = *ref.items[i];
-  auto step = [&](const Value& key) -> bool {
+  auto step = [&](const Value& raw) -> bool {
+    // data[2] reads the key "2": the data tree is keyed by strings.
+    Value key = raw.is_number() ? Value::string(raw.as_number().to_string()) : raw;
     std::optional<Value> cb;
     if (base) cb = base->get(key);
     if (key.is_string()) {
@@ -309,7 +311,22 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
       if (it != st_.fn_over.end()) {
         FnOverride o = it->second;
         if (o.value) return out(*o.value);
-        if (o.fn) return call_function(*o.fn, t, args, out);
+        if (o.fn) {
+          // OPA evaluates a mock without the mocks in effect (it may call the original).
+          std::optional<Value> res;
+          auto saved_over = std::move(st_.fn_over);
+          auto saved_cache = st_.cache;
+          st_.fn_over.clear();
+          st_.cache = std::make_shared<Cache>();
+          call_function(*o.fn, t, args, [&](const Value& v) -> bool {
+            res = v;
+            return true;
+          });
+          st_.fn_over = std::move(saved_over);
+          st_.cache = saved_cache;
+          if (!res) return true;
+          return out(*res);
+        }
         if (o.builtin) return call_builtin(*o.builtin, t, args, out);
       }
     }

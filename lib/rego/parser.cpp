@@ -367,7 +367,7 @@ class Parser {
     std::size_t start_off = start.begin;
     auto e = std::make_shared<Expr>();
     e->loc = loc(start);
-    if (is_ident("some") && peek(1).kind == Tok::Ident) {
+    if (is_ident("some")) {
       next();
       auto t1 = rel_term();
       if (accept(Tok::Comma)) {
