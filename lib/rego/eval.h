@@ -90,6 +90,10 @@ class Evaluator {
   std::uint64_t steps_ = 0;
   std::int64_t now_ns_ = 0;
   bool tracing_ = false;
+  // A complete rule whose values are all one constant stops at its first solution (as regorus
+  // does); a function tries every solution of its bodies like regorus (so print output matches),
+  // unless this is set.
+  bool stop_early_ = false;
   const char* stack_base_ = nullptr;
 
   // bodies and expressions

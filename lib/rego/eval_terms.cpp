@@ -454,7 +454,7 @@ bool Evaluator::call_function(const Node& n, const Term& call, const std::vector
   enter_call(call.loc);
   std::optional<Value> result;
   for (const auto& r : n.rules) {
-    bool stop_first = chain_ground(*r);
+    bool stop_first = stop_early_ && chain_ground(*r);
     eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
       if (result && *result != *v)
         fail(call.loc, "eval_conflict_error", "functions must not produce multiple outputs for same inputs");
