@@ -94,6 +94,9 @@ class Evaluator {
   // does); a function tries every solution of its bodies like regorus (so print output matches),
   // unless this is set.
   bool stop_early_ = false;
+  // print's text of large values, by value identity: policies print the same request objects
+  // many times per query. The Value is held so its identity stays unique.
+  std::unordered_map<const void*, std::pair<Value, std::string>> print_text_;
   const char* stack_base_ = nullptr;
 
   // bodies and expressions

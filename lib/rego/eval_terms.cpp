@@ -264,9 +264,17 @@ bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
       return false;
     });
     if (i) line += " ";
-    if (!v) line += "<undefined>";
-    else if (v->is_string()) line += v->as_string();
-    else line += v->to_rego_text();
+    if (!v) {
+      line += "<undefined>";
+    } else if (v->is_string()) {
+      line += v->as_string();
+    } else if (v->size() >= 4) {
+      auto it = print_text_.find(v->identity());
+      if (it == print_text_.end()) it = print_text_.emplace(v->identity(), std::make_pair(*v, v->to_rego_text())).first;
+      line += it->second.second;
+    } else {
+      line += v->to_rego_text();
+    }
   }
   if (opt_.prints)
     opt_.prints->push_back((t.loc.file ? *t.loc.file : std::string("<query>")) + ":" + std::to_string(t.loc.line) + ": " + line);
