@@ -44,10 +44,12 @@ class Resolver {
     for (int s = 0; s < static_cast<int>(names_->size()); ++s) arg_slots.push_back(s);
     collect_body_decls(*r.body);
     if (r.key) collect_vars(*r.key);
+    for (auto& k : r.key_prefix) collect_vars(*k);
     if (r.value) collect_vars(*r.value);
     for (auto& a : r.args) a = term(a);
     resolve_body_exprs(*r.body);
     if (r.key) r.key = term(r.key);
+    for (auto& k : r.key_prefix) k = term(k);
     if (r.value) r.value = term(r.value);
     r.body->locals = scope_slots();
     reorder(*r.body, std::set<int>(arg_slots.begin(), arg_slots.end()));

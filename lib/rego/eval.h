@@ -133,6 +133,8 @@ class Evaluator {
   bool unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k);
   bool call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k);
   std::optional<Value> materialize(const Node& n, const Value* base);
+  // Merges the objects a and b down `depth` levels (general ref heads); nullopt on a conflict.
+  static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth);
 
   // helpers
   void enter_call(const Loc& l);

@@ -369,11 +369,22 @@ bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Va
       switch (cur->kind) {
         case RuleKind::PartialSet:
           return eval_term(f, *cur->key, [&](const Value& key) -> bool { return out(&key, nullptr); });
-        case RuleKind::PartialObject:
-          return eval_term(f, *cur->key, [&](const Value& key) -> bool {
-            Value hk = key;
-            return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(&hk, &v); });
+        case RuleKind::PartialObject: {
+          std::vector<Value> pre;
+          pre.reserve(cur->key_prefix.size());
+          return eval_items(f, cur->key_prefix, 0, cur->key_prefix.size(), pre, [&]() -> bool {
+            return eval_term(f, *cur->key, [&](const Value& key) -> bool {
+              Value hk = key;
+              return eval_term(f, *cur->value, [&](const Value& v) -> bool {
+                if (pre.empty()) return out(&hk, &v);
+                // a[x].b[y] := v: the value under pre[0] is {x-path… : {y: v}}
+                Value nested = Value::object(Object{{hk, v}});
+                for (std::size_t i = pre.size(); i-- > 1;) nested = Value::object(Object{{pre[i], nested}});
+                return out(&pre[0], &nested);
+              });
+            });
           });
+        }
         default:
           return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(nullptr, &v); });
       }
@@ -405,6 +416,25 @@ std::optional<Value> Evaluator::rule_value(const Node& n) {
   return v;
 }
 
+std::optional<Value> Evaluator::merge_values(const Value& a, const Value& b, std::size_t depth) {
+  if (depth == 0 || !a.is_object() || !b.is_object()) {
+    if (a == b) return a;
+    return std::nullopt;
+  }
+  Object out = a.as_object();
+  for (const auto& [k, v] : b.as_object()) {
+    auto it = out.find(k);
+    if (it == out.end()) {
+      out.emplace(k, v);
+      continue;
+    }
+    auto m = merge_values(it->second, v, depth - 1);
+    if (!m) return std::nullopt;
+    it->second = *m;
+  }
+  return Value::object(std::move(out));
+}
+
 namespace {
 bool chain_ground(const Rule& r) {
   for (const Rule* c = &r; c; c = c->else_rule.get())
@@ -429,10 +459,25 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
       for (const auto& r : n.rules)
         eval_rule_chain(*r, [&](const Value* key, const Value* v) -> bool {
           auto [it, fresh] = o.emplace(*key, *v);
-          if (!fresh && it->second != *v)
-            fail(r->loc, "eval_conflict_error", "object keys must be unique");
+          if (!fresh) {
+            auto merged = merge_values(it->second, *v, r->key_prefix.size());
+            if (!merged) fail(r->loc, "eval_conflict_error", "object keys must be unique");
+            it->second = *merged;
+          }
           return true;
         }, nullptr);
+      // Rules at deeper constant paths (p.q.r := 1 beside p[x] := …) add to the same object.
+      for (const auto& [name, child] : n.children) {
+        auto cv = materialize(*child, nullptr);
+        if (!cv) continue;
+        Value key = Value::string(name);
+        auto [it, fresh] = o.emplace(key, *cv);
+        if (!fresh) {
+          auto merged = merge_values(it->second, *cv, 1000);
+          if (!merged) fail(n.rules.empty() ? n.default_rule->loc : n.rules.front()->loc, "eval_conflict_error", "object keys must be unique");
+          it->second = *merged;
+        }
+      }
       return Value::object(std::move(o));
     }
     default: {
