@@ -380,6 +380,32 @@ bool Evaluator::unify_terms(Frame& f, const Term& a, const Term& b, Cont k) {
     return step.go(0);
   }
   if (a.kind == TermKind::Array && b.kind == TermKind::Array) return true;  // lengths differ
+  if (a.kind == TermKind::Object && b.kind == TermKind::Object) {
+    // Pair the values under equal constant keys, then unify them pairwise.
+    if (a.items.size() != b.items.size()) return true;
+    std::vector<std::pair<const Term*, const Term*>> pairs;
+    for (std::size_t i = 0; i < a.items.size(); i += 2) {
+      const Term* match = nullptr;
+      for (std::size_t j = 0; j < b.items.size(); j += 2)
+        if (a.items[i]->ground && b.items[j]->ground && a.items[i]->value == b.items[j]->value) match = b.items[j + 1].get();
+      if (!match) {
+        if (!a.items[i]->ground) fail(a.loc, "rego_unsafe_var_error", "object keys must be ground in unification");
+        return true;
+      }
+      pairs.emplace_back(a.items[i + 1].get(), match);
+    }
+    struct Step {
+      Evaluator* self;
+      Frame& f;
+      const std::vector<std::pair<const Term*, const Term*>>& pairs;
+      Cont k;
+      bool go(std::size_t i) {
+        if (i == pairs.size()) return k();
+        return self->unify_terms(f, *pairs[i].first, *pairs[i].second, [&]() -> bool { return go(i + 1); });
+      }
+    } step{this, f, pairs, k};
+    return step.go(0);
+  }
   const Term& v = a.kind == TermKind::Var ? a : b;
   fail(v.loc, "rego_unsafe_var_error", "var " + (v.kind == TermKind::Var ? v.name : std::string("in ") + "expression") + " is unsafe");
 }

@@ -365,48 +365,60 @@ Value Value::from_json(const Json& j) {
 namespace {
 void json_quote(std::string& out, const std::string& s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;  // start of the pending run of characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    char buf[8];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;  // Go's encoding/json escapes HTML characters
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      case '<': esc = "\\u003c"; break;  // Go's encoding/json escapes HTML characters
+      case '>': esc = "\\u003e"; break;
+      case '&': esc = "\\u0026"; break;
       default:
         if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out.push_back(static_cast<char>(c));
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          esc = buf;
         }
     }
+    if (!esc) continue;
+    out.append(s, run, i - run);
+    out += esc;
+    run = i + 1;
   }
+  out.append(s, run, std::string::npos);
   out.push_back('"');
 }
 
 void rego_quote(std::string& out, const std::string& s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    char buf[8];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
       default:
         if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out.push_back(static_cast<char>(c));
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          esc = buf;
         }
     }
+    if (!esc) continue;
+    out.append(s, run, i - run);
+    out += esc;
+    run = i + 1;
   }
+  out.append(s, run, std::string::npos);
   out.push_back('"');
 }
 
@@ -562,9 +574,16 @@ std::string utf8_encode(const std::vector<char32_t>& cps, std::size_t from, std:
 }
 
 std::size_t utf8_length(std::string_view s) {
+  // Go's utf8.RuneCountInString: each invalid byte counts as one rune.
   std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c >> 6) != 2) ++n;
+  for (std::size_t i = 0; i < s.size(); ++n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) ok = false;
+    i += ok ? len : 1;
+  }
   return n;
 }
 
