@@ -117,6 +117,7 @@ class Evaluator {
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
+  bool dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k);
   bool call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k);
 
   // unification

@@ -306,7 +306,31 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
   std::size_t nargs = t.legacy_out ? t.items.size() - 1 : t.items.size();
   std::vector<Value> args;
   args.reserve(nargs);
-  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool {
+  // An argument that is a still-unbound variable may be bound by a reference in a later argument
+  // (foo == input.foos[foo]): evaluate those last.
+  bool reorder = false;
+  for (std::size_t i = 0; i < nargs; ++i)
+    if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) reorder = true;
+  if (reorder) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (!(t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i]))) order.push_back(i);
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) order.push_back(i);
+    std::vector<TermPtr> permuted;
+    for (auto i : order) permuted.push_back(t.items[i]);
+    std::vector<Value> vals;
+    return eval_items(f, permuted, 0, nargs, vals, [&]() -> bool {
+      args.assign(nargs, Value());
+      for (std::size_t j = 0; j < nargs; ++j) args[order[j]] = vals[j];
+      return dispatch_call(f, t, args, k);
+    });
+  }
+  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, args, k); });
+}
+
+bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k) {
+  {
     auto out = [&](const Value& r) -> bool {
       if (t.legacy_out) {
         Value hold = r;
@@ -346,7 +370,7 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
     if (t.fn_node) return call_function(*t.fn_node, t, args, out);
     if (t.builtin) return call_builtin(*t.builtin, t, args, out);
     fail(t.loc, "rego_type_error", "undefined function " + t.name);
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
