@@ -138,6 +138,11 @@ class Evaluator {
   static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth);
 
   // helpers
+  // One unit of the step budget: every expression tried and every element iterated.
+  void tick(const Loc& l) {
+    if (++steps_ > opt_.limits.max_steps) step_limit(l);
+  }
+  [[noreturn]] void step_limit(const Loc& l) const;
   void enter_call(const Loc& l);
   void leave_call() { --depth_; }
   [[noreturn]] void fail(const Loc& l, const std::string& code, const std::string& msg) const;

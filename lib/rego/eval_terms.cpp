@@ -103,6 +103,7 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
       case Type::Array: {
         const auto& a = base.as_array();
         for (std::size_t j = 0; j < a.size(); ++j) {
+          tick(ref.loc);
           const Value& elem = a[j];
           if (!unify(f, p, Value::integer(static_cast<std::int64_t>(j)),
                      [&]() -> bool { return eval_path(f, elem, ref, i + 1, k); }))
@@ -111,12 +112,16 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
         return true;
       }
       case Type::Object:
-        for (const auto& [key, val] : base.as_object())
+        for (const auto& [key, val] : base.as_object()) {
+          tick(ref.loc);
           if (!unify(f, p, key, [&]() -> bool { return eval_path(f, val, ref, i + 1, k); })) return false;
+        }
         return true;
       case Type::Set:
-        for (const auto& e : base.as_set())
+        for (const auto& e : base.as_set()) {
+          tick(ref.loc);
           if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k); })) return false;
+        }
         return true;
       default: return true;
     }
