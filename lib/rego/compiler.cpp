@@ -728,8 +728,21 @@ std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>
   auto root = std::make_unique<Node>();
   root->name = "data";
   root->path = {"data"};
-  for (const auto& m : modules)
+  for (const auto& m : modules) {
+    // Every package exists as a document, even one without rules (an empty object).
+    Node* n = root.get();
+    for (std::size_t i = 0; i < m->package.size(); ++i) {
+      auto& c = n->children[m->package[i]];
+      if (!c) {
+        c = std::make_unique<Node>();
+        c->name = m->package[i];
+        c->path = n->path;
+        c->path.push_back(m->package[i]);
+      }
+      n = c.get();
+    }
     for (const auto& r : m->rules) add_rule(*root, r);
+  }
   for (const auto& m : modules) {
     Resolver res(*root, builtins, m.get());
     for (const auto& r : m->rules) res.rule(*r);

@@ -85,9 +85,12 @@ bool Evaluator::eval_body(Frame& f, const Body& b, std::size_t i, Cont k) {
   return r;
 }
 
+void Evaluator::step_limit(const Loc& l) const {
+  fail(l, "eval_limit_error", "evaluation exceeded " + std::to_string(opt_.limits.max_steps) + " steps");
+}
+
 bool Evaluator::eval_expr(Frame& f, const Expr& e, Cont k) {
-  if (++steps_ > opt_.limits.max_steps)
-    fail(e.loc, "eval_limit_error", "evaluation exceeded " + std::to_string(opt_.limits.max_steps) + " steps");
+  tick(e.loc);
   char marker = 0;
   if (stack_base_ && static_cast<std::size_t>(stack_base_ - &marker) > kStackBudget)
     fail(e.loc, "eval_limit_error", "evaluation nested too deeply (stack budget exhausted)");
@@ -152,6 +155,7 @@ bool Evaluator::eval_some_in(Frame& f, const Expr& e, Cont k) {
   return eval_term(f, *e.b, [&](const Value& coll) -> bool {
     Value hold = coll;
     return for_each_elem(hold, [&](const Value& key, const Value& val) -> bool {
+      tick(e.loc);
       if (e.key)
         return unify(f, *e.key, key, [&]() -> bool { return unify(f, *e.a, val, k); });
       return unify(f, *e.a, val, k);
@@ -165,6 +169,7 @@ bool Evaluator::eval_every(Frame& f, const Expr& e, Cont k) {
     if (!hold.is_array() && !hold.is_object() && !hold.is_set()) return true;
     bool all = true;
     for_each_elem(hold, [&](const Value& key, const Value& val) -> bool {
+      tick(e.loc);
       bool sat = false;
       auto body = [&]() -> bool {
         return eval_body(f, *e.body, 0, [&]() -> bool {

@@ -117,6 +117,7 @@ class Evaluator {
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
+  bool dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k);
   bool call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k);
 
   // unification
@@ -137,6 +138,11 @@ class Evaluator {
   static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth);
 
   // helpers
+  // One unit of the step budget: every expression tried and every element iterated.
+  void tick(const Loc& l) {
+    if (++steps_ > opt_.limits.max_steps) step_limit(l);
+  }
+  [[noreturn]] void step_limit(const Loc& l) const;
   void enter_call(const Loc& l);
   void leave_call() { --depth_; }
   [[noreturn]] void fail(const Loc& l, const std::string& code, const std::string& msg) const;

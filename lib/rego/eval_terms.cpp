@@ -103,6 +103,7 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
       case Type::Array: {
         const auto& a = base.as_array();
         for (std::size_t j = 0; j < a.size(); ++j) {
+          tick(ref.loc);
           const Value& elem = a[j];
           if (!unify(f, p, Value::integer(static_cast<std::int64_t>(j)),
                      [&]() -> bool { return eval_path(f, elem, ref, i + 1, k); }))
@@ -111,12 +112,16 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
         return true;
       }
       case Type::Object:
-        for (const auto& [key, val] : base.as_object())
+        for (const auto& [key, val] : base.as_object()) {
+          tick(ref.loc);
           if (!unify(f, p, key, [&]() -> bool { return eval_path(f, val, ref, i + 1, k); })) return false;
+        }
         return true;
       case Type::Set:
-        for (const auto& e : base.as_set())
+        for (const auto& e : base.as_set()) {
+          tick(ref.loc);
           if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k); })) return false;
+        }
         return true;
       default: return true;
     }
@@ -306,7 +311,31 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
   std::size_t nargs = t.legacy_out ? t.items.size() - 1 : t.items.size();
   std::vector<Value> args;
   args.reserve(nargs);
-  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool {
+  // An argument that is a still-unbound variable may be bound by a reference in a later argument
+  // (foo == input.foos[foo]): evaluate those last.
+  bool reorder = false;
+  for (std::size_t i = 0; i < nargs; ++i)
+    if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) reorder = true;
+  if (reorder) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (!(t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i]))) order.push_back(i);
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) order.push_back(i);
+    std::vector<TermPtr> permuted;
+    for (auto i : order) permuted.push_back(t.items[i]);
+    std::vector<Value> vals;
+    return eval_items(f, permuted, 0, nargs, vals, [&]() -> bool {
+      args.assign(nargs, Value());
+      for (std::size_t j = 0; j < nargs; ++j) args[order[j]] = vals[j];
+      return dispatch_call(f, t, args, k);
+    });
+  }
+  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, args, k); });
+}
+
+bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k) {
+  {
     auto out = [&](const Value& r) -> bool {
       if (t.legacy_out) {
         Value hold = r;
@@ -346,7 +375,7 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
     if (t.fn_node) return call_function(*t.fn_node, t, args, out);
     if (t.builtin) return call_builtin(*t.builtin, t, args, out);
     fail(t.loc, "rego_type_error", "undefined function " + t.name);
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "rego/value.h"
 
+#include "util/error.h"
+
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
@@ -339,28 +341,38 @@ Json Value::to_json() const {
   return nullptr;
 }
 
-Value Value::from_json(const Json& j) {
+namespace {
+// JSON documents nested deeper than this are refused (the conversion and every later walk over
+// the value recurse); requests and policy data are a few dozen levels deep.
+constexpr std::size_t kMaxJsonDepth = 1000;
+
+Value from_json_at(const Json& j, std::size_t depth) {
+  if (depth > kMaxJsonDepth)
+    throw Error(Exit::Failure, "rego value", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   switch (j.type()) {
-    case Json::value_t::null: return null();
-    case Json::value_t::boolean: return boolean(j.get<bool>());
-    case Json::value_t::number_integer: return number(Number::integer(j.get<std::int64_t>()));
-    case Json::value_t::number_unsigned: return number(Number::integer(j.get<std::uint64_t>()));
-    case Json::value_t::number_float: return real(j.get<double>());
-    case Json::value_t::string: return string(j.get<std::string>());
+    case Json::value_t::null: return Value::null();
+    case Json::value_t::boolean: return Value::boolean(j.get<bool>());
+    case Json::value_t::number_integer: return Value::number(Number::integer(j.get<std::int64_t>()));
+    case Json::value_t::number_unsigned: return Value::number(Number::integer(j.get<std::uint64_t>()));
+    case Json::value_t::number_float: return Value::real(j.get<double>());
+    case Json::value_t::string: return Value::string(j.get<std::string>());
     case Json::value_t::array: {
       Array a;
       a.reserve(j.size());
-      for (const auto& e : j) a.push_back(from_json(e));
-      return array(std::move(a));
+      for (const auto& e : j) a.push_back(from_json_at(e, depth + 1));
+      return Value::array(std::move(a));
     }
     case Json::value_t::object: {
       Object o;
-      for (auto it = j.begin(); it != j.end(); ++it) o.emplace(string(it.key()), from_json(it.value()));
-      return object(std::move(o));
+      for (auto it = j.begin(); it != j.end(); ++it) o.emplace(Value::string(it.key()), from_json_at(it.value(), depth + 1));
+      return Value::object(std::move(o));
     }
-    default: return null();
+    default: return Value::null();
   }
 }
+}  // namespace
+
+Value Value::from_json(const Json& j) { return from_json_at(j, 0); }
 
 namespace {
 void json_quote(std::string& out, const std::string& s) {

@@ -112,6 +112,7 @@ class Value {
   bool operator<(const Value& o) const { return compare(*this, o) < 0; }
 
   // JSON: sets become sorted arrays; integers stay exact up to uint64, bigger ones become doubles.
+  // from_json refuses documents nested deeper than 1000 levels (coco::Error).
   Json to_json() const;
   static Value from_json(const Json& j);
   // JSON text as OPA's json.marshal writes it (compact, keys sorted).
