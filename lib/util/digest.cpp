@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util/error.h"
 #include "util/file.h"
@@ -99,6 +100,32 @@ ByteVec digest_file(Algo algo, const std::string& path) {
   Hasher h(algo);
   for_each_chunk(path, [&](Bytes chunk) { h.update(chunk); });
   return h.finish();
+}
+
+static const EVP_MD* md_by_name(std::string_view name) {
+  const EVP_MD* md = EVP_get_digestbyname(std::string(name).c_str());
+  if (!md) throw Error(Exit::Failure, "openssl", "unknown digest '" + std::string(name) + "'");
+  return md;
+}
+
+ByteVec named_digest(std::string_view name, Bytes data) {
+  ByteVec out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, md_by_name(name), nullptr) != 1)
+    openssl_failed("EVP_Digest");
+  out.resize(len);
+  return out;
+}
+
+ByteVec named_hmac(std::string_view name, Bytes key, Bytes data) {
+  ByteVec out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  static const std::uint8_t kEmpty = 0;
+  if (!HMAC(md_by_name(name), key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()), data.data(),
+            data.size(), out.data(), &len))
+    openssl_failed("HMAC");
+  out.resize(len);
+  return out;
 }
 
 }  // namespace coco

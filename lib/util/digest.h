@@ -50,6 +50,12 @@ inline ByteVec digest(Algo algo, std::string_view text) { return digest(algo, as
 // Streams a file through the hash in fixed-size chunks; never reads it whole.
 ByteVec digest_file(Algo algo, const std::string& path);
 
+// Digests and HMACs by OpenSSL name ("md5", "sha1", "sha256", "sha512"), one shot, for the Rego
+// crypto.* builtins: md5 and sha1 are there only because OPA offers them. Throws coco::Error for an
+// unknown name.
+ByteVec named_digest(std::string_view name, Bytes data);
+ByteVec named_hmac(std::string_view name, Bytes key, Bytes data);
+
 // OpenSSL's queued error text, for messages ("error:0480006C:PEM routines::no start line").
 std::string openssl_error_text();
 
