@@ -35,7 +35,7 @@ bool automount_token(const Json& pod_spec, const std::string& where) {
 }  // namespace
 
 MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, const Json& settings,
-                                   bool privileged, const std::string& where) {
+                                   bool privileged, bool read_only_root, const std::string& where) {
   MountsAndStorages out;
   // containerd's defaults; a privileged container gets /sys read-write.
   for (Json m : settings["default_mounts"]) {
@@ -56,6 +56,11 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
       dest = term;
     }
     if (privileged && dest == "/sys/fs/cgroup") m["options"] = Json::array({"nosuid", "noexec", "nodev", "relatime", "rw"});
+    // containerd: Readonly = readOnlyRootFilesystem for the files it shares from the sandbox.
+    // (kubelet's own /etc/hosts stays rw; the rules also accept it ro.)
+    if (read_only_root && (dest == "/etc/hostname" || dest == "/etc/resolv.conf"))
+      for (auto& o : m["options"])
+        if (o == "rw") o = "ro";
     if (!taken(dest)) out.mounts.push_back(std::move(m));
   }
   const Json& sa = settings["other_container"]["service_account_mount"];
