@@ -111,9 +111,19 @@ CreateSandboxRequest := {"ops": ops, "allowed": true} if {
 }
 
 # Runtimes that predate the storage's `shared` field send none: it reads as false.
+storage_field(x, k) := object.get(x, k, false) if k == "shared"
+
+storage_field(x, k) := object.get(x, k, null) if k != "shared"
+
+storage_keys := {"driver", "driver_options", "source", "fstype", "options", "mount_point", "fs_group", "shared"}
+
 sandbox_storage_matches(ps, s) if {
-	object.remove(ps, ["shared"]) == object.remove(s, ["shared"])
-	object.get(ps, "shared", false) == object.get(s, "shared", false)
+	every k in storage_keys {
+		storage_field(ps, k) == storage_field(s, k)
+	}
+	every k, _ in s {
+		k in storage_keys
+	}
 }
 
 # ---------------------------------------------------------------- CreateContainer
