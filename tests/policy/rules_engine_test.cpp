@@ -333,3 +333,38 @@ TEST_CASE("engine: items 6 and 8 names, hostname and namespace", "[policy][engin
     CHECK_FALSE(replay(a, p, app));
   }
 }
+
+TEST_CASE("engine: items 7 and 8 resource values and the pod's own name in env", "[policy][engine]") {
+  if (!test::shared_available("vectors/rego/regorus/kata")) return;
+  const Pod p = pod_requests();
+  const std::string extra = "        resources: {limits: {memory: 128Mi}}\n"
+                            "        env:\n        - {name: var1, value: val1}\n"
+                            "        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n"
+                            "        - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}\n";
+  std::string yaml = job(extra);
+  const std::string old_env = "        env: [{name: var1, value: val1}]\n";
+  yaml.erase(yaml.find(old_env), old_env.size());
+  const std::string policy = policy_for(yaml);
+  Json app = p.app;
+  set_env(app, "POD_NAME", "policy-job-dx6cb");
+  set_env(app, "MEM", "128");
+  struct Case { const char* what; const char* name; const char* value; bool allowed; };
+  for (const Case& c : {Case{"as sent", "MEM", "128", true}, Case{"another memory value", "MEM", "129", false},
+                        Case{"another pod name", "POD_NAME", "policy-job-zzzzz", false},
+                        Case{"a 6-character suffix", "POD_NAME", "policy-job-dx6cbz", false}}) {
+    INFO(c.what);
+    Agent a(policy);
+    Json req = app;
+    set_env(req, c.name, c.value);
+    CHECK(replay(a, p, req) == c.allowed);
+  }
+  {  // the container's sandbox-name annotation with a 6-character suffix
+    Agent a(policy);
+    Json req = app;
+    req["OCI"]["Annotations"]["io.kubernetes.cri.sandbox-name"] = "policy-job-dx6cbz";
+    CHECK(a.ask("CreateSandboxRequest", p.sandbox));
+    Json pause = p.pause;
+    pause["OCI"]["Annotations"]["io.kubernetes.cri.sandbox-name"] = "policy-job-dx6cbz";
+    CHECK_FALSE(a.ask("CreateContainerRequest", pause));
+  }
+}
