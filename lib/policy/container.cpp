@@ -352,7 +352,12 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
   const Json psc = spec.value("securityContext", Json::object());
   const std::string where = pod.env.pod.where + ": spec";
   unsigned uid = p["UID"], gid = p["GID"];
-  if (auto u = id_at(psc, "runAsUser", where)) uid = *u;
+  // containerd runs the pause process as the pod's runAsUser; the pause image has no passwd
+  // entry for it, so its group is 0 unless runAsGroup names one (as captured from AKS nodes).
+  if (auto u = id_at(psc, "runAsUser", where)) {
+    uid = *u;
+    gid = 0;
+  }
   if (auto g = id_at(psc, "runAsGroup", where)) gid = *g;
   std::set<unsigned> groups{gid};
   if (auto fs = id_at(psc, "fsGroup", where)) groups.insert(*fs);

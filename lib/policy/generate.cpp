@@ -57,8 +57,11 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   PodInputs pod{env, s};
   std::optional<ImageInfo> pause_image;
   if (binds_tarfs_layers(s)) pause_image = resolve(s["cluster_config"]["pause_container_image"], t.where + ": pause image");
-  Json containers = Json::array({pause_policy(pod, pause_image ? &*pause_image : nullptr)});
   const Json annotations = pod_annotations(metadata);
+  Json pause = pause_policy(pod, pause_image ? &*pause_image : nullptr);
+  // The runtime passes the pod's annotations to the sandbox as to every container.
+  for (const auto& [k, v] : annotations.items()) pause["OCI"]["Annotations"][k] = v;
+  Json containers = Json::array({std::move(pause)});
   for (const char* list : {"initContainers", "containers"}) {
     if (!spec.contains(list) || spec[list].is_null()) continue;
     if (!spec[list].is_array()) fail(t.where, std::string("spec.") + list + ": expected a list");

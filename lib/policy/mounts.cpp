@@ -101,7 +101,8 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
         const std::string path = "^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$";
         Json options = Json::array({"mode=0777"});
         if (fs_group > 0) options.push_back("fsgid=" + std::to_string(fs_group));
-        bind(path, ro);
+        // The runtime gives a "local" storage's mount the type "local" (as captured from AKS nodes).
+        out.mounts.push_back(mount(dest, path, "local", Json::array({"rbind", propagation, ro ? "ro" : "rw"})));
         out.storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
                                 {"fstype", "local"}, {"options", options}, {"mount_point", path},
                                 {"fs_group", nullptr}, {"shared", false}});

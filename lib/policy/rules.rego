@@ -655,19 +655,31 @@ exec_allowed_by_settings(argv) if {
 # The runtime copies the files of host volumes (resolv.conf, config maps, secrets and the like)
 # into the shared directory, nowhere else, and never through "..".
 CopyFileRequest if {
-	input.file_type in {"Regular", "Directory"}
+	copy_file_type in {"Regular", "Directory"}
 	copy_path_allowed(input.path, "")
 }
 
 # A symlink sits below a volume's own directory and points, relatively, inside it.
 CopyFileRequest if {
-	input.file_type == "Symlink"
+	copy_file_type == "Symlink"
 	copy_path_allowed(input.path, ".*/.+")
-	target := object.get(input, "symlink_target", "")
+	target := object.get(input, "symlink_target", object.get(input, "symlink_src", ""))
 	target != ""
 	not traverses(target)
 	not startswith(target, "/")
 }
+
+# Newer runtimes name the file type; older ones (as captured) send only the mode, whose S_IFMT
+# bits say it, and name a symlink's target symlink_src.
+copy_file_type := input.file_type
+
+copy_file_type := mode_type(object.get(input, "file_mode", 0)) if not input.file_type
+
+mode_type(m) := "Regular" if bits.and(m, 61440) == 32768
+
+mode_type(m) := "Directory" if bits.and(m, 61440) == 16384
+
+mode_type(m) := "Symlink" if bits.and(m, 61440) == 40960
 
 copy_path_allowed(path, suffix) if {
 	not traverses(path)

@@ -7,6 +7,7 @@
 
 #include "policy/generate.h"
 #include "policy/settings.h"
+#include "agent_harness.h"
 #include "rego/rego.h"
 #include "support/support.h"
 #include "util/error.h"
@@ -16,60 +17,12 @@ using namespace coco;
 
 namespace {
 
+using test::Agent;
+using test::captured;
+using test::first;
+
 const std::string kSandboxId(64, 'a'), kCid(64, 'c');
 const std::string kPinned = "quay.io/prometheus/busybox@sha256:" + std::string(64, 'e');
-
-// The captured requests of one pod: endpoint and body, in order.
-std::vector<std::pair<std::string, Json>> captured(const std::string& pod) {
-  // One request a line: `["ep":"<Endpoint>",{…}],`.
-  const std::string text = read_text_file(test::shared_path("vectors/rego/regorus/kata/" + pod + "/inputs.txt"));
-  std::vector<std::pair<std::string, Json>> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(start, nl - start);
-    start = nl + 1;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (const auto at = line.find("\"ep\":"); at != std::string::npos) line.erase(at, 5);
-    while (!line.empty() && (line.back() == ',' || line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    const Json req = Json::parse(line);
-    out.emplace_back(req[0].get<std::string>(), req[1]);
-  }
-  return out;
-}
-
-Json first(const std::vector<std::pair<std::string, Json>>& reqs, const std::string& ep, const std::string& type = "") {
-  for (const auto& [e, body] : reqs)
-    if (e == ep && (type.empty() || body["OCI"]["Annotations"]["io.kubernetes.cri.container-type"] == type)) return body;
-  FAIL("no " << ep);
-  return {};
-}
-
-// The Kata agent's loop: evaluate, and on {"allowed": true, "ops": [...]} apply the state ops.
-struct Agent {
-  rego::Engine engine;
-  Json data = {{"pstate", Json::object()}};
-  explicit Agent(const std::string& policy) {
-    engine.add_module("policy.rego", policy, rego::Syntax::V1);
-    engine.set_data(data);
-  }
-  bool ask(const std::string& ep, const Json& input) {
-    engine.set_input(input);
-    const auto v = engine.eval("data.agent_policy." + ep);
-    if (!v) return false;
-    if (v->is_boolean()) return v->get<bool>();
-    if (!v->is_object() || !v->contains("allowed") || (*v)["allowed"] != true) return false;
-    for (const auto& op : v->value("ops", Json::array())) {
-      const std::string path = op["path"];
-      REQUIRE(op["op"] == "add");
-      REQUIRE(path.rfind("/pstate/", 0) == 0);
-      data["pstate"][path.substr(8)] = op["value"];
-    }
-    engine.set_data(data);
-    return true;
-  }
-};
 
 policy::ImageInfo busybox() {
   policy::ImageInfo i;
@@ -106,26 +59,6 @@ std::string job(const std::string& container_extra = "", const std::string& pod_
          "        livenessProbe: {exec: {command: [cat, /tmp/healthy]}}\n" + container_extra;
 }
 
-// Captured requests moved to guest pull: the rootfs in the guest, the pinned image pulled there.
-Json guest_pull(Json req, const std::string& id, const std::string& source) {
-  req["container_id"] = id;
-  req["exec_id"] = id;
-  req["OCI"]["Root"]["Path"] = "/run/kata-containers/" + id + "/rootfs";
-  req["storages"] = Json::array({{{"driver", "image_guest_pull"}, {"driver_options", Json::array()}, {"source", source},
-                                  {"fstype", "overlay"}, {"options", Json::array()},
-                                  {"mount_point", "/run/kata-containers/" + id + "/rootfs"}, {"fs_group", nullptr}}});
-  if (source == "pause") req["storages"] = Json::array();
-  Json& a = req["OCI"]["Annotations"];
-  a["io.kubernetes.cri.sandbox-id"] = kSandboxId;
-  a["io.katacontainers.pkg.oci.bundle_path"] = "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + id;
-  for (auto& m : req["OCI"]["Mounts"]) {
-    std::string s = m["source"];
-    const std::string shared = "/run/kata-containers/shared/containers/";
-    if (s.rfind(shared, 0) == 0) m["source"] = shared + id + s.substr(shared.size() + 64);
-  }
-  return req;
-}
-
 struct Pod {
   Json sandbox, pause, app, exec;
 };
@@ -136,8 +69,8 @@ Pod pod_requests() {
   p.sandbox = first(reqs, "CreateSandboxRequest");
   p.sandbox["sandbox_id"] = kSandboxId;
   p.sandbox["storages"] = Json::array({p.sandbox["storages"][1]});  // guest pull: no virtio-fs share
-  p.pause = guest_pull(first(reqs, "CreateContainerRequest", "sandbox"), kSandboxId, "pause");
-  p.app = guest_pull(first(reqs, "CreateContainerRequest", "container"), kCid, kPinned);
+  p.pause = test::guest_pull(first(reqs, "CreateContainerRequest", "sandbox"), kSandboxId, kSandboxId, "pause");
+  p.app = test::guest_pull(first(reqs, "CreateContainerRequest", "container"), kCid, kSandboxId, kPinned);
   p.app["OCI"]["Annotations"]["io.kubernetes.cri.image-name"] = kPinned;
   // The Go shim's exec (pod-lifecycle's capture): no capabilities, NoNewPrivileges unset.
   p.exec = first(captured("pod-lifecycle"), "ExecProcessRequest");
