@@ -4,8 +4,11 @@
 #include <iostream>
 #include <optional>
 
+#include <cstdlib>
+
 #include "attest/signing.h"
 #include "commands.h"
+#include "k8s/kubeconfig.h"
 #include "oci/reference.h"
 #include "policy/generate.h"
 #include "policy/image_source.h"
@@ -19,8 +22,8 @@ namespace {
 
 struct GenerateFlags {
   std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
-                          service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle;
-  bool in_place = false, no_cache = false;
+                          service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle, namespace_;
+  bool in_place = false, no_cache = false, any_namespace = false;
   std::vector<std::string> allow_exec, image_sources, extras, insecure;
 };
 
@@ -102,6 +105,11 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--initdata-extra", f->extras, "add NAME=FILE (aa.toml, cdh.toml) to the initdata")->type_name("NAME=FILE");
   add_choice(cmd, ctx, "--service-env", f->service_env, {"strict", "namespace", "any"},
              "service-link env vars: strict (services in the input), namespace (default), any");
+  auto* ns = cmd->add_option("-n,--namespace", f->namespace_, "namespace of objects that name none (default: the current "
+                                                               "kubeconfig context's, else default)");
+  cmd->add_flag("--any-namespace", f->any_namespace, "let the host choose the namespace of objects that name none "
+                                                     "(the report warns)")
+      ->excludes(ns);
   cmd->add_option("--allow-exec", f->allow_exec, "a command line every container may exec (repeatable)")->type_name("CMD");
   cmd->add_option("--image-source", f->image_sources, "read an image from a layout or archive: REF=SOURCE (repeatable)")
       ->type_name("REF=SOURCE");
@@ -140,6 +148,15 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     o.annotation = annotation == "agent-policy" ? policy::AnnotationKind::AgentPolicy : policy::AnnotationKind::Initdata;
     o.algorithm = parse_algo(f->algorithm);
     o.service_env = policy::parse_service_env(f->service_env);
+    o.any_namespace = f->any_namespace;
+    if (!f->namespace_.empty()) {
+      o.default_namespace = f->namespace_;
+    } else if (!f->any_namespace) {
+      const char* kubeconfig = std::getenv("KUBECONFIG");
+      const char* home = std::getenv("HOME");
+      o.default_namespace = k8s::kubectl_namespace(kubeconfig ? kubeconfig : "", home ? home : "");
+    }
+    if (f->any_namespace) ctx.warn("--any-namespace: pods whose manifest names no namespace may run in any namespace");
     for (const auto& cmdline : f->allow_exec) {
       auto argv = split_words(cmdline);
       if (argv.empty()) usage_error("--allow-exec: empty command");

@@ -16,6 +16,9 @@ namespace {
 using k8s::regex_escape;
 using k8s::string_field;
 
+// containerd's default AppArmor profile for application containers (pkg/cri, "cri-containerd.apparmor.d").
+constexpr const char* kContainerdAppArmorProfile = "cri-containerd.apparmor.d";
+
 
 std::vector<std::string> strings(const Json& obj, const char* key, const std::string& where) {
   std::vector<std::string> out;
@@ -152,6 +155,47 @@ Json sysctls(const Json& pod_spec, const Json& settings) {
   return out;
 }
 
+// The AppArmor profiles containerd may set for a container (Process.ApparmorProfile), from what
+// the manifest asks: securityContext.appArmorProfile (container, then pod) or the older
+// container.apparmor.security.beta.kubernetes.io/<name> annotation. RuntimeDefault (and nothing
+// asked) is containerd's profile on an AppArmor host, or none where the host has no AppArmor;
+// Localhost is exactly that profile; "unconfined" only when the manifest asks for Unconfined.
+Json apparmor_profiles(const Json& container, const PodInputs& pod, const std::string& where) {
+  std::string type, local;
+  auto from_field = [&](const Json& sc, const std::string& here) {
+    if (!sc.is_object() || !sc.contains("appArmorProfile") || sc["appArmorProfile"].is_null()) return false;
+    const Json& a = sc["appArmorProfile"];
+    type = string_field(a, "type");
+    local = string_field(a, "localhostProfile");
+    if (type != "RuntimeDefault" && type != "Localhost" && type != "Unconfined")
+      fail(here, "appArmorProfile.type: expected RuntimeDefault, Localhost or Unconfined, found '" + type + "'");
+    if (type == "Localhost" && local.empty()) fail(here, "appArmorProfile: type Localhost needs localhostProfile");
+    return true;
+  };
+  const std::string annotation = "container.apparmor.security.beta.kubernetes.io/" + string_field(container, "name");
+  const Json anno = pod.env.metadata.value("annotations", Json::object());
+  if (!from_field(container.value("securityContext", Json::object()), where + ".securityContext")) {
+    if (anno.is_object() && anno.contains(annotation) && anno[annotation].is_string()) {
+      const std::string v = anno[annotation];
+      if (v == "runtime/default") {
+        type = "RuntimeDefault";
+      } else if (v == "unconfined") {
+        type = "Unconfined";
+      } else if (v.rfind("localhost/", 0) == 0 && v.size() > 10) {
+        type = "Localhost";
+        local = v.substr(10);
+      } else {
+        fail(where, "annotation " + annotation + ": '" + v + "' is not runtime/default, unconfined or localhost/<profile>");
+      }
+    } else {
+      from_field(pod.env.spec.value("securityContext", Json::object()), pod.env.pod.where + ": spec.securityContext");
+    }
+  }
+  if (type == "Localhost") return Json::array({local});
+  if (type == "Unconfined") return Json::array({"", "unconfined"});
+  return Json::array({"", kContainerdAppArmorProfile});
+}
+
 Json annotations(const Json& base, const PodInputs& pod) {
   Json a = base;
   a["io.kubernetes.cri.sandbox-name"] = pod.env.pod.sandbox_name_regex;
@@ -206,17 +250,24 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
     const auto eq = e.find('=');
     put_env(env, e.substr(0, eq), Value{false, eq == std::string::npos ? "" : e.substr(eq + 1), ""});
   }
-  put_env(env, "HOSTNAME", Value{true, pod.env.pod.hostname_regex.substr(1, pod.env.pod.hostname_regex.size() - 2), "$(host-name)"});
+  // The hostname the sandbox was created with (the rules keep it from CreateSandboxRequest).
+  put_env(env, "HOSTNAME", Value{true, kSandboxHostnameToken, "$(host-name)"});
   const bool tty = k8s::bool_field(container, "tty", false, where);
   if (tty) put_env(env, "TERM", Value{false, "xterm", ""});
   std::map<std::string, Value> expansion;
   // kubelet expands $(VAR) with the service-link variables too; those of the input's services
   // are known whatever --service-env says (references to other services stay as written).
-  for (auto& e : service_env(pod.env)) expansion[e.name] = e.value;
+  const std::vector<EnvVar> services = service_env(pod.env);
+  for (auto& e : services) expansion[e.name] = e.value;
+  std::set<std::string> own;
   for (auto& e : container_env(container, pod.env, where)) {
     expansion[e.name] = e.value;
     put_env(env, e.name, e.value);
+    own.insert(e.name);
   }
+  // Then the service links kubelet adds, except those the container defines itself.
+  for (const auto& e : services)
+    if (!own.count(e.name)) put_env(env, e.name, e.value);
   Json env_list = Json::array(), env_patterns = Json::object();
   for (const auto& [name, v] : env) {
     env_list.push_back(name + "=" + (v.dynamic ? v.placeholder : v.text));
@@ -243,7 +294,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   // allowPrivilegeEscalation: false sets no_new_privs; privileged always clears it.
   const bool nnp = !privileged && !k8s::bool_field(csc, "allowPrivilegeEscalation", true, where + ".securityContext");
 
-  MountsAndStorages ms = container_mounts(container, spec, settings, privileged, where);
+  MountsAndStorages ms = container_mounts(container, spec, settings, privileged, ro_root, where);
   // The image's VOLUMEs that no volumeMount covers are shared from the host, read-write.
   for (const auto& v : image.volumes) {
     std::string dest = v;
@@ -290,7 +341,8 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
           {"image", image.pinned},
           {"env_patterns", env_patterns},
           {"arg_patterns", arg_patterns},
-          {"privileged", privileged}};
+          {"privileged", privileged},
+          {"apparmor_profiles", apparmor_profiles(container, pod, where)}};
 }
 
 Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
@@ -300,7 +352,12 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
   const Json psc = spec.value("securityContext", Json::object());
   const std::string where = pod.env.pod.where + ": spec";
   unsigned uid = p["UID"], gid = p["GID"];
-  if (auto u = id_at(psc, "runAsUser", where)) uid = *u;
+  // containerd runs the pause process as the pod's runAsUser; the pause image has no passwd
+  // entry for it, so its group is 0 unless runAsGroup names one (as captured from AKS nodes).
+  if (auto u = id_at(psc, "runAsUser", where)) {
+    uid = *u;
+    gid = 0;
+  }
   if (auto g = id_at(psc, "runAsGroup", where)) gid = *g;
   std::set<unsigned> groups{gid};
   if (auto fs = id_at(psc, "fsGroup", where)) groups.insert(*fs);
@@ -333,7 +390,8 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
   if (pause_image != nullptr) append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
   return {{"OCI", oci}, {"storages", storages}, {"devices", Json::array()}, {"sandbox_pidns", false},
           {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
-          {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false}};
+          {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false},
+          {"apparmor_profiles", Json::array({""})}};  // containerd confines no sandbox container
 }
 
 }  // namespace coco::policy

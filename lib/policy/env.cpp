@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 
+#include "policy/pattern.h"
+#include "policy/resources.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -23,7 +24,6 @@ Value dynamic(std::string regex, std::string placeholder) { return {true, std::m
 std::string ip_regex(const Json& common) {
   return "(" + common["ipv4_a"].get<std::string>() + "|" + common["ipv6_a"].get<std::string>() + ")";
 }
-std::string unanchor(const std::string& r) { return r.substr(1, r.size() - 2); }  // "^x$" → "x"
 
 const char* kUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
@@ -33,8 +33,13 @@ const char* kAnyValue = "$(todo-annotation)";
 
 // Labels a controller adds to the pods it creates; their values are decided by the cluster.
 Value injected_label(const std::string& key, const PodEnvContext& ctx) {
-  if (key == "pod-template-hash" || key == "controller-revision-hash") return dynamic("[a-z0-9]{1,10}", kAnyValue);
-  if (key == "statefulset.kubernetes.io/pod-name") return dynamic(unanchor(ctx.pod.sandbox_name_regex), "$(sandbox-name)");
+  const std::string hash = std::string(k8s::kHashAlphabet) + "{" + std::to_string(k8s::kHashMinLength) + "," +
+                           std::to_string(k8s::kHashMaxLength) + "}";
+  // A StatefulSet's revision is its ControllerRevision's name, "<set>-<hash>"; others use the hash.
+  if (key == "controller-revision-hash" && ctx.pod.kind == "StatefulSet")
+    return dynamic(regex_escape(ctx.pod.name) + "-" + hash, kAnyValue);
+  if (key == "pod-template-hash" || key == "controller-revision-hash") return dynamic(hash, kAnyValue);
+  if (key == "statefulset.kubernetes.io/pod-name") return dynamic(kSandboxNameToken, "$(sandbox-name)");
   if (key == "apps.kubernetes.io/pod-index" || key == "batch.kubernetes.io/job-completion-index")
     return dynamic("(0|[1-9][0-9]*)", kAnyValue);
   if (key == "controller-uid" || key == "batch.kubernetes.io/controller-uid") return dynamic(kUuid, kAnyValue);
@@ -45,7 +50,7 @@ Value field_ref(const std::string& path, const PodEnvContext& ctx, const std::st
   const Json& c = ctx.common;
   if (path == "metadata.name") {
     if (ctx.pod.kind == "Pod" && !ctx.pod.name.empty()) return literal(ctx.pod.name);
-    return dynamic(unanchor(ctx.pod.sandbox_name_regex), "$(sandbox-name)");
+    return dynamic(kSandboxNameToken, "$(sandbox-name)");  // the very name the sandbox was created with
   }
   if (path == "metadata.namespace") {
     if (!ctx.pod.namespace_.empty()) return literal(ctx.pod.namespace_);
@@ -81,7 +86,33 @@ const k8s::DataObject* find_object(const std::map<std::string, k8s::DataObject>&
   return it == m.end() ? nullptr : &it->second;
 }
 
-std::string text_of(const ByteVec& v) { return std::string(v.begin(), v.end()); }
+bool is_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || n > s.size() - i) return false;
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // overlong forms, surrogates and values past U+10FFFF are not UTF-8
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+// A value kubelet puts in env: its bytes, which must be UTF-8 for the agent's JSON to carry them.
+std::string env_text(const ByteVec& v, const std::string& where, const std::string& what) {
+  std::string s(v.begin(), v.end());
+  if (!is_utf8(s))
+    fail(where, what + " is not UTF-8 text; an environment variable cannot carry it through the agent's requests");
+  return s;
+}
 
 bool optional_ref(const Json& ref, const std::string& where) { return k8s::bool_field(ref, "optional", false, where); }
 
@@ -114,15 +145,26 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The services whose variables the pod gets: those of its namespace in the input, and the
-// `kubernetes` service that every pod sees (port 443, named https).
+bool service_links(const PodEnvContext& ctx) {
+  return k8s::bool_field(ctx.spec, "enableServiceLinks", true, ctx.pod.where + ": spec");
+}
+
+// The services whose variables the pod gets: those of its namespace in the input that have a
+// cluster IP (kubelet skips headless and ExternalName services), unless enableServiceLinks is
+// false, and always the `kubernetes` service (port 443, named https).
 std::vector<k8s::Service> pod_services(const PodEnvContext& ctx) {
   std::vector<k8s::Service> out;
-  if (k8s::bool_field(ctx.spec, "enableServiceLinks", true, ctx.pod.where + ": spec"))
+  if (service_links(ctx))
     for (const auto& s : ctx.objects.services)
-      if (s.namespace_ == ctx.pod.namespace_ && !s.ports.empty()) out.push_back(s);
-  out.push_back({"kubernetes", "default", "", {{"https", "TCP", 443}}});
+      if (s.namespace_ == ctx.pod.namespace_ && s.links && !s.ports.empty()) out.push_back(s);
+  out.push_back({"kubernetes", "default", "", {{"https", "TCP", 443}}, true});
   return out;
+}
+
+// Whether `name` is one of the variables a service whose env name is `svc` could have.
+bool is_service_var(const std::string& name, const std::string& svc) {
+  return name.size() > svc.size() && name.compare(0, svc.size(), svc) == 0 && name[svc.size()] == '_' &&
+         full_match(name.substr(svc.size()), kServiceVarSuffix);
 }
 
 const char* kPortRegex = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
@@ -130,7 +172,9 @@ const char* kPortRegex = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][
 // A variable of a service the input does not define (namespace and any modes): kubelet leaves
 // the reference as written when the pod has no such service, else puts the service's value.
 std::optional<Value> undefined_service_var(const std::string& name, const PodEnvContext& ctx) {
-  if (ctx.service_env == ServiceEnv::Strict) return std::nullopt;
+  if (ctx.service_env == ServiceEnv::Strict || !service_links(ctx)) return std::nullopt;
+  for (const auto& svc : bound_service_names(ctx))
+    if (is_service_var(name, svc)) return std::nullopt;  // the input defines that service: no such variable
   const std::string svc = ctx.common["svc_name_downward_env"].get<std::string>(), ip = ip_regex(ctx.common);
   const std::string port = kPortRegex, pp = "_PORT_" + std::string(kPortRegex) + "_(TCP|UDP|SCTP)";
   const std::pair<std::string, std::string> shapes[] = {
@@ -145,7 +189,7 @@ std::optional<Value> undefined_service_var(const std::string& name, const PodEnv
   };
   std::string values;
   for (const auto& [suffix, value] : shapes)
-    if (std::regex_match(name, std::regex(svc + suffix)))
+    if (full_match(name, svc + suffix))
       values += (values.empty() ? "" : "|") + value;
   if (values.empty()) return std::nullopt;
   return dynamic(regex_escape("$(" + name + ")") + "|" + values, kAnyValue);
@@ -230,10 +274,11 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
                        (ctx.pod.namespace_.empty() ? "" : " (namespace " + ctx.pod.namespace_ + ")") +
                        "; add it, or mark the reference optional: true");
       }
+      // Only `data` (and a Secret's stringData) becomes env: kubelet never reads binaryData here.
       for (const auto& [k, v] : obj->values) {
         const std::string var = prefix + k;
         if (var.find('=') != std::string::npos || var.empty()) continue;  // kubelet skips invalid names
-        set_var(env, var, literal(text_of(v)));
+        set_var(env, var, literal(env_text(v, here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + name + "' key '" + k + "'")));
       }
     }
   }
@@ -251,7 +296,8 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
       if (from.contains("fieldRef")) {
         set_var(env, name, field_ref(str(from["fieldRef"], "fieldPath"), ctx, here + ".valueFrom.fieldRef"));
       } else if (from.contains("resourceFieldRef")) {
-        set_var(env, name, dynamic("[0-9]+", "$(resource-field)"));
+        const std::optional<std::string> v = resource_field_value(from["resourceFieldRef"], container, ctx.spec, here + ".valueFrom.resourceFieldRef");
+        set_var(env, name, v ? literal(*v) : dynamic("[0-9]+", "$(resource-field)"));  // no limit: node allocatable
       } else if (from.contains("configMapKeyRef") || from.contains("secretKeyRef")) {
         const bool is_cm = from.contains("configMapKeyRef");
         const Json& ref = is_cm ? from["configMapKeyRef"] : from["secretKeyRef"];
@@ -264,11 +310,14 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
         }
         if (v == nullptr) {
           if (optional_ref(ref, here)) continue;
+          const bool binary = obj != nullptr && obj->binary.count(key) != 0;
           fail(here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + obj_name + "'" +
-                         (obj == nullptr ? " is not in the input" : " has no key '" + key + "'") +
-                         "; add it, or mark the reference optional: true");
+                         (obj == nullptr ? " is not in the input"
+                          : binary       ? " has key '" + key + "' only in binaryData, which kubelet never puts in env"
+                                         : " has no key '" + key + "'") +
+                         "; add it to data, or mark the reference optional: true");
         }
-        set_var(env, name, literal(text_of(*v)));
+        set_var(env, name, literal(env_text(*v, here, std::string(is_cm ? "ConfigMap" : "Secret") + " '" + obj_name + "' key '" + key + "'")));
       } else {
         fail(here, "valueFrom: no supported source (fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef)");
       }
@@ -307,14 +356,21 @@ std::vector<EnvVar> service_env(const PodEnvContext& ctx) {
   return out;
 }
 
+std::vector<std::string> bound_service_names(const PodEnvContext& ctx) {
+  std::vector<std::string> out;
+  for (const auto& s : ctx.objects.services)
+    if (s.namespace_ == ctx.pod.namespace_ && std::find(out.begin(), out.end(), env_name(s.name)) == out.end())
+      out.push_back(env_name(s.name));
+  if (std::find(out.begin(), out.end(), "KUBERNETES") == out.end()) out.push_back("KUBERNETES");
+  return out;
+}
+
 std::vector<std::string> service_env_regexes(const PodEnvContext& ctx) {
+  // The services the input defines are bound in the container's env (service_env); patterns
+  // only ever stand for services the input does not define, and only in namespace and any modes.
   const ServiceEnv mode = ctx.service_env;
   std::vector<std::string> out;
-  if (mode == ServiceEnv::Strict) {
-    for (const auto& e : service_env(ctx))
-      out.push_back("^" + regex_escape(e.name) + "=" + (e.value.dynamic ? e.value.text : regex_escape(e.value.text)) + "$");
-    return out;
-  }
+  if (mode == ServiceEnv::Strict || !service_links(ctx)) return out;
   const Json& c = ctx.common;
   if (mode == ServiceEnv::Any) {  // genpolicy's patterns, as upstream settings ship them
     const std::string svc = c["svc_name_downward_env"], ip = c["ipv4_a"], port = c["ip_p"];

@@ -47,11 +47,29 @@ Value expand(const std::string& text, const std::map<std::string, Value>& vars, 
 // earlier ones in place. `where` names the container in messages.
 std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ctx, const std::string& where);
 
-// Service-link variables kubelet would inject into this pod, as values (strict mode only: the
-// services of the input in the pod's namespace, plus the cluster's `kubernetes` service).
+// Service-link variables kubelet injects into this pod for the services the input defines in the
+// pod's namespace (with a cluster IP, unless enableServiceLinks is false) and the cluster's
+// `kubernetes` service, as values: exact in every --service-env mode.
 std::vector<EnvVar> service_env(const PodEnvContext& ctx);
 
-// Anchored regexes for request_defaults.CreateContainerRequest.allow_env_regex (ctx.service_env).
+// The env names (upper case, '-' → '_') of every service the input defines in the pod's
+// namespace, headless or not, and KUBERNETES: no pattern may stand for their variables
+// (policy_data.pod.services; the rules check it).
+std::vector<std::string> bound_service_names(const PodEnvContext& ctx);
+
+// What follows a service's env name in its variables' names (kubelet's service env shapes).
+inline constexpr const char* kServiceVarSuffix =
+    "_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)";
+
+// The token env_patterns and arg_patterns use for the pod's own name: the rules put the
+// sandbox-name the pod's first container was created with in its place (policy.md §1.5).
+inline constexpr const char* kSandboxNameToken = "$(sandbox-name)";
+// Likewise for the hostname the sandbox was created with (CreateSandboxRequest.hostname).
+inline constexpr const char* kSandboxHostnameToken = "$(sandbox-hostname)";
+
+// Anchored regexes for request_defaults.CreateContainerRequest.allow_env_regex: none in strict
+// mode or when enableServiceLinks is false; else patterns for the services the input does not
+// define (namespace: any name with an IP and a port 1-65535; any: genpolicy's patterns).
 std::vector<std::string> service_env_regexes(const PodEnvContext& ctx);
 
 }  // namespace coco::policy

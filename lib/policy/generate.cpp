@@ -57,8 +57,11 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   PodInputs pod{env, s};
   std::optional<ImageInfo> pause_image;
   if (binds_tarfs_layers(s)) pause_image = resolve(s["cluster_config"]["pause_container_image"], t.where + ": pause image");
-  Json containers = Json::array({pause_policy(pod, pause_image ? &*pause_image : nullptr)});
   const Json annotations = pod_annotations(metadata);
+  Json pause = pause_policy(pod, pause_image ? &*pause_image : nullptr);
+  // The runtime passes the pod's annotations to the sandbox as to every container.
+  for (const auto& [k, v] : annotations.items()) pause["OCI"]["Annotations"][k] = v;
+  Json containers = Json::array({std::move(pause)});
   for (const char* list : {"initContainers", "containers"}) {
     if (!spec.contains(list) || spec[list].is_null()) continue;
     if (!spec[list].is_array()) fail(t.where, std::string("spec.") + list + ": expected a list");
@@ -93,7 +96,8 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
           {"devices", s["devices"]},
           {"cluster_config", s["cluster_config"]},
           {"pod", {{"kind", t.kind}, {"sandbox_name", t.sandbox_name_regex}, {"namespace", t.namespace_},
-                   {"hostname", t.hostname_regex}}}};
+                   {"hostname", t.hostname_regex}, {"hostname_is_name", t.hostname_is_name},
+                   {"services", bound_service_names(env)}}}};
 }
 
 void set_annotation(Json& doc, const Json::json_pointer& metadata, const std::string& key, const std::string& value) {
@@ -123,11 +127,14 @@ Generated generate(std::string_view text, const std::string& name, const Generat
 Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve) {
   for (const auto& [k, v] : opts.initdata_extra)
     if (k == "policy.rego") usage_error("--initdata-extra: policy.rego is the generated policy; it cannot be supplied");
+  if (!opts.any_namespace && !k8s::is_dns_label(opts.default_namespace))
+    usage_error("--namespace: '" + opts.default_namespace + "' is not a namespace name (a DNS label)");
+  const std::string default_namespace = opts.any_namespace ? "" : opts.default_namespace;
   std::vector<std::vector<k8s::Document>> files;
   k8s::Objects objects;
   for (const auto& in : inputs) {
     files.push_back(k8s::load_documents(in.text, in.name));
-    k8s::Objects o = k8s::collect_objects(files.back(), in.name);
+    k8s::Objects o = k8s::collect_objects(files.back(), in.name, default_namespace);
     objects.config_maps.merge(o.config_maps);
     objects.secrets.merge(o.secrets);
     objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
@@ -135,9 +142,10 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   Generated out;
   for (std::size_t f = 0; f < inputs.size(); ++f) {
     auto& docs = files[f];
-    for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name)) {
+    for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name, default_namespace)) {
       Json& doc = docs[t.document].value;
       PodReport r = report_for(t, doc);
+      r.any_namespace = t.namespace_.empty();
       Json data;
       try {
         data = policy_data(doc, t, objects, opts, resolve, r.images);
@@ -247,6 +255,8 @@ std::string report_text(const std::vector<PodReport>& pods) {
     os += p.kind + " " + (p.namespace_.empty() ? "" : p.namespace_ + "/") + p.name + "  (" +
           (p.annotation == AnnotationKind::Initdata ? "initdata, " + algo_name(p.binding.algo) : std::string("agent-policy, sha256")) +
           ")\n";
+    if (p.any_namespace)
+      os += "  warning          any namespace: the host chooses the pod's namespace (--any-namespace)\n";
     os += "  initdata digest  " + to_hex(p.binding.digest) + "\n";
     os += "  SNP HOSTDATA     " + to_hex(p.binding.hostdata) + "\n";
     os += "  TDX MRCONFIGID   " + to_hex(p.binding.mrconfigid) + "\n";

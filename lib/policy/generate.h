@@ -27,12 +27,17 @@ struct GenerateOptions {
   AnnotationKind annotation = AnnotationKind::Initdata;
   Algo algorithm = Algo::Sha256;
   ServiceEnv service_env = ServiceEnv::Namespace;
+  // The namespace of objects that name none, as kubectl's -n (the CLI: -n, else the current
+  // kubeconfig context's, else "default"). any_namespace leaves it to the host instead.
+  std::string default_namespace = "default";
+  bool any_namespace = false;
   std::vector<std::vector<std::string>> allow_exec;       // argv lists every container may exec
   std::map<std::string, std::string> initdata_extra;      // "aa.toml" → text
 };
 
 struct PodReport {
   std::string kind, name, namespace_;
+  bool any_namespace = false;  // generated with any_namespace: the report warns
   AnnotationKind annotation = AnnotationKind::Initdata;
   Binding binding;
   std::vector<std::string> images;  // pinned, in container order

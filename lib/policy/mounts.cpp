@@ -35,7 +35,7 @@ bool automount_token(const Json& pod_spec, const std::string& where) {
 }  // namespace
 
 MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, const Json& settings,
-                                   bool privileged, const std::string& where) {
+                                   bool privileged, bool read_only_root, const std::string& where) {
   MountsAndStorages out;
   // containerd's defaults; a privileged container gets /sys read-write.
   for (Json m : settings["default_mounts"]) {
@@ -56,6 +56,11 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
       dest = term;
     }
     if (privileged && dest == "/sys/fs/cgroup") m["options"] = Json::array({"nosuid", "noexec", "nodev", "relatime", "rw"});
+    // containerd: Readonly = readOnlyRootFilesystem for the files it shares from the sandbox.
+    // (kubelet's own /etc/hosts stays rw; the rules also accept it ro.)
+    if (read_only_root && (dest == "/etc/hostname" || dest == "/etc/resolv.conf"))
+      for (auto& o : m["options"])
+        if (o == "rw") o = "ro";
     if (!taken(dest)) out.mounts.push_back(std::move(m));
   }
   const Json& sa = settings["other_container"]["service_account_mount"];
@@ -96,7 +101,8 @@ MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, 
         const std::string path = "^$(cpath)/$(sandbox-id)/rootfs/local/" + regex_escape(name) + "$";
         Json options = Json::array({"mode=0777"});
         if (fs_group > 0) options.push_back("fsgid=" + std::to_string(fs_group));
-        bind(path, ro);
+        // The runtime gives a "local" storage's mount the type "local" (as captured from AKS nodes).
+        out.mounts.push_back(mount(dest, path, "local", Json::array({"rbind", propagation, ro ? "ro" : "rw"})));
         out.storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
                                 {"fstype", "local"}, {"options", options}, {"mount_point", path},
                                 {"fs_group", nullptr}, {"shared", false}});

@@ -15,8 +15,9 @@ struct MountsAndStorages {
 };
 
 // Mounts of one container's volumeMounts (and the pod's volumes), with the settings' defaults.
-// `where` names the container in messages.
+// With a read-only root filesystem containerd mounts /etc/hostname and /etc/resolv.conf
+// read-only. `where` names the container in messages.
 MountsAndStorages container_mounts(const Json& container, const Json& pod_spec, const Json& settings,
-                                   bool privileged, const std::string& where);
+                                   bool privileged, bool read_only_root, const std::string& where);
 
 }  // namespace coco::policy

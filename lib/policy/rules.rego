@@ -5,7 +5,12 @@
 # from `policy_data`, which coco appends after these rules; its layout is the one upstream
 # genpolicy uses (containers[].OCI, storages, exec_commands, common, sandbox, request_defaults),
 # with coco's additions: containers[].image (the pinned image), env_patterns and arg_patterns
-# (anchored regexes for values the node decides) and pod (sandbox name, namespace).
+# (anchored regexes for values the node decides; "$(sandbox-name)" and "$(sandbox-hostname)" in
+# them stand for the pod's own name and hostname), apparmor_profiles, and pod (sandbox name,
+# namespace, hostname, the services the input defines).
+#
+# State (data.pstate): CreateSandbox records the hostname, the first CreateContainer the sandbox
+# name; every later request must agree with them.
 package agent_policy
 
 import future.keywords.every
@@ -92,12 +97,32 @@ traverses(path) if regex.match(`(^|/)\.\.($|/)`, path)
 
 # ---------------------------------------------------------------- CreateSandbox
 
-CreateSandboxRequest if {
+CreateSandboxRequest := {"ops": ops, "allowed": true} if {
+	hostname := input.hostname
+	regex.match(policy_data.pod.hostname, hostname)
+	ops := [{"op": "add", "path": "/pstate/sandbox_hostname", "value": hostname}]
 	object.get(input, "guest_hook_path", "") == ""
 	count(object.get(input, "kernel_modules", [])) == 0
 	object.get(input, "sandbox_pidns", false) == false
 	every s in object.get(input, "storages", []) {
-		s in policy_data.sandbox.storages
+		some ps in policy_data.sandbox.storages
+		sandbox_storage_matches(ps, s)
+	}
+}
+
+# Runtimes that predate the storage's `shared` field send none: it reads as false.
+storage_field(x, k) := object.get(x, k, false) if k == "shared"
+
+storage_field(x, k) := object.get(x, k, null) if k != "shared"
+
+storage_keys := {"driver", "driver_options", "source", "fstype", "options", "mount_point", "fs_group", "shared"}
+
+sandbox_storage_matches(ps, s) if {
+	every k in storage_keys {
+		storage_field(ps, k) == storage_field(s, k)
+	}
+	every k, _ in s {
+		k in storage_keys
 	}
 }
 
@@ -111,8 +136,34 @@ CreateContainerRequest := {"ops": ops, "allowed": true} if {
 	matching := {i | p := policy_data.containers[i]; container_matches(p, input, bundle_id)}
 	count(matching) > 0
 	idx := min(matching)
-	ops := [{"op": "add", "path": concat("", ["/pstate/container_", bundle_id]), "value": idx}]
+	ops := [
+		{"op": "add", "path": concat("", ["/pstate/container_", bundle_id]), "value": idx},
+		{"op": "add", "path": "/pstate/sandbox_name", "value": input.OCI.Annotations["io.kubernetes.cri.sandbox-name"]}
+	]
 }
+
+# The names every request of the pod agrees on: the hostname the sandbox was created with, and
+# the sandbox name of its first container (or this one's, for the first).
+create_names(s_name) := {"name": s_name, "hostname": data.pstate.sandbox_hostname} if {
+	object.get(data.pstate, "sandbox_name", s_name) == s_name
+	hostname_agrees(s_name, data.pstate.sandbox_hostname)
+}
+
+exec_names := {"name": data.pstate.sandbox_name, "hostname": data.pstate.sandbox_hostname}
+
+# kubelet's hostname is the pod name itself when the manifest sets no other.
+hostname_agrees(s_name, hostname) if policy_data.pod.hostname_is_name == false
+
+hostname_agrees(s_name, hostname) if {
+	policy_data.pod.hostname_is_name == true
+	s_name == hostname
+}
+
+# A pattern with the pod's own names in it, escaped (DNS names carry "." as their only metacharacter).
+with_names(pattern, names) := replace(
+	replace(pattern, "$(sandbox-name)", replace(names.name, ".", "\\.")),
+	"$(sandbox-hostname)", replace(names.hostname, ".", "\\.")
+)
 
 # Fields no pod needs and a hostile host could use to escape the policy.
 create_input_is_plain if {
@@ -136,7 +187,6 @@ create_input_is_plain if {
 	object.get(resources, "Network", null) == null
 	object.get(resources, "Pids", null) == null
 	object.get(oci.Process, "SelinuxLabel", "") == ""
-	object.get(oci.Process, "ApparmorProfile", "") == ""
 	object.get(oci.Process.User, "Username", "") == ""
 }
 
@@ -150,7 +200,8 @@ container_matches(p, i, bundle_id) if {
 	regex.match("^[a-z0-9]{64}$", sandbox_id)
 	expand(p_oci.Root.Path, bundle_id, sandbox_id) == i_oci.Root.Path
 	annotations_match(p, i_oci.Annotations, bundle_id, sandbox_id)
-	process_matches(p, i_oci.Process)
+	names := create_names(i_oci.Annotations["io.kubernetes.cri.sandbox-name"])
+	process_matches(p, i_oci.Process, names)
 	mounts_match(p_oci.Mounts, i_oci.Mounts, object.get(i, "storages", []), bundle_id, sandbox_id)
 	storages_match(p, object.get(i, "storages", []), bundle_id, sandbox_id)
 	linux_matches(p_oci.Linux, i_oci.Linux)
@@ -219,58 +270,75 @@ annotation_allowed(p_anno, k, v, bundle_id, sandbox_id, s_name, s_namespace) if 
 
 # ---- process
 
-process_matches(p, i_proc) if {
+process_matches(p, i_proc, names) if {
 	p_proc := p.OCI.Process
 	p_proc.Terminal == i_proc.Terminal
-	args_match(p, i_proc.Args)
-	process_identity_matches(p, i_proc)
+	args_match(p, i_proc.Args, names)
+	p_proc.NoNewPrivileges == object.get(i_proc, "NoNewPrivileges", false)
+	process_identity_matches(p, i_proc, names)
 	caps_match(p_proc.Capabilities, i_proc.Capabilities)
 }
 
-# What a container and an exec in it share: directory, privileges, user and environment.
-process_identity_matches(p, i_proc) if {
+# What a container and an exec in it share: directory, user, environment and AppArmor profile
+# (containerd's on an AppArmor host, none elsewhere, or the one the manifest names).
+process_identity_matches(p, i_proc, names) if {
 	p_proc := p.OCI.Process
 	p_proc.Cwd == i_proc.Cwd
-	p_proc.NoNewPrivileges == i_proc.NoNewPrivileges
+	object.get(i_proc, "ApparmorProfile", "") in object.get(p, "apparmor_profiles", [""])
 	p_proc.User.UID == i_proc.User.UID
 	p_proc.User.GID == i_proc.User.GID
 	{g | some g in p_proc.User.AdditionalGids} == {g | some g in object.get(i_proc.User, "AdditionalGids", [])}
 	every e in object.get(i_proc, "Env", []) {
-		env_allowed(p, e)
+		env_allowed(p, e, names)
 	}
 }
 
-args_match(p, i_args) if {
+args_match(p, i_args, names) if {
 	p_args := p.OCI.Process.Args
 	count(p_args) == count(i_args)
 	every n, a in i_args {
-		arg_matches(p, n, p_args[n], a)
+		arg_matches(p, n, p_args[n], a, names)
 	}
 }
 
-arg_matches(p, n, p_arg, a) if {
+arg_matches(p, n, p_arg, a, names) if {
 	not p.arg_patterns[sprintf("%d", [n])]
 	p_arg == a
 }
 
-arg_matches(p, n, p_arg, a) if regex.match(p.arg_patterns[sprintf("%d", [n])], a)
+arg_matches(p, n, p_arg, a, names) if regex.match(with_names(p.arg_patterns[sprintf("%d", [n])], names), a)
 
 # A variable whose value the node decides has an anchored pattern; the others are literal (the
 # policy's text for a patterned variable shows upstream placeholders and is never compared).
-env_allowed(p, e) if {
+env_allowed(p, e, names) if {
 	e in p.OCI.Process.Env
 	not p.env_patterns[split(e, "=")[0]]
 }
 
-env_allowed(p, e) if {
+env_allowed(p, e, names) if {
 	name := split(e, "=")[0]
 	value := substring(e, count(name) + 1, -1)
-	regex.match(p.env_patterns[name], value)
+	regex.match(with_names(p.env_patterns[name], names), value)
 }
 
-env_allowed(p, e) if {
+# The settings' patterns stand only for variables the policy does not name: not the container's
+# own, and not those of a service the input defines (headless ones have none at all).
+env_allowed(p, e, names) if {
+	name := split(e, "=")[0]
+	not env_named(p, name)
+	not service_bound(name)
 	some r in policy_data.request_defaults.CreateContainerRequest.allow_env_regex
 	regex.match(r, e)
+}
+
+env_named(p, name) if {
+	some x in p.OCI.Process.Env
+	startswith(x, concat("", [name, "="]))
+}
+
+service_bound(name) if {
+	some s in object.get(policy_data.pod, "services", [])
+	regex.match(concat("", ["^", s, "_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$"]), name)
 }
 
 cap_name(c) := substring(c, 4, -1) if startswith(c, "CAP_")
@@ -325,6 +393,16 @@ mount_shape_matches(pm, m) if {
 }
 
 mount_options_match(pm, p_opts, i_opts) if p_opts == i_opts
+
+# kubelet shares /etc/hosts read-write; a runtime that mounts it itself makes it read-only under
+# readOnlyRootFilesystem. Read-only where the policy allows read-write is stricter: accepted.
+mount_options_match(pm, p_opts, i_opts) if {
+	pm.type_ == "bind"
+	pm.destination == "/etc/hosts"
+	"rw" in p_opts
+	p_opts - {"rw"} == i_opts - {"ro"}
+	"ro" in i_opts
+}
 
 # containerd >= 2.0.4 mounts sysfs and cgroup read-only even for a privileged container: stricter
 # than the policy's "rw", so accepted.
@@ -516,14 +594,32 @@ ExecProcessRequest if {
 	p := exec_container
 	input.process.Args in p.exec_commands
 	input.process.Terminal == p.OCI.Process.Terminal
-	process_identity_matches(p, input.process)
+	exec_shape_ok(p, input.process)
+	process_identity_matches(p, input.process, exec_names)
 }
 
 ExecProcessRequest if {
 	exec_input_is_plain
 	p := exec_container
 	exec_allowed_by_settings(input.process.Args)
-	process_identity_matches(p, input.process)
+	exec_shape_ok(p, input.process)
+	process_identity_matches(p, input.process, exec_names)
+}
+
+# The two shims' exec shapes. The Go shim (kata-qemu-snp, kata-qemu-tdx) sends no capabilities
+# and leaves NoNewPrivileges unset (false); runtime-rs sends the container's capabilities and
+# its NoNewPrivileges. Anything else (other capabilities, NoNewPrivileges set where the
+# container has it clear and capabilities given) is denied.
+exec_shape_ok(p, proc) if {
+	no_caps(object.get(proc, "Capabilities", null))
+	object.get(proc, "NoNewPrivileges", false) in {false, p.OCI.Process.NoNewPrivileges}
+}
+
+exec_shape_ok(p, proc) if {
+	caps := object.get(proc, "Capabilities", null)
+	not no_caps(caps)
+	caps_match(p.OCI.Process.Capabilities, caps)
+	object.get(proc, "NoNewPrivileges", false) == p.OCI.Process.NoNewPrivileges
 }
 
 exec_container := p if {
@@ -535,10 +631,7 @@ exec_input_is_plain if {
 	object.get(input, "string_user", null) == null
 	proc := input.process
 	object.get(proc, "SelinuxLabel", "") == ""
-	object.get(proc, "ApparmorProfile", "") == ""
 	object.get(proc.User, "Username", "") == ""
-	caps := object.get(proc, "Capabilities", null)
-	no_caps(caps)
 }
 
 no_caps(caps) if caps == null
@@ -562,19 +655,31 @@ exec_allowed_by_settings(argv) if {
 # The runtime copies the files of host volumes (resolv.conf, config maps, secrets and the like)
 # into the shared directory, nowhere else, and never through "..".
 CopyFileRequest if {
-	input.file_type in {"Regular", "Directory"}
+	copy_file_type in {"Regular", "Directory"}
 	copy_path_allowed(input.path, "")
 }
 
 # A symlink sits below a volume's own directory and points, relatively, inside it.
 CopyFileRequest if {
-	input.file_type == "Symlink"
+	copy_file_type == "Symlink"
 	copy_path_allowed(input.path, ".*/.+")
-	target := object.get(input, "symlink_target", "")
+	target := object.get(input, "symlink_target", object.get(input, "symlink_src", ""))
 	target != ""
 	not traverses(target)
 	not startswith(target, "/")
 }
+
+# Newer runtimes name the file type; older ones (as captured) send only the mode, whose S_IFMT
+# bits say it, and name a symlink's target symlink_src.
+copy_file_type := input.file_type
+
+copy_file_type := mode_type(object.get(input, "file_mode", 0)) if not input.file_type
+
+mode_type(m) := "Regular" if bits.and(m, 61440) == 32768
+
+mode_type(m) := "Directory" if bits.and(m, 61440) == 16384
+
+mode_type(m) := "Symlink" if bits.and(m, 61440) == 40960
 
 copy_path_allowed(path, suffix) if {
 	not traverses(path)

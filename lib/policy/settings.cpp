@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "policy/pattern.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -184,6 +185,26 @@ void check_shape(const Json& want, const Json& got, const std::string& path, con
   }
 }
 
+// Every setting the generator or the rules read as a regular expression (Go/RE2 syntax, as the
+// agent's regorus runs them): one that does not compile names its key.
+void check_patterns(const Json& s, const std::string& where) {
+  for (const char* key : {"ip_p", "ipv4_a", "ipv6_a", "svc_name_downward_env", "dns_label", "dns_subdomain", "sfprefix"})
+    check_pattern(s["common"][key].get<std::string>(), where, std::string("common.") + key);
+  const std::pair<const char*, const char*> lists[] = {{"CreateContainerRequest", "allow_env_regex"},
+                                                       {"ExecProcessRequest", "regex"},
+                                                       {"UpdateRoutesRequest", "forbidden_source_regex"},
+                                                       {"AddARPNeighborsRequest", "forbidden_cidrs_regex"}};
+  for (const auto& [request, key] : lists) {
+    const Json& list = s["request_defaults"][request][key];
+    for (std::size_t i = 0; i < list.size(); ++i)
+      check_pattern(list[i].get<std::string>(), where,
+                    std::string("request_defaults.") + request + "." + key + "[" + std::to_string(i) + "]");
+  }
+  for (const char* container : {"pause_container", "other_container"})
+    for (const auto& [k, v] : s[container]["Annotations"].items())
+      if (v.get<std::string>().rfind('^', 0) == 0) check_pattern(v.get<std::string>(), where, std::string(container) + ".Annotations." + k);
+}
+
 }  // namespace
 
 Profile parse_profile(std::string_view name) {
@@ -212,6 +233,7 @@ Json load_settings(Profile p, std::string_view text, const std::string& where) {
   const Json shape = s;
   s.merge_patch(patch);  // null deletes a key: the check below then reports it missing
   check_shape(shape, s, "", where);
+  check_patterns(s, where);
   const std::string emptydir = s["cluster_config"]["emptydir_type"];
   if (emptydir != "block-encrypted" && emptydir != "shared-fs" && emptydir != "memory")
     fail(where, "cluster_config.emptydir_type: '" + emptydir + "' is not one of block-encrypted, shared-fs, memory");

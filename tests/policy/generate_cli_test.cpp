@@ -284,3 +284,39 @@ TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the p
   CHECK_THAT(bad.err, Catch::Contains("pause image") && Catch::Contains("no-such-tag"));
   CHECK_FALSE(coco::file_exists(dir.file("bad.yaml")));
 }
+
+// kubectl's namespace (issue 11 item 9): -n, else the current kubeconfig context's, else
+// "default"; --any-namespace leaves it to the host and the report says so.
+TEST_CASE("policy generate: -n, the kubeconfig's namespace, and --any-namespace", "[policy][cli][namespace]") {
+  coco::test::TempDir dir;
+  std::string pod = kPod;
+  pod.erase(pod.find("  namespace: ns1\n"), 16);
+  const std::string in = dir.write("p.yaml", pod);
+  const std::string kubeconfig = dir.write("kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
+                                                         "contexts:\n- name: dev\n  context: {cluster: c, namespace: team-a}\n");
+  auto generate = [&](std::vector<std::string> extra, const std::vector<std::string>& env) {
+    std::vector<std::string> args = {"policy", "generate", "-f", in, "--image-source", source_flag(), "-o", dir.file("o.yaml"),
+                                     "--cache-dir", dir.file("cache")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_coco(args, "", env);
+  };
+  auto r = generate({"--output", "json"}, {"KUBECONFIG=" + kubeconfig});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(coco::parse_json(r.out, "stdout")["pods"][0]["namespace"] == "team-a");
+  r = generate({"--output", "json", "-n", "prod"}, {"KUBECONFIG=" + kubeconfig});
+  REQUIRE(r.exit_code == 0);
+  CHECK(coco::parse_json(r.out, "stdout")["pods"][0]["namespace"] == "prod");
+  r = generate({"--output", "json"}, {"KUBECONFIG=" + dir.file("none"), "HOME=" + dir.file("nohome")});
+  REQUIRE(r.exit_code == 0);
+  CHECK(coco::parse_json(r.out, "stdout")["pods"][0]["namespace"] == "default");
+  r = generate({"--any-namespace"}, {"KUBECONFIG=" + kubeconfig});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("warning          any namespace"));
+  CHECK_THAT(r.err, Catch::Contains("--any-namespace"));
+  r = generate({"--any-namespace", "-n", "x"}, {});
+  CHECK(r.exit_code == 2);
+  r = generate({"-n", "Not_A_Namespace"}, {});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a namespace name"));
+}
