@@ -17,7 +17,7 @@ constexpr const char* kServiceAccount = "/var/run/secrets/kubernetes.io/servicea
 // The ..data directory kubelet's atomic writer publishes a volume's files through.
 constexpr const char* kVolumeStamp = "..2026_12_01_00_00_00.1887069138";
 // File modes as the runtime sends them (Go os.FileMode bits for dir_mode).
-constexpr unsigned kRegularMode = 0100644, kDirMode = 040755, kSymlinkMode = 0120777;
+constexpr unsigned kRegularMode = 0100644, kDirMode = 040755, kSymlinkMode = 0120777;  // S_IF* | permissions
 constexpr unsigned long long kParentDirMode = 0x80000000ULL | 0750;
 
 const std::vector<std::string> kDefaultCaps = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
@@ -263,13 +263,13 @@ std::vector<Json> NodePod::copy_files(std::size_t index) const {
             }
         }
       }
-    if (!volume) {
-      if (m["options"].back() == "rw" || dest.rfind("/etc/", 0) == 0 || dest == str(c, "terminationMessagePath") ||
-          dest == "/dev/termination-log")
-        out.push_back(copy_request(src, "Regular", kRegularMode, 64));
+    if (!volume) {  // kubelet's files are files; a host directory (PVC, image VOLUME) is a directory
+      const bool file = dest == "/etc/hosts" || dest == "/etc/hostname" || dest == "/etc/resolv.conf" ||
+                        dest == "/dev/termination-log" || dest == str(c, "terminationMessagePath");
+      out.push_back(file ? copy_request(src, "Regular", kRegularMode, 64) : copy_request(src, "Directory", kDirMode, 0));
       continue;
     }
-    out.push_back(copy_request(src, "Directory", kDirMode | 01000, 0));
+    out.push_back(copy_request(src, "Directory", kDirMode | 01022, 0));  // kubelet's tmpfs: sticky, 1777
     out.push_back(copy_request(src + "/" + kVolumeStamp, "Directory", kDirMode, 0));
     for (const auto& k : keys) out.push_back(copy_request(src + "/" + kVolumeStamp + "/" + k, "Regular", kRegularMode, 16));
     out.push_back(copy_request(src + "/..data", "Symlink", kSymlinkMode, 0, kVolumeStamp));

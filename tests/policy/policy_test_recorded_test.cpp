@@ -7,6 +7,7 @@
 #include "policy/recorded.h"
 #include "support/support.h"
 #include "util/encoding.h"
+#include "util/error.h"
 #include "util/file.h"
 
 using namespace coco;

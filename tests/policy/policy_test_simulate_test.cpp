@@ -2,6 +2,7 @@
 // real node sent (../shared/vectors/rego/regorus/kata/*/inputs.txt), the order the runtime sends
 // them in, and the values kubelet and containerd put in them.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
@@ -163,7 +164,8 @@ spec:
         - {name: REQ_M, valueFrom: {resourceFieldRef: {resource: requests.cpu, divisor: 1m}}}
         - {name: EPH, valueFrom: {resourceFieldRef: {resource: limits.ephemeral-storage}}}
 )");
-  const Json& env = find(simulate(l), "CreateContainerRequest", "c").input["OCI"]["Process"]["Env"];
+  const auto rs = simulate(l);
+  const Json& env = find(rs, "CreateContainerRequest", "c").input["OCI"]["Process"]["Env"];
   std::vector<std::string> mine;
   for (const auto& e : env)
     for (const char* k : {"MEM_MI=", "CPU=", "CPU_M=", "REQ_M=", "EPH="})
