@@ -1,5 +1,7 @@
 #include "policy/explain.h"
 
+#include <set>
+
 namespace coco::policy {
 namespace {
 
@@ -63,58 +65,117 @@ Explanation explain_denial(const std::vector<rego::TraceEvent>& events, const Js
     for (const auto& [n, v] : e.locals) line += "  " + n + "=" + shown(v);
     x.trace.push_back(std::move(line));
   }
-  // The deepest Fail; at equal depth the later one (evaluation got further).
-  std::size_t best = events.size();
+  // A Fail is rescued when another body of the same rule succeeds afterwards in the same call
+  // (an Exit at its depth, naming that rule, before the evaluation returns to a shallower depth):
+  // `allow_storage` failing for one driver and matching the next explains nothing.
+  using Kind = rego::TraceEvent::Kind;
+  std::vector<std::string> enclosing(events.size()), last_enter;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (last_enter.size() <= e.depth) last_enter.resize(e.depth + 1);
+    if (e.kind == Kind::Enter) last_enter[e.depth] = rule_name(e.text);
+    else if (e.kind == Kind::Fail) enclosing[i] = last_enter[e.depth];
+  }
+  std::vector<bool> rescued(events.size(), false);
+  std::vector<std::set<std::string>> exits;  // per depth, rule names that succeeded later in the window
+  for (std::size_t i = events.size(); i-- > 0;) {
+    const auto& e = events[i];
+    if (exits.size() <= e.depth) exits.resize(e.depth + 1);
+    for (std::size_t d = e.depth + 1; d < exits.size(); ++d) exits[d].clear();
+    if (e.kind == Kind::Exit) exits[e.depth].insert(rule_name(e.text));
+    else if (e.kind == Kind::Fail) rescued[i] = exits[e.depth].count(enclosing[i]) > 0;
+  }
+  // The causal chain: from the outermost failure (the last Fail at the smallest depth) down, each
+  // step is the last unrescued Fail one call deeper before it, within that call.
+  std::size_t top = events.size();
   for (std::size_t i = 0; i < events.size(); ++i)
-    if (events[i].kind == rego::TraceEvent::Kind::Fail && (best == events.size() || events[i].depth >= events[best].depth))
-      best = i;
-  if (best == events.size()) {
+    if (events[i].kind == Kind::Fail && (top == events.size() || events[i].depth <= events[top].depth)) top = i;
+  if (top == events.size()) {
     x.summary = kind + ": no rule for this request allowed it (data.agent_policy." + kind +
                 " is undefined or its default)";
     return x;
   }
-  const rego::TraceEvent& f = events[best];
-  // The calls still open at the failure: walk back, keeping one Enter per shallower depth.
-  std::vector<const rego::TraceEvent*> stack;
-  std::size_t want = f.depth;
-  for (std::size_t i = best; i-- > 0 && want > 0;) {
-    const auto& e = events[i];
-    if (e.kind == rego::TraceEvent::Kind::Enter && e.depth < want) {
-      stack.insert(stack.begin(), &e);
-      want = e.depth;
+  std::vector<std::size_t> chain{top};
+  while (true) {
+    const std::size_t cur = chain.back();
+    std::size_t next = events.size();
+    // An expression nested in this one (an `every` or comprehension body) fails just before it.
+    if (cur > 0 && events[cur - 1].kind == Kind::Fail && events[cur - 1].depth == events[cur].depth &&
+        events[cur].text.find('{') != std::string::npos) {
+      chain.push_back(cur - 1);
+      continue;
     }
-  }
-  std::string path;
-  std::string container;
-  for (const auto* e : stack) {
-    path += (path.empty() ? "" : " > ") + rule_name(e->text);
-    for (const auto& [n, v] : e->locals)
-      if ((n == "i" || n == "idx") && v.is_number_integer()) container = "containers[" + v.dump() + "]";
-  }
-  // The request side: a bound value found in the input; the policy side: the other values.
-  std::string field, request_value, policy_side;
-  for (const auto& [n, v] : f.locals) {
-    if ((n == "i" || n == "idx") && v.is_number_integer()) container = "containers[" + v.dump() + "]";
-    if (field.empty()) {
-      const std::string at = find_in_request(input, v);
-      if (!at.empty()) {
-        field = at;
-        request_value = shown(v);
-        continue;
+    for (std::size_t j = cur; j-- > 0;) {
+      if (events[j].depth <= events[cur].depth) break;
+      if (events[j].kind == Kind::Fail && events[j].depth == events[cur].depth + 1 && !rescued[j]) {
+        next = j;
+        break;
       }
     }
-    if (looks_like_pattern(v) && policy_side.empty()) policy_side = "does not match policy pattern " + v.get<std::string>();
+    if (next == events.size()) break;
+    chain.push_back(next);
   }
-  if (policy_side.empty()) policy_side = "fails `" + f.text + "`";
-  if (!field.empty())
-    x.summary = field + ": " + request_value + " " + policy_side;
-  else
-    x.summary = kind + ": `" + f.text + "` is false";
-  if (!container.empty()) x.summary += " (" + container + ")";
-  x.detail.push_back("denied at " + f.location + ": " + f.text);
-  if (!path.empty()) x.detail.push_back("rule path: " + path);
+  // The step to report: the deepest one that binds a value of the request (the field); else the
+  // deepest step.
+  std::size_t pick = chain.back();
+  std::string field;
+  Json request_value;
+  // Among a step's values found in the request, the likeliest culprit: an input-named variable
+  // (i_…, Kata's convention) and an element of a list (Env[3]) before a name repeated everywhere.
+  for (auto it = chain.rbegin(); it != chain.rend() && field.empty(); ++it) {
+    int best_rank = -1;
+    for (const auto& [n, v] : events[*it].locals) {
+      if (!v.is_string() || v.get_ref<const std::string&>().size() < 2) continue;
+      const std::string at = find_in_request(input, v);
+      if (at.empty()) continue;
+      const bool indexed = at.back() == ']' && std::isdigit(static_cast<unsigned char>(at[at.size() - 2]));
+      const int rank = (n.rfind("i_", 0) == 0 ? 2 : 0) + (indexed ? 1 : 0);
+      if (rank >= best_rank) {
+        best_rank = rank;
+        field = at;
+        request_value = v;
+        pick = *it;
+      }
+    }
+  }
+  const rego::TraceEvent& f = events[pick];
+  // The policy side: within the failed call, a pattern or a value for the same variable name.
+  std::string policy_side, prefix;
+  if (request_value.is_string()) {
+    const std::string& rv = request_value.get_ref<const std::string&>();
+    if (rv.find('=') != std::string::npos) prefix = rv.substr(0, rv.find('=') + 1);
+  }
+  for (std::size_t j = pick; j-- > 0 && !prefix.empty() && policy_side.empty();) {
+    if (events[j].depth <= f.depth) break;
+    for (const auto& [n, v] : events[j].locals) {
+      if (!v.is_string()) continue;
+      const std::string& pv = v.get_ref<const std::string&>();
+      if (looks_like_pattern(v) && pv.compare(1, prefix.size(), prefix) == 0) {
+        policy_side = "does not match policy pattern " + pv;
+        break;
+      }
+      if (pv.rfind(prefix, 0) == 0 && v != request_value) {
+        policy_side = "differs from the policy's " + shown(v);
+        break;
+      }
+    }
+  }
+  if (policy_side.empty()) policy_side = "is refused by `" + f.text + "`";
+  std::string container;
+  for (const std::size_t c : chain)
+    for (const auto& [n, v] : events[c].locals)
+      if ((n == "i" || n == "idx") && v.is_number_integer()) container = "containers[" + v.dump() + "]";
+  x.summary = field.empty() ? kind + ": `" + f.text + "` is false (" + f.location + ")"
+                            : field + ": " + shown(request_value) + " " + policy_side;
+  if (!container.empty()) x.summary += " (policy " + container + ")";
+  std::string path;
+  for (const std::size_t c : chain) path += (path.empty() ? "" : " > ") + rule_name(events[c].text);
+  x.detail.push_back("rule path: " + path);
+  const rego::TraceEvent& deepest = events[chain.back()];
+  x.detail.push_back("failed at " + f.location + ": " + f.text);
+  if (&deepest != &f) x.detail.push_back("deepest failure " + deepest.location + ": " + deepest.text);
   for (const auto& [n, v] : f.locals) {
-    const std::string at = find_in_request(input, v);
+    const std::string at = v.is_string() ? find_in_request(input, v) : "";
     x.detail.push_back("  " + n + " = " + shown(v) + (at.empty() ? "" : "   (input." + at + ")"));
   }
   return x;

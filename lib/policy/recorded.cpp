@@ -102,9 +102,11 @@ std::vector<RecordedRequest> parse_requests(std::string_view text, const std::st
 }
 
 rego::Syntax detect_syntax(std::string_view rego) {
+  // OPA 1.0 accepts future.keywords imports, so a module whose rules use `if` parses as v1;
+  // genpolicy's rules import future.keywords.in/every but write v0 bodies.
   if (rego.find("import rego.v1") != std::string_view::npos) return rego::Syntax::V1;
-  if (rego.find("import future.keywords") != std::string_view::npos) return rego::Syntax::V0;
-  return rego.find(" if {") != std::string_view::npos ? rego::Syntax::V1 : rego::Syntax::V0;
+  return rego.find(" if {") != std::string_view::npos || rego.find(" if\n") != std::string_view::npos ? rego::Syntax::V1
+                                                                                                    : rego::Syntax::V0;
 }
 
 }  // namespace coco::policy

@@ -33,9 +33,9 @@ std::vector<RecordedRequest> parse_requests(std::string_view text, const std::st
 
 bool known_request_kind(std::string_view kind);
 
-// Syntax a policy is parsed with: V1 when it imports rego.v1; V0 when it imports
-// future.keywords (a v0 module opting into if/in/every: genpolicy's and coco's rules) ; otherwise
-// V1 when a rule body opens with `if {` (OPA 1.0 style), else V0 (plain v0, e.g. the regorus replays).
+// Syntax a policy is parsed with: V1 when it imports rego.v1 or writes rule bodies with `if`
+// (OPA 1.0 style, future.keywords imports allowed: coco's rules); V0 otherwise (genpolicy's
+// rules.rego, which imports future.keywords.in/every, and the regorus replays).
 rego::Syntax detect_syntax(std::string_view rego);
 
 }  // namespace coco::policy

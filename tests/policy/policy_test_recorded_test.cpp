@@ -106,9 +106,10 @@ TEST_CASE("bad request files give clear errors naming file and line", "[policy][
   }
 }
 
-TEST_CASE("policy syntax: rego.v1 and `if` bodies are v1, future.keywords modules v0", "[policy][recorded]") {
+TEST_CASE("policy syntax: rego.v1 and `if` bodies are v1, others v0", "[policy][recorded]") {
   CHECK(policy::detect_syntax("package p\nimport rego.v1\nallow if { true }") == rego::Syntax::V1);
-  CHECK(policy::detect_syntax("package p\nimport future.keywords.if\nallow if { true }") == rego::Syntax::V0);
+  CHECK(policy::detect_syntax("package p\nimport future.keywords.if\nallow if { true }") == rego::Syntax::V1);
+  CHECK(policy::detect_syntax("package p\nimport future.keywords.in\nallow { 1 in [1] }") == rego::Syntax::V0);
   CHECK(policy::detect_syntax("package p\nallow if {\n true }") == rego::Syntax::V1);
   CHECK(policy::detect_syntax("package p\nallow { true }") == rego::Syntax::V0);
 }
