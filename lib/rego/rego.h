@@ -64,6 +64,8 @@ class Engine {
   void set_data(const Json& data);
   void set_input(const Json& input);
   void clear_input();
+  // `input` written as a Rego term (it may hold sets): OPA's test cases give input_term.
+  void set_input_term(std::string_view rego_term);
 
   // A failing builtin raises an error instead of being undefined (OPA's strict-builtin-errors).
   void set_strict_builtin_errors(bool strict);

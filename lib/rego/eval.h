@@ -1,0 +1,139 @@
+// The top-down evaluator (OPA's topdown): backtracking search over a frame of variable slots,
+// written in continuation-passing style (each step calls the rest of the search for every
+// solution; a continuation returns false to stop the search). Rule values are cached per query
+// and per `with` context; rule and function calls, the evaluation steps and the C++ recursion they
+// cause are bounded by Limits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "rego/compiler.h"
+#include "rego/rego.h"
+
+namespace coco::rego {
+
+// A non-owning reference to a callable (no allocation, unlike std::function).
+template <class Sig>
+class FnRef;
+template <class R, class... A>
+class FnRef<R(A...)> {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FnRef>>>
+  FnRef(F&& f)  // NOLINT: implicit on purpose
+      : obj_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* o, A... a) -> R { return (*static_cast<std::remove_reference_t<F>*>(o))(std::forward<A>(a)...); }) {}
+  R operator()(A... a) const { return call_(obj_, std::forward<A>(a)...); }
+
+ private:
+  void* obj_;
+  R (*call_)(void*, A...);
+};
+
+using Cont = FnRef<bool()>;
+using ValueCont = FnRef<bool(const Value&)>;
+
+struct Frame {
+  explicit Frame(const std::vector<std::string>* names, int n)
+      : names(names), vals(static_cast<std::size_t>(n)), bound(static_cast<std::size_t>(n), 0) {}
+  const std::vector<std::string>* names;
+  std::vector<Value> vals;
+  std::vector<char> bound;
+};
+
+class Evaluator {
+ public:
+  struct Options {
+    const Node* root = nullptr;
+    Value data;
+    std::optional<Value> input;
+    Limits limits;
+    bool strict = false;
+    const Tracer* tracer = nullptr;  // null or empty: no tracing
+    std::vector<std::string>* prints = nullptr;
+  };
+  explicit Evaluator(Options o);
+
+  // Runs a compiled query; calls `row` with the frame for every solution (return false to stop).
+  void run(const CompiledQuery& q, FnRef<bool(const Frame&)> row);
+  // The first value of a term compiled on its own (Engine::eval, input_term); nullopt: undefined.
+  std::optional<Value> eval_standalone(const Term& t);
+
+ private:
+  struct FnOverride {
+    const Node* fn = nullptr;
+    const Builtin* builtin = nullptr;
+    std::optional<Value> value;
+  };
+  struct Cache {
+    std::unordered_map<const Node*, std::optional<Value>> values;
+    std::unordered_set<const Node*> in_progress;
+  };
+  struct State {
+    std::optional<Value> input;
+    Value data;
+    std::unordered_map<const Node*, Value> node_over;
+    std::unordered_map<std::string, FnOverride> fn_over;
+    std::shared_ptr<Cache> cache;
+  };
+
+  Options opt_;
+  State st_;
+  std::size_t depth_ = 0;
+  std::uint64_t steps_ = 0;
+  std::int64_t now_ns_ = 0;
+  bool tracing_ = false;
+  const char* stack_base_ = nullptr;
+
+  // bodies and expressions
+  bool eval_body(Frame& f, const Body& b, std::size_t i, Cont k);
+  bool eval_expr(Frame& f, const Expr& e, Cont k);
+  bool eval_expr_core(Frame& f, const Expr& e, Cont k);
+  bool eval_with(Frame& f, const Expr& e, std::size_t wi, Cont k);
+  bool eval_every(Frame& f, const Expr& e, Cont k);
+  bool eval_some_in(Frame& f, const Expr& e, Cont k);
+
+  // terms
+  bool eval_term(Frame& f, const Term& t, ValueCont k);
+  bool eval_items(Frame& f, const std::vector<TermPtr>& items, std::size_t i, std::size_t end,
+                  std::vector<Value>& acc, Cont k);
+  bool eval_ref(Frame& f, const Term& t, ValueCont k);
+  bool eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k);
+  bool eval_data(Frame& f, const Node& n, const Value* base, const Term& ref, std::size_t i, ValueCont k);
+  bool eval_compr(Frame& f, const Term& t, ValueCont k);
+  bool eval_call(Frame& f, const Term& t, ValueCont k);
+  bool eval_print(Frame& f, const Term& t, ValueCont k);
+  bool call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k);
+
+  // unification
+  bool has_unbound(const Frame& f, const Term& t) const;
+  bool unify(Frame& f, const Term& pattern, const Value& v, Cont k);
+  bool unify_terms(Frame& f, const Term& a, const Term& b, Cont k);
+  bool unify_items(Frame& f, const Term& pattern, const Value& v, std::size_t i, Cont k);
+
+  // rules and functions
+  std::optional<Value> rule_value(const Node& n);
+  std::optional<Value> compute_rule(const Node& n);
+  bool eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Value*)> out,
+                       const std::vector<Value>* args);
+  bool unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k);
+  bool call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k);
+  std::optional<Value> materialize(const Node& n, const Value* base);
+
+  // helpers
+  void enter_call(const Loc& l);
+  void leave_call() { --depth_; }
+  [[noreturn]] void fail(const Loc& l, const std::string& code, const std::string& msg) const;
+  void trace(TraceEvent::Kind kind, const Loc& l, const std::string& text, const Frame* f,
+             const std::vector<int>* slots);
+  Value patch(const Value& root, const std::vector<std::string>& path, std::size_t i, const Value& v);
+};
+
+}  // namespace coco::rego

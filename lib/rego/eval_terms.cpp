@@ -1,0 +1,461 @@
+// Evaluator, second half: terms, references into data/input, calls, comprehensions and rules.
+#include "rego/eval.h"
+
+#include <set>
+
+#include "util/error.h"
+
+namespace coco::rego {
+
+bool Evaluator::eval_term(Frame& f, const Term& t, ValueCont k) {
+  switch (t.kind) {
+    case TermKind::Scalar:
+      return k(t.value);
+    case TermKind::Var: {
+      if (t.slot >= 0) {
+        auto s = static_cast<std::size_t>(t.slot);
+        if (!f.bound[s]) fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+        Value v = f.vals[s];
+        return k(v);
+      }
+      if (t.name == "input") {
+        if (!st_.input) return true;
+        Value v = *st_.input;
+        return k(v);
+      }
+      if (t.name == "data") {
+        Value d = st_.data;
+        auto v = materialize(*opt_.root, &d);
+        return v ? k(*v) : true;
+      }
+      fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+    }
+    case TermKind::Ref:
+      return eval_ref(f, t, k);
+    case TermKind::Array:
+    case TermKind::Set:
+    case TermKind::Object: {
+      if (t.ground) return k(t.value);
+      std::vector<Value> acc;
+      acc.reserve(t.items.size());
+      return eval_items(f, t.items, 0, t.items.size(), acc, [&]() -> bool {
+        if (t.kind == TermKind::Array) return k(Value::array(Array(acc.begin(), acc.end())));
+        if (t.kind == TermKind::Set) return k(Value::set(Set(acc.begin(), acc.end())));
+        Object o;
+        for (std::size_t i = 0; i + 1 < acc.size(); i += 2) {
+          auto [it, fresh] = o.emplace(acc[i], acc[i + 1]);
+          if (!fresh && it->second != acc[i + 1])
+            fail(t.loc, "eval_conflict_error", "object keys must be unique");
+        }
+        return k(Value::object(std::move(o)));
+      });
+    }
+    case TermKind::ArrayCompr:
+    case TermKind::SetCompr:
+    case TermKind::ObjectCompr:
+      return eval_compr(f, t, k);
+    case TermKind::Call:
+      return eval_call(f, t, k);
+  }
+  return true;
+}
+
+bool Evaluator::eval_items(Frame& f, const std::vector<TermPtr>& items, std::size_t i, std::size_t end,
+                           std::vector<Value>& acc, Cont k) {
+  if (i == end) return k();
+  return eval_term(f, *items[i], [&](const Value& v) -> bool {
+    acc.push_back(v);
+    bool r = eval_items(f, items, i + 1, end, acc, k);
+    acc.pop_back();
+    return r;
+  });
+}
+
+bool Evaluator::eval_ref(Frame& f, const Term& t, ValueCont k) {
+  const Term& head = *t.items[0];
+  if (head.kind == TermKind::Var && head.slot < 0) {
+    if (head.name == "data") {
+      Value d = st_.data;
+      return eval_data(f, *opt_.root, &d, t, 1, k);
+    }
+    if (head.name == "input") {
+      if (!st_.input) return true;
+      Value in = *st_.input;
+      return eval_path(f, in, t, 1, k);
+    }
+  }
+  return eval_term(f, head, [&](const Value& b) -> bool {
+    Value hold = b;
+    return eval_path(f, hold, t, 1, k);
+  });
+}
+
+bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k) {
+  if (i == ref.items.size()) return k(base);
+  const Term& p = *ref.items[i];
+  if (p.kind == TermKind::Scalar) {
+    auto v = base.get(p.value);
+    if (!v) return true;
+    return eval_path(f, *v, ref, i + 1, k);
+  }
+  if (has_unbound(f, p)) {
+    switch (base.type()) {
+      case Type::Array: {
+        const auto& a = base.as_array();
+        for (std::size_t j = 0; j < a.size(); ++j) {
+          const Value& elem = a[j];
+          if (!unify(f, p, Value::integer(static_cast<std::int64_t>(j)),
+                     [&]() -> bool { return eval_path(f, elem, ref, i + 1, k); }))
+            return false;
+        }
+        return true;
+      }
+      case Type::Object:
+        for (const auto& [key, val] : base.as_object())
+          if (!unify(f, p, key, [&]() -> bool { return eval_path(f, val, ref, i + 1, k); })) return false;
+        return true;
+      case Type::Set:
+        for (const auto& e : base.as_set())
+          if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k); })) return false;
+        return true;
+      default: return true;
+    }
+  }
+  return eval_term(f, p, [&](const Value& key) -> bool {
+    auto v = base.get(key);
+    if (!v) return true;
+    return eval_path(f, *v, ref, i + 1, k);
+  });
+}
+
+bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term& ref, std::size_t i, ValueCont k) {
+  if (!st_.node_over.empty()) {
+    auto it = st_.node_over.find(&n);
+    if (it != st_.node_over.end()) {
+      Value v = it->second;
+      return eval_path(f, v, ref, i, k);
+    }
+  }
+  if (n.has_rules()) {
+    if (n.kind == RuleKind::Function) return true;
+    auto v = rule_value(n);
+    if (!v) return true;
+    return eval_path(f, *v, ref, i, k);
+  }
+  if (i == ref.items.size()) {
+    auto v = materialize(n, base);
+    return v ? k(*v) : true;
+  }
+  const Term& p = *ref.items[i];
+  auto step = [&](const Value& key) -> bool {
+    std::optional<Value> cb;
+    if (base) cb = base->get(key);
+    if (key.is_string()) {
+      auto it = n.children.find(key.as_string());
+      if (it != n.children.end()) return eval_data(f, *it->second, cb ? &*cb : nullptr, ref, i + 1, k);
+    }
+    if (cb) return eval_path(f, *cb, ref, i + 1, k);
+    return true;
+  };
+  if (has_unbound(f, p)) {
+    std::set<Value, ValueLess> keys;
+    for (const auto& [name, child] : n.children) keys.insert(Value::string(name));
+    if (base && base->is_object())
+      for (const auto& [key, val] : base->as_object()) keys.insert(key);
+    for (const auto& key : keys)
+      if (!unify(f, p, key, [&]() -> bool { return step(key); })) return false;
+    return true;
+  }
+  return eval_term(f, p, step);
+}
+
+std::optional<Value> Evaluator::materialize(const Node& n, const Value* base) {
+  if (!st_.node_over.empty()) {
+    auto it = st_.node_over.find(&n);
+    if (it != st_.node_over.end()) return it->second;
+  }
+  if (n.has_rules()) {
+    if (n.kind == RuleKind::Function) return std::nullopt;
+    return rule_value(n);
+  }
+  if (n.children.empty()) {
+    if (base) return *base;
+    return Value::object({});
+  }
+  Object o;
+  if (base && base->is_object()) o = base->as_object();
+  for (const auto& [name, child] : n.children) {
+    Value key = Value::string(name);
+    std::optional<Value> cb;
+    if (base) cb = base->get(key);
+    auto v = materialize(*child, cb ? &*cb : nullptr);
+    if (v) o[key] = *v;
+  }
+  return Value::object(std::move(o));
+}
+
+bool Evaluator::eval_compr(Frame& f, const Term& t, ValueCont k) {
+  switch (t.kind) {
+    case TermKind::ArrayCompr: {
+      Array acc;
+      eval_body(f, *t.body, 0, [&]() -> bool {
+        return eval_term(f, *t.head, [&](const Value& v) -> bool {
+          acc.push_back(v);
+          return true;
+        });
+      });
+      return k(Value::array(std::move(acc)));
+    }
+    case TermKind::SetCompr: {
+      Set acc;
+      eval_body(f, *t.body, 0, [&]() -> bool {
+        return eval_term(f, *t.head, [&](const Value& v) -> bool {
+          acc.insert(v);
+          return true;
+        });
+      });
+      return k(Value::set(std::move(acc)));
+    }
+    default: {
+      Object acc;
+      eval_body(f, *t.body, 0, [&]() -> bool {
+        return eval_term(f, *t.key, [&](const Value& key) -> bool {
+          Value hk = key;
+          return eval_term(f, *t.head, [&](const Value& v) -> bool {
+            auto [it, fresh] = acc.emplace(hk, v);
+            if (!fresh && it->second != v) fail(t.loc, "eval_conflict_error", "object keys must be unique");
+            return true;
+          });
+        });
+      });
+      return k(Value::object(std::move(acc)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+namespace {
+bool member(const Value& x, const Value& coll) {
+  switch (coll.type()) {
+    case Type::Array:
+      for (const auto& e : coll.as_array())
+        if (e == x) return true;
+      return false;
+    case Type::Set: return coll.as_set().count(x) > 0;
+    case Type::Object:
+      for (const auto& [k, v] : coll.as_object())
+        if (v == x) return true;
+      return false;
+    default: return false;
+  }
+}
+}  // namespace
+
+bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
+  std::string line;
+  for (std::size_t i = 0; i < t.items.size(); ++i) {
+    std::optional<Value> v;
+    eval_term(f, *t.items[i], [&](const Value& x) -> bool {
+      v = x;
+      return false;
+    });
+    if (i) line += " ";
+    if (!v) line += "<undefined>";
+    else if (v->is_string()) line += v->as_string();
+    else line += v->to_rego_text();
+  }
+  if (opt_.prints)
+    opt_.prints->push_back((t.loc.file ? *t.loc.file : std::string("<query>")) + ":" + std::to_string(t.loc.line) + ": " + line);
+  return k(Value::boolean(true));
+}
+
+bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k) {
+  std::optional<Value> r;
+  try {
+    BuiltinContext ctx(b.name, opt_.strict, now_ns_);
+    r = b.fn(ctx, std::span<const Value>(args.data(), args.size()));
+  } catch (const BuiltinError& e) {
+    if (opt_.strict) fail(t.loc, e.code, e.message);
+    return true;
+  }
+  if (!r) return true;
+  if (b.relation) {
+    Value all = *r;
+    if (!all.is_array()) return true;
+    for (const auto& v : all.as_array())
+      if (!k(v)) return false;
+    return true;
+  }
+  return k(*r);
+}
+
+bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
+  if (t.name == "print" && !t.builtin && !t.fn_node) return eval_print(f, t, k);
+  std::size_t nargs = t.legacy_out ? t.items.size() - 1 : t.items.size();
+  std::vector<Value> args;
+  args.reserve(nargs);
+  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool {
+    auto out = [&](const Value& r) -> bool {
+      if (t.legacy_out) {
+        Value hold = r;
+        return unify(f, *t.items.back(), hold, [&]() -> bool { return k(Value::boolean(true)); });
+      }
+      return k(r);
+    };
+    if (!st_.fn_over.empty()) {
+      auto it = st_.fn_over.find(t.name);
+      if (it != st_.fn_over.end()) {
+        FnOverride o = it->second;
+        if (o.value) return out(*o.value);
+        if (o.fn) return call_function(*o.fn, t, args, out);
+        if (o.builtin) return call_builtin(*o.builtin, t, args, out);
+      }
+    }
+    if (t.name == "internal.member_2") return out(Value::boolean(member(args[0], args[1])));
+    if (t.name == "internal.member_3") {
+      auto v = args[2].is_set() ? std::nullopt : args[2].get(args[0]);
+      return out(Value::boolean(v && *v == args[1]));
+    }
+    if (t.fn_node) return call_function(*t.fn_node, t, args, out);
+    if (t.builtin) return call_builtin(*t.builtin, t, args, out);
+    fail(t.loc, "rego_type_error", "undefined function " + t.name);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules and functions
+
+bool Evaluator::unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k) {
+  if (i == r.args.size()) return k();
+  return unify(f, *r.args[i], args[i], [&]() -> bool { return unify_args(f, r, args, i + 1, k); });
+}
+
+bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Value*)> out,
+                                const std::vector<Value>* args) {
+  for (const Rule* cur = &r; cur; cur = cur->else_rule.get()) {
+    Frame f(&cur->slot_names, cur->nslots);
+    bool any = false;
+    if (tracing_) trace(TraceEvent::Kind::Enter, cur->loc, cur->head_text, nullptr, nullptr);
+    auto done = [&]() -> bool {
+      any = true;
+      if (tracing_) trace(TraceEvent::Kind::Exit, cur->loc, cur->head_text, &f, nullptr);
+      switch (cur->kind) {
+        case RuleKind::PartialSet:
+          return eval_term(f, *cur->key, [&](const Value& key) -> bool { return out(&key, nullptr); });
+        case RuleKind::PartialObject:
+          return eval_term(f, *cur->key, [&](const Value& key) -> bool {
+            Value hk = key;
+            return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(&hk, &v); });
+          });
+        default:
+          return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(nullptr, &v); });
+      }
+    };
+    auto body = [&]() -> bool { return eval_body(f, *cur->body, 0, done); };
+    bool cont = args ? unify_args(f, *cur, *args, 0, body) : body();
+    if (!cont) return false;
+    if (any) return true;
+  }
+  return true;
+}
+
+std::optional<Value> Evaluator::rule_value(const Node& n) {
+  if (!st_.node_over.empty()) {
+    auto it = st_.node_over.find(&n);
+    if (it != st_.node_over.end()) return it->second;
+  }
+  std::shared_ptr<Cache> cache = st_.cache;
+  auto it = cache->values.find(&n);
+  if (it != cache->values.end()) return it->second;
+  const Rule& any = n.rules.empty() ? *n.default_rule : *n.rules.front();
+  if (cache->in_progress.count(&n)) fail(any.loc, "rego_recursion_error", "rule " + any.head_text + " is recursive");
+  cache->in_progress.insert(&n);
+  enter_call(any.loc);
+  auto v = compute_rule(n);
+  leave_call();
+  cache->in_progress.erase(&n);
+  cache->values.emplace(&n, v);
+  return v;
+}
+
+namespace {
+bool chain_ground(const Rule& r) {
+  for (const Rule* c = &r; c; c = c->else_rule.get())
+    if (!c->value || !c->value->ground) return false;
+  return true;
+}
+}  // namespace
+
+std::optional<Value> Evaluator::compute_rule(const Node& n) {
+  switch (n.kind) {
+    case RuleKind::PartialSet: {
+      Set s;
+      for (const auto& r : n.rules)
+        eval_rule_chain(*r, [&](const Value* key, const Value*) -> bool {
+          s.insert(*key);
+          return true;
+        }, nullptr);
+      return Value::set(std::move(s));
+    }
+    case RuleKind::PartialObject: {
+      Object o;
+      for (const auto& r : n.rules)
+        eval_rule_chain(*r, [&](const Value* key, const Value* v) -> bool {
+          auto [it, fresh] = o.emplace(*key, *v);
+          if (!fresh && it->second != *v)
+            fail(r->loc, "eval_conflict_error", "object keys must be unique");
+          return true;
+        }, nullptr);
+      return Value::object(std::move(o));
+    }
+    default: {
+      std::optional<Value> result;
+      for (const auto& r : n.rules) {
+        bool stop_first = chain_ground(*r);
+        eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
+          if (result && *result != *v)
+            fail(r->loc, "eval_conflict_error", "complete rules must not produce multiple outputs");
+          result = *v;
+          return !stop_first;
+        }, nullptr);
+      }
+      if (!result && n.default_rule) {
+        Frame f(&n.default_rule->slot_names, n.default_rule->nslots);
+        eval_term(f, *n.default_rule->value, [&](const Value& v) -> bool {
+          result = v;
+          return false;
+        });
+      }
+      return result;
+    }
+  }
+}
+
+bool Evaluator::call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k) {
+  enter_call(call.loc);
+  std::optional<Value> result;
+  for (const auto& r : n.rules) {
+    bool stop_first = chain_ground(*r);
+    eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
+      if (result && *result != *v)
+        fail(call.loc, "eval_conflict_error", "functions must not produce multiple outputs for same inputs");
+      result = *v;
+      return !stop_first;
+    }, &args);
+  }
+  if (!result && n.default_rule) {
+    Frame f(&n.default_rule->slot_names, n.default_rule->nslots);
+    eval_term(f, *n.default_rule->value, [&](const Value& v) -> bool {
+      result = v;
+      return false;
+    });
+  }
+  leave_call();
+  if (!result) return true;
+  Value hold = *result;
+  return k(hold);
+}
+
+}  // namespace coco::rego

@@ -1,0 +1,136 @@
+// Rego values (OPA's ast.Value for ground terms): null, boolean, number, string, array, set and
+// object. A Value is an immutable, reference-counted handle, so copying one is a pointer copy: the
+// evaluator passes documents (policy_data, a 50 KB request) around without duplicating them.
+//
+// Order: OPA's total order on values (null < boolean < number < string < array < object < set;
+// arrays and objects compare element by element, sets as sorted sequences), used for sets, object
+// keys, sort() and comparisons. Numbers are exact integers when they fit 128 bits (the suite holds
+// 18446744073709551614 and nanosecond timestamps above 2^53), doubles otherwise.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace coco::rego {
+
+using Json = nlohmann::ordered_json;
+
+enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object, Set };
+
+// OPA's type names as builtins print them in errors ("operand 1 must be array but got number").
+const char* type_name(Type type);
+
+class Number {
+ public:
+  Number() = default;
+  static Number integer(__int128 v) { Number n; n.int_ = true; n.i_ = v; return n; }
+  static Number real(double v);  // integral doubles within 2^100 become integers
+  // Parses a JSON/Rego number literal exactly (integers) or as a double.
+  static std::optional<Number> parse(std::string_view text);
+
+  bool is_int() const { return int_; }
+  __int128 int_value() const { return i_; }
+  double as_double() const { return int_ ? static_cast<double>(i_) : d_; }
+  std::optional<std::int64_t> as_int64() const;  // integral and in range
+  bool is_integral() const;                      // an int, or a double with no fraction
+
+  std::string to_string() const;  // as OPA prints it: 3, -1.5, 1e+21
+  int compare(const Number& o) const;
+  bool operator==(const Number& o) const { return compare(o) == 0; }
+
+  // Arithmetic: exact on integers (overflow falls back to double), double otherwise.
+  Number add(const Number& o) const;
+  Number sub(const Number& o) const;
+  Number mul(const Number& o) const;
+  std::optional<Number> div(const Number& o) const;  // nullopt on division by zero
+  std::optional<Number> rem(const Number& o) const;  // nullopt on zero or non-integers
+  Number neg() const;
+
+ private:
+  bool int_ = true;
+  __int128 i_ = 0;
+  double d_ = 0;
+};
+
+class Value;
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const;
+};
+using Array = std::vector<Value>;
+using Set = std::set<Value, ValueLess>;
+using Object = std::map<Value, Value, ValueLess>;
+
+class Value {
+ public:
+  Value();  // null
+  static Value null();
+  static Value boolean(bool b);
+  static Value number(Number n);
+  static Value integer(std::int64_t i) { return number(Number::integer(i)); }
+  static Value real(double d) { return number(Number::real(d)); }
+  static Value string(std::string s);
+  static Value array(Array a);
+  static Value set(Set s);
+  static Value object(Object o);
+
+  Type type() const;
+  bool is_null() const { return type() == Type::Null; }
+  bool is_bool() const { return type() == Type::Bool; }
+  bool is_number() const { return type() == Type::Number; }
+  bool is_string() const { return type() == Type::String; }
+  bool is_array() const { return type() == Type::Array; }
+  bool is_set() const { return type() == Type::Set; }
+  bool is_object() const { return type() == Type::Object; }
+  bool is_false() const { return is_bool() && !as_bool(); }
+
+  // Accessors; calling the wrong one is a programming error (checked, throws std::logic_error).
+  bool as_bool() const;
+  const Number& as_number() const;
+  const std::string& as_string() const;
+  const Array& as_array() const;
+  const Set& as_set() const;
+  const Object& as_object() const;
+
+  // Collection access: element i of an array, value under key of an object, key itself of a set.
+  std::optional<Value> get(const Value& key) const;
+  std::size_t size() const;  // elements of an array/set/object, 0 for scalars
+
+  // OPA's total order; -1, 0, 1.
+  friend int compare(const Value& a, const Value& b);
+  bool operator==(const Value& o) const { return compare(*this, o) == 0; }
+  bool operator!=(const Value& o) const { return compare(*this, o) != 0; }
+  bool operator<(const Value& o) const { return compare(*this, o) < 0; }
+
+  // JSON: sets become sorted arrays; integers stay exact up to uint64, bigger ones become doubles.
+  Json to_json() const;
+  static Value from_json(const Json& j);
+  // JSON text as OPA's json.marshal writes it (compact, keys sorted).
+  std::string to_json_text() const;
+  // Rego text: strings quoted, sets as {1, 2}, set() when empty; `print` and sprintf("%v") use it.
+  std::string to_rego_text() const;
+
+ private:
+  struct Rep;
+  explicit Value(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
+  std::shared_ptr<const Rep> rep_;
+};
+
+int compare(const Value& a, const Value& b);
+
+inline bool ValueLess::operator()(const Value& a, const Value& b) const { return compare(a, b) < 0; }
+
+// UTF-8 helpers for the string builtins (OPA indexes strings by code point).
+std::vector<char32_t> utf8_decode(std::string_view s);  // invalid bytes -> U+FFFD
+std::string utf8_encode(const std::vector<char32_t>& cps, std::size_t from = 0,
+                        std::size_t to = static_cast<std::size_t>(-1));
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace coco::rego

@@ -1,0 +1,94 @@
+// Rego engine benchmark (hidden: run with `coco_tests "[bench]"`, or tests/bench/rego.sh):
+// parse + compile time of each Kata policy, evaluation latency of every replayed request (and of
+// CreateContainerRequest alone), and peak RSS.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "rego/rego.h"
+#include "support/support.h"
+
+namespace fs = std::filesystem;
+using coco::rego::Engine;
+using coco::rego::Json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+long peak_rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("rego bench: Kata policies compile time and per-request latency", "[.bench][rego]") {
+  if (!coco::test::shared_available("vectors/rego/regorus/kata")) return;
+  std::vector<fs::path> dirs;
+  for (const auto& d : fs::directory_iterator(coco::test::shared_path("vectors/rego/regorus/kata")))
+    if (d.is_directory()) dirs.push_back(d.path());
+  std::sort(dirs.begin(), dirs.end());
+  std::vector<double> all, create;
+  for (const auto& dir : dirs) {
+    std::string src = slurp(dir / "policy.rego");
+    std::vector<std::pair<std::string, Json>> reqs;
+    std::istringstream in(slurp(dir / "inputs.txt"));
+    std::string line;
+    while (std::getline(in, line)) {
+      auto at = line.find("\"ep\":");
+      if (at == std::string::npos) continue;
+      line.erase(at, 5);
+      while (!line.empty() && (line.back() == ',' || line.back() == '\r')) line.pop_back();
+      Json r = Json::parse(line);
+      reqs.emplace_back(r[0].get<std::string>(), r[1]);
+    }
+    auto t0 = Clock::now();
+    Engine e;
+    e.add_module("policy.rego", src, coco::rego::Syntax::V0);
+    e.eval("data.agent_policy.AllowRequestsFailingPolicy");  // compiles
+    double compile_ms = ms_since(t0);
+    double sum = 0;
+    for (const auto& [ep, req] : reqs) {
+      e.set_input(req);
+      auto t = Clock::now();
+      e.eval("data.agent_policy." + ep);
+      double ms = ms_since(t);
+      e.take_prints();
+      all.push_back(ms);
+      sum += ms;
+      if (ep == "CreateContainerRequest") create.push_back(ms);
+    }
+    std::printf("%-22s %6zu KB  parse+compile %7.2f ms  %3zu requests  mean %6.3f ms\n",
+                dir.filename().string().c_str(), src.size() / 1024, compile_ms, reqs.size(), sum / static_cast<double>(reqs.size()));
+  }
+  auto stats = [](std::vector<double> v, const char* what) {
+    if (v.empty()) return;
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v) sum += x;
+    std::printf("%s: %zu requests, mean %.3f ms, median %.3f ms, max %.3f ms\n", what, v.size(),
+                sum / static_cast<double>(v.size()), v[v.size() / 2], v.back());
+  };
+  stats(all, "all requests");
+  stats(create, "CreateContainerRequest");
+  std::printf("peak RSS: %ld KB\n", peak_rss_kb());
+  CHECK(!all.empty());
+}
