@@ -138,6 +138,26 @@ Explanation explain_denial(const std::vector<rego::TraceEvent>& events, const Js
       }
     }
   }
+  if (field.empty()) {
+    // The chain lost the cause (a comprehension computed earlier came out empty): fall back to
+    // the deepest unrescued failure that binds a request value.
+    std::size_t deep = events.size();
+    for (std::size_t i = 0; i < events.size(); ++i)
+      if (events[i].kind == Kind::Fail && !rescued[i] && (deep == events.size() || events[i].depth >= events[deep].depth))
+        for (const auto& [n, v] : events[i].locals)
+          if (v.is_string() && v.get_ref<const std::string&>().size() > 1 && !find_in_request(input, v).empty()) {
+            deep = i;
+            break;
+          }
+    if (deep != events.size()) {
+      pick = deep;
+      for (const auto& [n, v] : events[deep].locals)
+        if (v.is_string() && v.get_ref<const std::string&>().size() > 1 && field.empty()) {
+          field = find_in_request(input, v);
+          if (!field.empty()) request_value = v;
+        }
+    }
+  }
   const rego::TraceEvent& f = events[pick];
   // The policy side: within the failed call, a pattern or a value for the same variable name.
   std::string policy_side, prefix;

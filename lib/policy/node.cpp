@@ -71,7 +71,7 @@ Json storage(const std::string& driver, Json driver_options, const std::string& 
              Json options, const std::string& mount_point, Json fs_group) {
   return {{"driver", driver}, {"driver_options", std::move(driver_options)}, {"source", source},
           {"fstype", fstype}, {"options", std::move(options)}, {"mount_point", mount_point},
-          {"fs_group", std::move(fs_group)}};
+          {"fs_group", std::move(fs_group)}, {"shared", false}};
 }
 
 // The AKS tardev snapshotter: one tar block device per layer with its dm-verity root, and the

@@ -114,20 +114,23 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
         storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
                             {"fstype", "tmpfs"},
                             {"options", fs_group > 0 ? Json::array({"fsgid=" + std::to_string(fs_group)}) : Json::array()},
-                            {"mount_point", source}, {"fs_group", nullptr}});
+                            {"mount_point", source}, {"fs_group", nullptr}, {"shared", false}});
       } else if (vol.contains("emptyDir") && node_.tarfs_pause) {  // shared-fs: a directory of the sandbox's rootfs
         source = std::string(kShared) + "/" + sandbox_id_ + "/rootfs/local/" + name;
         Json opts = {"mode=0777"};
         if (fs_group > 0) opts.push_back("fsgid=" + std::to_string(fs_group));
         storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
-                            {"fstype", "local"}, {"options", opts}, {"mount_point", source}, {"fs_group", nullptr}});
+                            {"fstype", "local"}, {"options", opts}, {"mount_point", source}, {"fs_group", nullptr}, {"shared", false}});
       } else if (vol.contains("emptyDir")) {  // block-encrypted: a fresh disk per mount, by PCI path
         char pci[16];
         std::snprintf(pci, sizeof pci, "%02zx/00", n + 2);
-        source = std::string(kSandboxStorage) + "/" + to_base64url(as_bytes(std::string(pci)));
+        std::string b64 = to_base64url(as_bytes(std::string(pci)));  // Go's URLEncoding: padded
+        while (b64.size() % 4) b64 += '=';
+        source = std::string(kSandboxStorage) + "/" + b64;
         storages.push_back({{"driver", "blk"}, {"driver_options", {"encryption_key=ephemeral", "create_filesystem"}},
                             {"source", pci}, {"fstype", "ext4"}, {"options", Json::array()}, {"mount_point", source},
-                            {"fs_group", fs_group > 0 ? Json{{"group_id", fs_group}, {"group_change_policy", 0}} : Json(nullptr)}});
+                            {"fs_group", fs_group > 0 ? Json{{"group_id", fs_group}} : Json(nullptr)},  // as Kata's test cases
+                            {"shared", true}});
       } else if (vol.contains("hostPath") && (str(vol["hostPath"], "path").rfind("/dev/", 0) == 0 ||
                                               str(vol["hostPath"], "path").rfind("/sys/", 0) == 0)) {
         source = str(vol["hostPath"], "path");

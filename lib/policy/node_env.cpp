@@ -238,7 +238,8 @@ Json NodePod::user(const Json& c, const ImageInfo& image, const std::string& whe
   const auto groups_db = image.etc_group ? parse_group(*image.etc_group) : std::vector<Group>{};
   std::optional<long long> uid = pick("runAsUser"), gid = pick("runAsGroup");
   const std::string user_field = image.user.substr(0, image.user.find(':'));
-  const std::string group_field = image.user.find(':') == std::string::npos ? "" : image.user.substr(image.user.find(':') + 1);
+  // kubelet takes the user part of the image's USER only and passes it as RunAsUser (or
+  // RunAsUsername); containerd then takes the group from /etc/passwd, so a ":group" is ignored.
   auto numeric = [](const std::string& s) { return !s.empty() && std::all_of(s.begin(), s.end(), ::isdigit); };
   if (!uid) {
     if (user_field.empty()) uid = 0;
@@ -252,12 +253,6 @@ Json NodePod::user(const Json& c, const ImageInfo& image, const std::string& whe
   const Passwd* entry = nullptr;
   for (const auto& p : passwd)
     if (static_cast<long long>(p.uid) == *uid) entry = &p;
-  if (!gid && !group_field.empty() && !pick("runAsUser")) {
-    if (numeric(group_field)) gid = std::stoll(group_field);
-    else
-      for (const auto& g : groups_db)
-        if (g.name == group_field) gid = g.gid;
-  }
   if (!gid) gid = entry ? static_cast<long long>(entry->gid) : 0;
   std::set<long long> extra{*gid};
   if (entry)

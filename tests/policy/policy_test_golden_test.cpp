@@ -31,6 +31,10 @@ std::string failures_of(const policy::TestReport& r) {
       if (!x.ok())
         s += p.where + " #" + std::to_string(x.index + 1) + " " + x.request.kind + " " + x.request.what + ": " +
              (x.decision.allowed ? "allowed" : "denied") + (x.decision.why ? " — " + x.decision.why->summary : "") + "\n";
+  for (const auto& p : r.pods)
+    for (const auto& x : p.results)
+      if (!x.ok() && x.decision.why)
+        for (const auto& d : x.decision.why->detail) s += "    " + d.substr(0, 300) + "\n";
   return s;
 }
 
