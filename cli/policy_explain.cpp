@@ -39,7 +39,7 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
       if (pods.size() != 1)
         usage_error("-f " + f->input + ": " + std::to_string(pods.size()) + " pods; explain needs a manifest with one");
       text = pods[0].policy;
-      name = pods[0].where;
+      name = pods[0].where + " policy.rego";
     }
     if (!f->rules.empty()) text = policy::with_rules(text, read_text_file(f->rules), name);
     auto requests = policy::parse_requests(read_text_file(f->request), f->request, f->kind);

@@ -68,7 +68,7 @@ void add_policy_test(CLI::App& app, Context& ctx) {
         if (pods.size() != 1)
           usage_error("--requests: " + f->input + " has " + std::to_string(pods.size()) +
                       " pods; recorded requests are for one (pass a manifest with one pod, or --policy)");
-        name = pods[0].where;
+        name = pods[0].where + " policy.rego";
         text = pods[0].policy;
       }
       if (!f->rules.empty()) text = policy::with_rules(text, read_text_file(f->rules), name);

@@ -181,6 +181,31 @@ Explanation explain_denial(const std::vector<rego::TraceEvent>& events, const Js
     }
   }
   if (policy_side.empty()) policy_side = "is refused by `" + f.text + "`";
+  if (field.empty()) {  // the expression reads the request directly: input.a.b or object.get(input, "a", …)
+    std::string path;
+    if (auto at = f.text.find("object.get(input, \""); at != std::string::npos) {
+      at += 19;
+      path = f.text.substr(at, f.text.find('"', at) - at);
+    } else if (auto in = f.text.find("input."); in != std::string::npos) {
+      for (std::size_t k = in + 6; k < f.text.size() && (std::isalnum(static_cast<unsigned char>(f.text[k])) ||
+                                                        f.text[k] == '_' || f.text[k] == '.');
+           ++k)
+        path += f.text[k];
+    }
+    const Json* v = &input;
+    std::string walked;
+    for (std::size_t b = 0; !path.empty() && b <= path.size() && v != nullptr;) {
+      const std::size_t e = std::min(path.find('.', b), path.size());
+      const std::string key = path.substr(b, e - b);
+      v = v->is_object() && v->contains(key) ? &(*v)[key] : nullptr;
+      walked += (walked.empty() ? "" : ".") + key;
+      b = e + 1;
+    }
+    if (!path.empty() && v != nullptr) {
+      field = walked;
+      request_value = *v;
+    }
+  }
   std::string container;
   for (const std::size_t c : chain)
     for (const auto& [n, v] : events[c].locals)
@@ -190,7 +215,7 @@ Explanation explain_denial(const std::vector<rego::TraceEvent>& events, const Js
   if (!container.empty()) x.summary += " (policy " + container + ")";
   std::string path;
   for (const std::size_t c : chain) path += (path.empty() ? "" : " > ") + rule_name(events[c].text);
-  x.detail.push_back("rule path: " + path);
+  if (chain.size() > 1) x.detail.push_back("rule path: " + path);
   const rego::TraceEvent& deepest = events[chain.back()];
   x.detail.push_back("failed at " + f.location + ": " + f.text);
   if (&deepest != &f) x.detail.push_back("deepest failure " + deepest.location + ": " + deepest.text);
