@@ -101,6 +101,7 @@ struct Rule {
   Loc loc;
   std::vector<std::string> path;  // full document path: package parts + constant head parts
   TermPtr key;                    // PartialSet element / PartialObject key
+  std::vector<TermPtr> key_prefix;  // general ref heads a[x].b[y] := v: the keys before `key`
   TermPtr value;                  // value (true when omitted)
   std::vector<TermPtr> args;      // Function parameters
   std::shared_ptr<Body> body;     // empty body = always true

@@ -22,10 +22,10 @@ Value merge_objects(const Value& a, const Value& b) {
   return Value::object(std::move(out));
 }
 
-void flatten_into(const Array& a, Array& out, std::size_t depth) {
-  if (depth > 1000) return;
+// array.flatten flattens one level.
+void flatten_into(const Array& a, Array& out) {
   for (const auto& v : a) {
-    if (v.is_array()) flatten_into(v.as_array(), out, depth + 1);
+    if (v.is_array()) out.insert(out.end(), v.as_array().begin(), v.as_array().end());
     else out.push_back(v);
   }
 }
@@ -57,7 +57,7 @@ void register_collections(Registry& r) {
   });
   r.add("array.flatten", 1, [](const BuiltinContext& c, Args a) -> std::optional<Value> {
     Array out;
-    flatten_into(c.array_arg(a, 0), out, 0);
+    flatten_into(c.array_arg(a, 0), out);
     return Value::array(std::move(out));
   });
 

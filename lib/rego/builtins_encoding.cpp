@@ -1,4 +1,5 @@
-// Encoding builtins (OPA's topdown/encoding.go): json.marshal/unmarshal/is_valid, base64 and
+// Encoding builtins (OPA's topdown/encoding.go): json.marshal/marshal_with_options/unmarshal/
+// is_valid, base64 and
 // base64url (RFC 4648 §4 and §5; decoding accepts missing padding as Go's decoders used by OPA do
 // for base64url, and requires it for base64).
 #include "rego/builtins.h"
@@ -70,14 +71,6 @@ std::optional<std::string> b64_decode(const std::string& in, const char* alphabe
   return out;
 }
 
-bool json_depth_ok(const Json& j, std::size_t depth) {
-  if (depth > kMaxJsonDepth) return false;
-  if (j.is_array() || j.is_object())
-    for (const auto& e : j)
-      if (!json_depth_ok(e, depth + 1)) return false;
-  return true;
-}
-
 std::optional<Json> parse_json(const std::string& s) {
   // Reject deep nesting before nlohmann recurses into it.
   std::size_t depth = 0, maxd = 0;
@@ -99,9 +92,66 @@ std::optional<Json> parse_json(const std::string& s) {
   return j;
 }
 
+// Go's json.MarshalIndent layout, with `prefix` also before the first line (OPA's wording).
+void write_indented(std::string& out, const Value& v, const std::string& prefix, const std::string& indent,
+                    std::size_t level) {
+  auto newline = [&](std::size_t lvl) {
+    out += "\n" + prefix;
+    for (std::size_t i = 0; i < lvl; ++i) out += indent;
+  };
+  if ((v.is_array() || v.is_set() || v.is_object()) && v.size() > 0) {
+    bool obj = v.is_object();
+    out.push_back(obj ? '{' : '[');
+    std::size_t i = 0;
+    auto each = [&](const Value* key, const Value& e) {
+      if (i++) out.push_back(',');
+      newline(level + 1);
+      if (key) {
+        out += (key->is_string() ? *key : Value::string(key->to_json_text())).to_json_text();
+        out += ": ";
+      }
+      write_indented(out, e, prefix, indent, level + 1);
+    };
+    if (v.is_array()) for (const auto& e : v.as_array()) each(nullptr, e);
+    else if (v.is_set()) for (const auto& e : v.as_set()) each(nullptr, e);
+    else for (const auto& [k, e] : v.as_object()) each(&k, e);
+    newline(level);
+    out.push_back(obj ? '}' : ']');
+    return;
+  }
+  out += v.to_json_text();
+}
+
 }  // namespace
 
 void register_encoding(Registry& r) {
+  r.add("json.marshal_with_options", 2, [](const BuiltinContext& c, Args a) -> std::optional<Value> {
+    const Object& opts = c.object_arg(a, 1);
+    std::optional<bool> pretty;
+    std::string indent = "\t", prefix;
+    bool styled = false;
+    for (const auto& [k, v] : opts) {
+      std::string key = k.is_string() ? k.as_string() : k.to_json_text();
+      if (key == "pretty") {
+        if (!v.is_bool()) c.type_error("pretty must be a boolean");
+        pretty = v.as_bool();
+      } else if (key == "indent") {
+        if (!v.is_string()) c.type_error("indent must be a string");
+        indent = v.as_string();
+        styled = true;
+      } else if (key == "prefix") {
+        if (!v.is_string()) c.type_error("prefix must be a string");
+        prefix = v.as_string();
+        styled = true;
+      } else {
+        c.type_error("object contained unknown key \"" + key + "\"");
+      }
+    }
+    if (!pretty.value_or(styled)) return Value::string(a[0].to_json_text());
+    std::string out = prefix;
+    write_indented(out, a[0], prefix, indent, 0);
+    return Value::string(std::move(out));
+  });
   r.add("json.marshal", 1, [](const BuiltinContext&, Args a) -> std::optional<Value> {
     return Value::string(a[0].to_json_text());
   });

@@ -386,7 +386,7 @@ void register_strings(Registry& r) {
     const Number& b = c.number_arg(a, 1);
     auto base = b.as_int64();
     if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16))
-      c.error("operand 2 must be one of {2, 8, 10, 16}");
+      c.type_error("operand 2 must be one of {2, 8, 10, 16}");
     // OPA truncates toward zero (big.Float.Int).
     __int128 v = n.is_int() ? n.int_value() : static_cast<__int128>(std::trunc(n.as_double()));
     return str(int_to_base(v, static_cast<int>(*base)));

@@ -37,29 +37,30 @@ class Resolver {
     r.slot_names.clear();
     names_ = &r.slot_names;
     wildcard_slots_ = {{}};
-    scopes_.clear();
-    scopes_.emplace_back();
+    reset_scopes();
     std::vector<int> arg_slots;
     // Arguments, head and body share the rule's scope.
     for (auto& a : r.args) declare_pattern_vars(*a);
     for (int s = 0; s < static_cast<int>(names_->size()); ++s) arg_slots.push_back(s);
     collect_body_decls(*r.body);
     if (r.key) collect_vars(*r.key);
+    for (auto& k : r.key_prefix) collect_vars(*k);
     if (r.value) collect_vars(*r.value);
     for (auto& a : r.args) a = term(a);
     resolve_body_exprs(*r.body);
     if (r.key) r.key = term(r.key);
+    for (auto& k : r.key_prefix) k = term(k);
     if (r.value) r.value = term(r.value);
     r.body->locals = scope_slots();
     reorder(*r.body, std::set<int>(arg_slots.begin(), arg_slots.end()));
     for (Rule* e = r.else_rule.get(); e; e = e->else_rule.get()) {
-      scopes_.emplace_back();
+      push_scope();
       collect_body_decls(*e->body);
       if (e->value) collect_vars(*e->value);
       resolve_body_exprs(*e->body);
       if (e->value) e->value = term(e->value);
       e->body->locals = scope_slots();
-      scopes_.pop_back();
+      pop_scope();
       reorder(*e->body, std::set<int>(arg_slots.begin(), arg_slots.end()));
     }
     r.nslots = static_cast<int>(names_->size());
@@ -72,8 +73,7 @@ class Resolver {
   void query(CompiledQuery& q) {
     names_ = &q.slot_names;
     wildcard_slots_ = {{}};
-    scopes_.clear();
-    scopes_.emplace_back();
+    reset_scopes();
     collect_body_decls(*q.body);
     resolve_body_exprs(*q.body);
     q.body->locals = scope_slots();
@@ -87,8 +87,7 @@ class Resolver {
   TermPtr standalone(TermPtr t) {
     std::vector<std::string> names;
     names_ = &names;
-    scopes_.clear();
-    scopes_.emplace_back();
+    reset_scopes();
     collect_vars(*t);
     return term(t);
   }
@@ -99,6 +98,29 @@ class Resolver {
   const Module* module_;
   std::vector<std::string>* names_ = nullptr;
   std::vector<std::unordered_map<std::string, int>> scopes_;
+  // Per scope: the expression index that declared a name with := or some (absent: visible
+  // everywhere), and the expression being resolved. A nested body (comprehension, every) sees an
+  // outer declared variable only when the declaration comes before it, as in OPA.
+  std::vector<std::unordered_map<std::string, int>> decl_at_;
+  std::vector<int> cur_idx_;
+  int decl_index_ = -1;
+
+  void push_scope() {
+    scopes_.emplace_back();
+    decl_at_.emplace_back();
+    cur_idx_.push_back(INT32_MAX);
+  }
+  void pop_scope() {
+    scopes_.pop_back();
+    decl_at_.pop_back();
+    cur_idx_.pop_back();
+  }
+  void reset_scopes() {
+    scopes_.clear();
+    decl_at_.clear();
+    cur_idx_.clear();
+    push_scope();
+  }
   std::vector<std::vector<int>> scope_slot_lists_;
 
   std::vector<int> scope_slots() {
@@ -125,13 +147,19 @@ class Resolver {
     if (it != sc.end()) return it->second;
     int s = new_slot(name);
     sc[name] = s;
+    if (decl_index_ >= 0) decl_at_.back()[name] = decl_index_;
     return s;
   }
 
   int lookup(const std::string& name) const {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
-      auto f = it->find(name);
-      if (f != it->end()) return f->second;
+    for (std::size_t lvl = scopes_.size(); lvl-- > 0;) {
+      auto f = scopes_[lvl].find(name);
+      if (f == scopes_[lvl].end()) continue;
+      if (lvl + 1 < scopes_.size()) {
+        auto d = decl_at_[lvl].find(name);
+        if (d != decl_at_[lvl].end() && d->second >= cur_idx_[lvl]) continue;
+      }
+      return f->second;
     }
     return -1;
   }
@@ -157,7 +185,11 @@ class Resolver {
 
   // Pass 1: variables of a body, declared in the current scope unless known outside.
   void collect_body_decls(Body& b) {
-    for (auto& e : b.exprs) collect_expr_decls(*e);
+    for (std::size_t i = 0; i < b.exprs.size(); ++i) {
+      decl_index_ = static_cast<int>(i);
+      collect_expr_decls(*b.exprs[i]);
+    }
+    decl_index_ = -1;
     for (auto& e : b.exprs) collect_expr(*e);
   }
 
@@ -224,12 +256,16 @@ class Resolver {
   }
 
   void resolve_body_exprs(Body& b) {
-    for (auto& e : b.exprs) expr(*e);
+    for (std::size_t i = 0; i < b.exprs.size(); ++i) {
+      cur_idx_.back() = static_cast<int>(i);
+      expr(*b.exprs[i]);
+    }
+    cur_idx_.back() = INT32_MAX;
   }
 
   // A nested body (comprehension, every) with its own scope.
   void nested_body(Body& b, const std::vector<TermPtr*>& heads, std::vector<TermPtr*> pattern_decls = {}) {
-    scopes_.emplace_back();
+    push_scope();
     wildcard_slots_.emplace_back();
     for (auto* p : pattern_decls) declare_pattern_vars(**p);
     collect_body_decls(b);
@@ -240,7 +276,7 @@ class Resolver {
     b.locals = scope_slots();
     std::set<int> bound;
     for (auto* p : pattern_decls) pattern_slots(**p, bound);
-    scopes_.pop_back();
+    pop_scope();
     wildcard_slots_.pop_back();
     reorder(b, bound);
   }
@@ -692,8 +728,21 @@ std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>
   auto root = std::make_unique<Node>();
   root->name = "data";
   root->path = {"data"};
-  for (const auto& m : modules)
+  for (const auto& m : modules) {
+    // Every package exists as a document, even one without rules (an empty object).
+    Node* n = root.get();
+    for (std::size_t i = 0; i < m->package.size(); ++i) {
+      auto& c = n->children[m->package[i]];
+      if (!c) {
+        c = std::make_unique<Node>();
+        c->name = m->package[i];
+        c->path = n->path;
+        c->path.push_back(m->package[i]);
+      }
+      n = c.get();
+    }
     for (const auto& r : m->rules) add_rule(*root, r);
+  }
   for (const auto& m : modules) {
     Resolver res(*root, builtins, m.get());
     for (const auto& r : m->rules) res.rule(*r);

@@ -85,9 +85,12 @@ bool Evaluator::eval_body(Frame& f, const Body& b, std::size_t i, Cont k) {
   return r;
 }
 
+void Evaluator::step_limit(const Loc& l) const {
+  fail(l, "eval_limit_error", "evaluation exceeded " + std::to_string(opt_.limits.max_steps) + " steps");
+}
+
 bool Evaluator::eval_expr(Frame& f, const Expr& e, Cont k) {
-  if (++steps_ > opt_.limits.max_steps)
-    fail(e.loc, "eval_limit_error", "evaluation exceeded " + std::to_string(opt_.limits.max_steps) + " steps");
+  tick(e.loc);
   char marker = 0;
   if (stack_base_ && static_cast<std::size_t>(stack_base_ - &marker) > kStackBudget)
     fail(e.loc, "eval_limit_error", "evaluation nested too deeply (stack budget exhausted)");
@@ -152,6 +155,7 @@ bool Evaluator::eval_some_in(Frame& f, const Expr& e, Cont k) {
   return eval_term(f, *e.b, [&](const Value& coll) -> bool {
     Value hold = coll;
     return for_each_elem(hold, [&](const Value& key, const Value& val) -> bool {
+      tick(e.loc);
       if (e.key)
         return unify(f, *e.key, key, [&]() -> bool { return unify(f, *e.a, val, k); });
       return unify(f, *e.a, val, k);
@@ -165,6 +169,7 @@ bool Evaluator::eval_every(Frame& f, const Expr& e, Cont k) {
     if (!hold.is_array() && !hold.is_object() && !hold.is_set()) return true;
     bool all = true;
     for_each_elem(hold, [&](const Value& key, const Value& val) -> bool {
+      tick(e.loc);
       bool sat = false;
       auto body = [&]() -> bool {
         return eval_body(f, *e.body, 0, [&]() -> bool {
@@ -380,6 +385,32 @@ bool Evaluator::unify_terms(Frame& f, const Term& a, const Term& b, Cont k) {
     return step.go(0);
   }
   if (a.kind == TermKind::Array && b.kind == TermKind::Array) return true;  // lengths differ
+  if (a.kind == TermKind::Object && b.kind == TermKind::Object) {
+    // Pair the values under equal constant keys, then unify them pairwise.
+    if (a.items.size() != b.items.size()) return true;
+    std::vector<std::pair<const Term*, const Term*>> pairs;
+    for (std::size_t i = 0; i < a.items.size(); i += 2) {
+      const Term* match = nullptr;
+      for (std::size_t j = 0; j < b.items.size(); j += 2)
+        if (a.items[i]->ground && b.items[j]->ground && a.items[i]->value == b.items[j]->value) match = b.items[j + 1].get();
+      if (!match) {
+        if (!a.items[i]->ground) fail(a.loc, "rego_unsafe_var_error", "object keys must be ground in unification");
+        return true;
+      }
+      pairs.emplace_back(a.items[i + 1].get(), match);
+    }
+    struct Step {
+      Evaluator* self;
+      Frame& f;
+      const std::vector<std::pair<const Term*, const Term*>>& pairs;
+      Cont k;
+      bool go(std::size_t i) {
+        if (i == pairs.size()) return k();
+        return self->unify_terms(f, *pairs[i].first, *pairs[i].second, [&]() -> bool { return go(i + 1); });
+      }
+    } step{this, f, pairs, k};
+    return step.go(0);
+  }
   const Term& v = a.kind == TermKind::Var ? a : b;
   fail(v.loc, "rego_unsafe_var_error", "var " + (v.kind == TermKind::Var ? v.name : std::string("in ") + "expression") + " is unsafe");
 }

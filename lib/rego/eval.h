@@ -90,6 +90,13 @@ class Evaluator {
   std::uint64_t steps_ = 0;
   std::int64_t now_ns_ = 0;
   bool tracing_ = false;
+  // A complete rule whose values are all one constant stops at its first solution (as regorus
+  // does); a function tries every solution of its bodies like regorus (so print output matches),
+  // unless this is set.
+  bool stop_early_ = false;
+  // print's text of large values, by value identity: policies print the same request objects
+  // many times per query. The Value is held so its identity stays unique.
+  std::unordered_map<const void*, std::pair<Value, std::string>> print_text_;
   const char* stack_base_ = nullptr;
 
   // bodies and expressions
@@ -110,6 +117,7 @@ class Evaluator {
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
+  bool dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k);
   bool call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k);
 
   // unification
@@ -126,8 +134,15 @@ class Evaluator {
   bool unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k);
   bool call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k);
   std::optional<Value> materialize(const Node& n, const Value* base);
+  // Merges the objects a and b down `depth` levels (general ref heads); nullopt on a conflict.
+  static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth);
 
   // helpers
+  // One unit of the step budget: every expression tried and every element iterated.
+  void tick(const Loc& l) {
+    if (++steps_ > opt_.limits.max_steps) step_limit(l);
+  }
+  [[noreturn]] void step_limit(const Loc& l) const;
   void enter_call(const Loc& l);
   void leave_call() { --depth_; }
   [[noreturn]] void fail(const Loc& l, const std::string& code, const std::string& msg) const;

@@ -103,6 +103,7 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
       case Type::Array: {
         const auto& a = base.as_array();
         for (std::size_t j = 0; j < a.size(); ++j) {
+          tick(ref.loc);
           const Value& elem = a[j];
           if (!unify(f, p, Value::integer(static_cast<std::int64_t>(j)),
                      [&]() -> bool { return eval_path(f, elem, ref, i + 1, k); }))
@@ -111,12 +112,16 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
         return true;
       }
       case Type::Object:
-        for (const auto& [key, val] : base.as_object())
+        for (const auto& [key, val] : base.as_object()) {
+          tick(ref.loc);
           if (!unify(f, p, key, [&]() -> bool { return eval_path(f, val, ref, i + 1, k); })) return false;
+        }
         return true;
       case Type::Set:
-        for (const auto& e : base.as_set())
+        for (const auto& e : base.as_set()) {
+          tick(ref.loc);
           if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k); })) return false;
+        }
         return true;
       default: return true;
     }
@@ -147,7 +152,9 @@ bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term
     return v ? k(*v) : true;
   }
   const Term& p = *ref.items[i];
-  auto step = [&](const Value& key) -> bool {
+  auto step = [&](const Value& raw) -> bool {
+    // data[2] reads the key "2": the data tree is keyed by strings.
+    Value key = raw.is_number() ? Value::string(raw.as_number().to_string()) : raw;
     std::optional<Value> cb;
     if (base) cb = base->get(key);
     if (key.is_string()) {
@@ -262,9 +269,17 @@ bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
       return false;
     });
     if (i) line += " ";
-    if (!v) line += "<undefined>";
-    else if (v->is_string()) line += v->as_string();
-    else line += v->to_rego_text();
+    if (!v) {
+      line += "<undefined>";
+    } else if (v->is_string()) {
+      line += v->as_string();
+    } else if (v->size() >= 4) {
+      auto it = print_text_.find(v->identity());
+      if (it == print_text_.end()) it = print_text_.emplace(v->identity(), std::make_pair(*v, v->to_rego_text())).first;
+      line += it->second.second;
+    } else {
+      line += v->to_rego_text();
+    }
   }
   if (opt_.prints)
     opt_.prints->push_back((t.loc.file ? *t.loc.file : std::string("<query>")) + ":" + std::to_string(t.loc.line) + ": " + line);
@@ -296,7 +311,31 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
   std::size_t nargs = t.legacy_out ? t.items.size() - 1 : t.items.size();
   std::vector<Value> args;
   args.reserve(nargs);
-  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool {
+  // An argument that is a still-unbound variable may be bound by a reference in a later argument
+  // (foo == input.foos[foo]): evaluate those last.
+  bool reorder = false;
+  for (std::size_t i = 0; i < nargs; ++i)
+    if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) reorder = true;
+  if (reorder) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (!(t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i]))) order.push_back(i);
+    for (std::size_t i = 0; i < nargs; ++i)
+      if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) order.push_back(i);
+    std::vector<TermPtr> permuted;
+    for (auto i : order) permuted.push_back(t.items[i]);
+    std::vector<Value> vals;
+    return eval_items(f, permuted, 0, nargs, vals, [&]() -> bool {
+      args.assign(nargs, Value());
+      for (std::size_t j = 0; j < nargs; ++j) args[order[j]] = vals[j];
+      return dispatch_call(f, t, args, k);
+    });
+  }
+  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, args, k); });
+}
+
+bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k) {
+  {
     auto out = [&](const Value& r) -> bool {
       if (t.legacy_out) {
         Value hold = r;
@@ -309,7 +348,22 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
       if (it != st_.fn_over.end()) {
         FnOverride o = it->second;
         if (o.value) return out(*o.value);
-        if (o.fn) return call_function(*o.fn, t, args, out);
+        if (o.fn) {
+          // OPA evaluates a mock without the mocks in effect (it may call the original).
+          std::optional<Value> res;
+          auto saved_over = std::move(st_.fn_over);
+          auto saved_cache = st_.cache;
+          st_.fn_over.clear();
+          st_.cache = std::make_shared<Cache>();
+          call_function(*o.fn, t, args, [&](const Value& v) -> bool {
+            res = v;
+            return true;
+          });
+          st_.fn_over = std::move(saved_over);
+          st_.cache = saved_cache;
+          if (!res) return true;
+          return out(*res);
+        }
         if (o.builtin) return call_builtin(*o.builtin, t, args, out);
       }
     }
@@ -321,7 +375,7 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
     if (t.fn_node) return call_function(*t.fn_node, t, args, out);
     if (t.builtin) return call_builtin(*t.builtin, t, args, out);
     fail(t.loc, "rego_type_error", "undefined function " + t.name);
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,11 +398,22 @@ bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Va
       switch (cur->kind) {
         case RuleKind::PartialSet:
           return eval_term(f, *cur->key, [&](const Value& key) -> bool { return out(&key, nullptr); });
-        case RuleKind::PartialObject:
-          return eval_term(f, *cur->key, [&](const Value& key) -> bool {
-            Value hk = key;
-            return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(&hk, &v); });
+        case RuleKind::PartialObject: {
+          std::vector<Value> pre;
+          pre.reserve(cur->key_prefix.size());
+          return eval_items(f, cur->key_prefix, 0, cur->key_prefix.size(), pre, [&]() -> bool {
+            return eval_term(f, *cur->key, [&](const Value& key) -> bool {
+              Value hk = key;
+              return eval_term(f, *cur->value, [&](const Value& v) -> bool {
+                if (pre.empty()) return out(&hk, &v);
+                // a[x].b[y] := v: the value under pre[0] is {x-path… : {y: v}}
+                Value nested = Value::object(Object{{hk, v}});
+                for (std::size_t i = pre.size(); i-- > 1;) nested = Value::object(Object{{pre[i], nested}});
+                return out(&pre[0], &nested);
+              });
+            });
           });
+        }
         default:
           return eval_term(f, *cur->value, [&](const Value& v) -> bool { return out(nullptr, &v); });
       }
@@ -380,6 +445,25 @@ std::optional<Value> Evaluator::rule_value(const Node& n) {
   return v;
 }
 
+std::optional<Value> Evaluator::merge_values(const Value& a, const Value& b, std::size_t depth) {
+  if (depth == 0 || !a.is_object() || !b.is_object()) {
+    if (a == b) return a;
+    return std::nullopt;
+  }
+  Object out = a.as_object();
+  for (const auto& [k, v] : b.as_object()) {
+    auto it = out.find(k);
+    if (it == out.end()) {
+      out.emplace(k, v);
+      continue;
+    }
+    auto m = merge_values(it->second, v, depth - 1);
+    if (!m) return std::nullopt;
+    it->second = *m;
+  }
+  return Value::object(std::move(out));
+}
+
 namespace {
 bool chain_ground(const Rule& r) {
   for (const Rule* c = &r; c; c = c->else_rule.get())
@@ -404,10 +488,25 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
       for (const auto& r : n.rules)
         eval_rule_chain(*r, [&](const Value* key, const Value* v) -> bool {
           auto [it, fresh] = o.emplace(*key, *v);
-          if (!fresh && it->second != *v)
-            fail(r->loc, "eval_conflict_error", "object keys must be unique");
+          if (!fresh) {
+            auto merged = merge_values(it->second, *v, r->key_prefix.size());
+            if (!merged) fail(r->loc, "eval_conflict_error", "object keys must be unique");
+            it->second = *merged;
+          }
           return true;
         }, nullptr);
+      // Rules at deeper constant paths (p.q.r := 1 beside p[x] := …) add to the same object.
+      for (const auto& [name, child] : n.children) {
+        auto cv = materialize(*child, nullptr);
+        if (!cv) continue;
+        Value key = Value::string(name);
+        auto [it, fresh] = o.emplace(key, *cv);
+        if (!fresh) {
+          auto merged = merge_values(it->second, *cv, 1000);
+          if (!merged) fail(n.rules.empty() ? n.default_rule->loc : n.rules.front()->loc, "eval_conflict_error", "object keys must be unique");
+          it->second = *merged;
+        }
+      }
       return Value::object(std::move(o));
     }
     default: {
@@ -437,7 +536,7 @@ bool Evaluator::call_function(const Node& n, const Term& call, const std::vector
   enter_call(call.loc);
   std::optional<Value> result;
   for (const auto& r : n.rules) {
-    bool stop_first = chain_ground(*r);
+    bool stop_first = stop_early_ && chain_ground(*r);
     eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
       if (result && *result != *v)
         fail(call.loc, "eval_conflict_error", "functions must not produce multiple outputs for same inputs");

@@ -186,30 +186,30 @@ class Parser {
     if (!is(Tok::Ident)) fail_here("expected a rule, found " + describe(peek()));
     if (is_keyword(peek().text)) fail_here("unexpected keyword '" + peek().text + "'");
 
-    // Head reference.
+    // Head reference: a constant prefix (names, string keys), then any terms (general ref heads).
     std::vector<std::string> parts{next().text};
-    std::vector<TermPtr> brackets;  // non-constant parts (only the last may be one)
-    TermPtr last_bracket;
-    bool last_is_bracket = false;
+    std::vector<TermPtr> rest;        // parts from the first non-constant one on
+    bool last_string_bracket = false;  // v0: `p["a"] { }` is a partial set holding "a"
+    TermPtr last_string_term;
     for (;;) {
-      if (is(Tok::Dot)) {
-        if (last_bracket) fail_at(rule->loc, "a variable may only be the last part of a rule head");
+      if (is(Tok::Dot) && peek(1).kind == Tok::Ident) {
         next();
-        parts.push_back(expect(Tok::Ident, "a name").text);
-        last_is_bracket = false;
+        const Token& n = next();
+        if (rest.empty()) parts.push_back(n.text);
+        else rest.push_back(scalar(Value::string(n.text), loc(n)));
+        last_string_bracket = false;
       } else if (is(Tok::LBrack) && !peek().ws_before) {
-        if (last_bracket) fail_at(rule->loc, "a variable may only be the last part of a rule head");
         next();
         auto t = in_term();
         expect(Tok::RBrack, "']'");
-        if (t->kind == TermKind::Scalar && t->value.is_string()) {
+        bool str = t->kind == TermKind::Scalar && t->value.is_string();
+        if (str && rest.empty()) {
           parts.push_back(t->value.as_string());
-          last_is_bracket = true;
-          // A constant string key: in v0 `p["a"] { }` is a partial set with element "a".
-          if (syntax_ == Syntax::V0) last_bracket = t;
+          last_string_bracket = true;
+          last_string_term = t;
         } else {
-          last_bracket = t;
-          last_is_bracket = true;
+          rest.push_back(t);
+          last_string_bracket = false;
         }
       } else {
         break;
@@ -242,37 +242,31 @@ class Parser {
     }
     rule->head_text = std::string(src_.substr(start_off, last_end_ - start_off));
 
-    auto pkg = m.package;
     std::vector<std::string> path = {"data"};
-    path.insert(path.end(), pkg.begin(), pkg.end());
+    path.insert(path.end(), m.package.begin(), m.package.end());
 
+    if ((is_function || has_contains) && !rest.empty())
+      fail_at(rule->loc, is_function ? "a function name must be constant" : "a partial set rule's name must be constant");
     if (is_function) {
-      if (last_bracket && !(last_bracket->kind == TermKind::Scalar && last_bracket->value.is_string()))
-        fail_at(rule->loc, "a function name must be constant");
       rule->kind = RuleKind::Function;
-      path.insert(path.end(), parts.begin(), parts.end());
     } else if (has_contains) {
-      if (last_bracket && !(last_bracket->kind == TermKind::Scalar && last_bracket->value.is_string()))
-        fail_at(rule->loc, "a partial set rule's name must be constant");
       rule->kind = RuleKind::PartialSet;
-      path.insert(path.end(), parts.begin(), parts.end());
-    } else if (last_bracket && last_is_bracket &&
-               !(last_bracket->kind == TermKind::Scalar && last_bracket->value.is_string() && syntax_ == Syntax::V1)) {
-      // p[k] = v (object) or, in v0 without a value, p[k] (set).
-      bool constant_string = last_bracket->kind == TermKind::Scalar && last_bracket->value.is_string();
-      if (constant_string) parts.pop_back();
-      path.insert(path.end(), parts.begin(), parts.end());
-      if (!has_value && syntax_ == Syntax::V0) {
-        rule->kind = RuleKind::PartialSet;
-        rule->key = last_bracket;
-      } else {
-        rule->kind = RuleKind::PartialObject;
-        rule->key = last_bracket;
-      }
-    } else {
+    } else if (rest.empty() && syntax_ == Syntax::V0 && !has_value && last_string_bracket) {
+      rule->kind = RuleKind::PartialSet;
+      rule->key = last_string_term;
+      parts.pop_back();
+    } else if (rest.empty()) {
       rule->kind = RuleKind::Complete;
-      path.insert(path.end(), parts.begin(), parts.end());
+    } else if (syntax_ == Syntax::V0 && !has_value && rest.size() == 1) {
+      rule->kind = RuleKind::PartialSet;
+      rule->key = rest[0];
+    } else {
+      rule->kind = RuleKind::PartialObject;
+      rule->key = rest.back();
+      rest.pop_back();
+      rule->key_prefix = std::move(rest);
     }
+    path.insert(path.end(), parts.begin(), parts.end());
     rule->path = std::move(path);
     if (!rule->value && rule->kind != RuleKind::PartialSet) rule->value = bool_term(true, rule->loc);
 
@@ -367,7 +361,7 @@ class Parser {
     std::size_t start_off = start.begin;
     auto e = std::make_shared<Expr>();
     e->loc = loc(start);
-    if (is_ident("some") && peek(1).kind == Tok::Ident) {
+    if (is_ident("some")) {
       next();
       auto t1 = rel_term();
       if (accept(Tok::Comma)) {

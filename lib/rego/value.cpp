@@ -1,5 +1,7 @@
 #include "rego/value.h"
 
+#include "util/error.h"
+
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
@@ -339,74 +341,96 @@ Json Value::to_json() const {
   return nullptr;
 }
 
-Value Value::from_json(const Json& j) {
+namespace {
+// JSON documents nested deeper than this are refused (the conversion and every later walk over
+// the value recurse); requests and policy data are a few dozen levels deep.
+constexpr std::size_t kMaxJsonDepth = 1000;
+
+Value from_json_at(const Json& j, std::size_t depth) {
+  if (depth > kMaxJsonDepth)
+    throw Error(Exit::Failure, "rego value", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   switch (j.type()) {
-    case Json::value_t::null: return null();
-    case Json::value_t::boolean: return boolean(j.get<bool>());
-    case Json::value_t::number_integer: return number(Number::integer(j.get<std::int64_t>()));
-    case Json::value_t::number_unsigned: return number(Number::integer(j.get<std::uint64_t>()));
-    case Json::value_t::number_float: return real(j.get<double>());
-    case Json::value_t::string: return string(j.get<std::string>());
+    case Json::value_t::null: return Value::null();
+    case Json::value_t::boolean: return Value::boolean(j.get<bool>());
+    case Json::value_t::number_integer: return Value::number(Number::integer(j.get<std::int64_t>()));
+    case Json::value_t::number_unsigned: return Value::number(Number::integer(j.get<std::uint64_t>()));
+    case Json::value_t::number_float: return Value::real(j.get<double>());
+    case Json::value_t::string: return Value::string(j.get<std::string>());
     case Json::value_t::array: {
       Array a;
       a.reserve(j.size());
-      for (const auto& e : j) a.push_back(from_json(e));
-      return array(std::move(a));
+      for (const auto& e : j) a.push_back(from_json_at(e, depth + 1));
+      return Value::array(std::move(a));
     }
     case Json::value_t::object: {
       Object o;
-      for (auto it = j.begin(); it != j.end(); ++it) o.emplace(string(it.key()), from_json(it.value()));
-      return object(std::move(o));
+      for (auto it = j.begin(); it != j.end(); ++it) o.emplace(Value::string(it.key()), from_json_at(it.value(), depth + 1));
+      return Value::object(std::move(o));
     }
-    default: return null();
+    default: return Value::null();
   }
 }
+}  // namespace
+
+Value Value::from_json(const Json& j) { return from_json_at(j, 0); }
 
 namespace {
 void json_quote(std::string& out, const std::string& s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;  // start of the pending run of characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    char buf[8];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;  // Go's encoding/json escapes HTML characters
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      case '<': esc = "\\u003c"; break;  // Go's encoding/json escapes HTML characters
+      case '>': esc = "\\u003e"; break;
+      case '&': esc = "\\u0026"; break;
       default:
         if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out.push_back(static_cast<char>(c));
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          esc = buf;
         }
     }
+    if (!esc) continue;
+    out.append(s, run, i - run);
+    out += esc;
+    run = i + 1;
   }
+  out.append(s, run, std::string::npos);
   out.push_back('"');
 }
 
 void rego_quote(std::string& out, const std::string& s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    const char* esc = nullptr;
+    char buf[8];
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
       default:
         if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out.push_back(static_cast<char>(c));
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          esc = buf;
         }
     }
+    if (!esc) continue;
+    out.append(s, run, i - run);
+    out += esc;
+    run = i + 1;
   }
+  out.append(s, run, std::string::npos);
   out.push_back('"');
 }
 

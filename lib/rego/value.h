@@ -102,6 +102,8 @@ class Value {
   // Collection access: element i of an array, value under key of an object, key itself of a set.
   std::optional<Value> get(const Value& key) const;
   std::size_t size() const;  // elements of an array/set/object, 0 for scalars
+  // The same pointer for copies of one value (memoizing formatted text of immutable values).
+  const void* identity() const { return rep_.get(); }
 
   // OPA's total order; -1, 0, 1.
   friend int compare(const Value& a, const Value& b);
@@ -110,6 +112,7 @@ class Value {
   bool operator<(const Value& o) const { return compare(*this, o) < 0; }
 
   // JSON: sets become sorted arrays; integers stay exact up to uint64, bigger ones become doubles.
+  // from_json refuses documents nested deeper than 1000 levels (coco::Error).
   Json to_json() const;
   static Value from_json(const Json& j);
   // JSON text as OPA's json.marshal writes it (compact, keys sorted).

@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
-"$build/tests/coco_tests" "[bench]" --success=false
+"$build/tests/coco_tests" "[rego][bench]"
 if [[ -n "${COCO_REGO:-}" && -x "${COCO_REGO}" ]]; then
   kata="$root/../shared/vectors/rego/regorus/kata/pod-cm1"
   work=$(mktemp -d /tmp/coco-bench-rego.XXXXXX)

@@ -55,6 +55,16 @@ TEST_CASE("rego deep nesting in a module is a parse error naming the place", "[r
   CHECK(error_of([&] { e.add_module("nots.rego", nots); }).find("nesting deeper") != std::string::npos);
 }
 
+TEST_CASE("rego deeply nested input JSON is refused, not recursed into", "[rego][hostile]") {
+  std::string text(100000, '[');
+  text += std::string(100000, ']');
+  Json deep = Json::parse(text);
+  Engine e;
+  e.add_module("p.rego", "package p\nx := count(input)\n");
+  std::string msg = error_of([&] { e.set_input(deep); });
+  CHECK(msg.find("nested deeper than 1000") != std::string::npos);
+}
+
 TEST_CASE("rego huge comprehensions stop at the step budget", "[rego][hostile]") {
   Limits limits;
   limits.max_steps = 200'000;

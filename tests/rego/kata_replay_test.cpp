@@ -117,6 +117,7 @@ TEST_CASE("rego Kata policies answer every replayed agent request as regorus doe
   std::printf("kata total: %zu requests, %zu answers as regorus, %zu with the same print lines\n", total, ok, prints_ok);
   CHECK(total == 315);
   CHECK(ok == total);
+  CHECK(prints_ok == total);
 }
 
 TEST_CASE("rego large.rego with a trailing NUL fails cleanly", "[rego][kata]") {

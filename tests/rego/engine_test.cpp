@@ -1,0 +1,162 @@
+// The Engine facade (rego.h) as lib/policy and `coco policy explain` use it: eval vs query,
+// undefined vs false, print of undefined values, strict builtin errors, conflicts, `with`,
+// v0 syntax, and the tracer's Fail events (location, source text, locals).
+#include <catch2/catch.hpp>
+
+#include "rego/rego.h"
+#include "util/error.h"
+
+using coco::rego::Engine;
+using coco::rego::Json;
+using coco::rego::Syntax;
+using coco::rego::TraceEvent;
+
+namespace {
+
+std::string error_of(Engine& e, const std::string& ref) {
+  try {
+    e.eval(ref);
+  } catch (const coco::Error& err) {
+    return err.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("rego eval distinguishes undefined from false and returns sets as sorted arrays", "[rego]") {
+  Engine e;
+  e.add_module("p.rego", R"(package p
+default allow := false
+allow if input.user == "alice"
+never if false
+s contains x if some x in ["b", "a", "b"]
+obj[k] := v if some k, v in {"x": 1, "y": 2}
+)");
+  CHECK(e.eval("data.p.allow") == Json(false));
+  e.set_input(Json{{"user", "alice"}});
+  CHECK(e.eval("data.p.allow") == Json(true));
+  CHECK_FALSE(e.eval("data.p.never").has_value());
+  CHECK_FALSE(e.eval("data.p.missing").has_value());
+  CHECK(e.eval("data.p.s") == Json::array({"a", "b"}));
+  CHECK(e.eval("data.p.obj") == Json{{"x", 1}, {"y", 2}});
+  e.clear_input();
+  CHECK(e.eval("data.p.allow") == Json(false));
+}
+
+TEST_CASE("rego query returns one row per solution with the named variables", "[rego]") {
+  Engine e;
+  e.set_data(Json{{"xs", Json::array({1, 2, 3})}});
+  auto rows = e.query("x := data.xs[i]; x > 1");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].at("x") == Json(2));
+  CHECK(rows[0].at("i") == Json(1));
+  CHECK(rows[1].at("x") == Json(3));
+  CHECK(e.query("data.xs[_] == 7").empty());
+}
+
+TEST_CASE("rego print writes undefined arguments as <undefined> and does not fail the body", "[rego]") {
+  Engine e;
+  e.add_module("k.rego", "package k\n\nr {\n    print(\"state:\", input.missing, 1, {\"a\": [true]})\n    true\n}\n",
+               Syntax::V0);
+  CHECK(e.eval("data.k.r") == Json(true));
+  auto lines = e.take_prints();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "k.rego:4: state: <undefined> 1 {\"a\": [true]}");
+  CHECK(e.take_prints().empty());
+}
+
+TEST_CASE("rego builtin errors are undefined unless strict, then name the place", "[rego]") {
+  Engine e;
+  e.add_module("d.rego", "package d\nx := 1 / input.n\n");
+  e.set_input(Json{{"n", 0}});
+  CHECK_FALSE(e.eval("data.d.x").has_value());
+  e.set_strict_builtin_errors(true);
+  std::string msg = error_of(e, "data.d.x");
+  CHECK(msg.find("d.rego:2:6") != std::string::npos);
+  CHECK(msg.find("eval_builtin_error: div: divide by zero") != std::string::npos);
+}
+
+TEST_CASE("rego conflicting complete rules are an eval_conflict_error", "[rego]") {
+  Engine e;
+  e.add_module("c.rego", "package c\np := 1\np := 2\n");
+  CHECK(error_of(e, "data.c.p").find("eval_conflict_error") != std::string::npos);
+}
+
+TEST_CASE("rego syntax errors name the file line and column", "[rego]") {
+  Engine e;
+  try {
+    e.add_module("bad.rego", "package p\n\nallow if {\n  x := [1, 2\n}\n");
+    FAIL("no error");
+  } catch (const coco::Error& err) {
+    CHECK(std::string(err.what()).find("bad.rego:5:1") != std::string::npos);
+  }
+}
+
+TEST_CASE("rego with replaces input and data for one expression", "[rego]") {
+  Engine e;
+  e.add_module("w.rego", R"(package w
+q := input.v
+p := [a, b] if {
+  a := q with input.v as 1
+  b := q with input.v as 2
+}
+r := x if { x := data.w.q with data.w.q as "mocked" }
+)");
+  CHECK(e.eval("data.w.p") == Json::array({1, 2}));
+  CHECK(e.eval("data.w.r") == Json("mocked"));
+}
+
+TEST_CASE("rego tracer reports the failing expression with its text and locals", "[rego]") {
+  Engine e;
+  e.add_module("t.rego", R"(package t
+allow if {
+  n := count(input.items)
+  n > 2
+}
+)");
+  e.set_input(Json{{"items", Json::array({1, 2})}});
+  std::vector<TraceEvent> events;
+  e.set_tracer([&](const TraceEvent& ev) { events.push_back(ev); });
+  CHECK_FALSE(e.eval("data.t.allow").has_value());
+  const TraceEvent* fail = nullptr;
+  for (const auto& ev : events)
+    if (ev.kind == TraceEvent::Kind::Fail && ev.location.rfind("t.rego:", 0) == 0) fail = &ev;
+  REQUIRE(fail != nullptr);
+  CHECK(fail->location == "t.rego:4:3");
+  CHECK(fail->text == "n > 2");
+  CHECK(fail->depth == 1);
+  REQUIRE(fail->locals.size() == 1);
+  CHECK(fail->locals[0].first == "n");
+  CHECK(fail->locals[0].second == Json(2));
+  bool entered = false;
+  for (const auto& ev : events)
+    if (ev.kind == TraceEvent::Kind::Enter && ev.text == "allow") entered = true;
+  CHECK(entered);
+  e.set_tracer({});
+  events.clear();
+  e.eval("data.t.allow");
+  CHECK(events.empty());
+}
+
+TEST_CASE("rego v0 modules with future keywords and legacy builtin calls", "[rego]") {
+  Engine e;
+  e.add_module("v0.rego", R"(package v0
+import future.keywords.in
+import future.keywords.every
+
+default ok = false
+ok {
+  every x in input.xs { x > 0 }
+  some y in input.xs
+  y == 2
+  count(input.xs, n)
+  n == 3
+}
+names[n] { n := input.names[_] }
+)",
+               Syntax::V0);
+  e.set_input(Json{{"xs", Json::array({1, 2, 3})}, {"names", Json::array({"b", "a"})}});
+  CHECK(e.eval("data.v0.ok") == Json(true));
+  CHECK(e.eval("data.v0.names") == Json::array({"a", "b"}));
+}
