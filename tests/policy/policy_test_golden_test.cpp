@@ -185,7 +185,7 @@ TEST_CASE("a denied captured request is explained naming the failing field", "[p
   CHECK(!last.decision.why->trace.empty());
 }
 
-TEST_CASE("--rules swaps the rules and keeps policy_data", "[policy][ptest]") {
+TEST_CASE("with_rules swaps the rules and keeps policy_data", "[policy][ptest]") {
   const std::string policy = "package agent_policy\n\ndefault A := true\n\npolicy_data := {\"x\": 1}\n";
   CHECK(policy::with_rules(policy, "package agent_policy\ndefault A := false", "p") ==
         "package agent_policy\ndefault A := false\n\npolicy_data := {\"x\": 1}\n");
