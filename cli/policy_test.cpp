@@ -30,14 +30,14 @@ void add_policy_test(CLI::App& app, Context& ctx) {
   auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data), instead of the annotations")
                   ->check(CLI::ExistingFile);
   cmd->add_option("--requests", f->requests,
-                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{…}] or JSON (see --kind)")
+                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{...}] or JSON (see --kind)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--kind", f->kind, "the request name of a --requests file holding one bare JSON object")
       ->type_name("REQUEST");
   cmd->add_option("--rules", f->rules, "evaluate the policies' policy_data with these Rego rules instead of their own")
       ->check(CLI::ExistingFile);
   add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile the node follows (default upstream)");
-  cmd->add_option("--settings", f->settings, "JSON settings over the profile (the cluster's pause image, OCI version…)")
+  cmd->add_option("--settings", f->settings, "JSON settings over the profile (the cluster's pause image, OCI version...)")
       ->check(CLI::ExistingFile);
   add_choice(cmd, ctx, "--shim", f->shim, {"go", "rs"}, "the Kata shim: go (kata-qemu-snp/-tdx, default) or rs (runtime-rs)");
   cmd->add_flag("--apparmor", f->apparmor, "the node runs AppArmor (Ubuntu): containerd sets cri-containerd.apparmor.d");
