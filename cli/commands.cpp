@@ -43,6 +43,8 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_policy_generate(app, ctx);
   add_policy_digest(app, ctx);
   add_policy_settings(app, ctx);
+  add_policy_test(app, ctx);
+  add_policy_explain(app, ctx);
   add_key_generate(group(app, "key"), ctx);
   add_sign(app, ctx);
   add_verify(app, ctx);

@@ -26,6 +26,8 @@ void add_cache_prune(CLI::App& cache, Context& ctx);    // cache prune
 void add_policy_generate(CLI::App& app, Context& ctx);
 void add_policy_digest(CLI::App& app, Context& ctx);
 void add_policy_settings(CLI::App& app, Context& ctx);
+void add_policy_test(CLI::App& app, Context& ctx);
+void add_policy_explain(CLI::App& app, Context& ctx);
 void add_key_generate(CLI::App& key, Context& ctx);
 void add_sign(CLI::App& app, Context& ctx);
 void add_verify(CLI::App& app, Context& ctx);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "k8s/kubeconfig.h"
 #include "oci/reference.h"
+#include "policy/check.h"
 #include "policy/generate.h"
 #include "policy/image_source.h"
 #include "policy/settings.h"
@@ -23,7 +24,7 @@ namespace {
 struct GenerateFlags {
   std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
                           service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle, namespace_;
-  bool in_place = false, no_cache = false, any_namespace = false;
+  bool in_place = false, no_cache = false, any_namespace = false, no_check = false;
   std::vector<std::string> allow_exec, image_sources, extras, insecure;
 };
 
@@ -122,6 +123,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--key-pass-file", f->key_pass_file, "passphrase of an encrypted --sign-key (else COCO_KEY_PASSWORD)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--bundle", f->bundle, "where --sign-key writes the bundle");
+  cmd->add_flag("--no-check", f->no_check, "do not run each policy against its pod's simulated requests before writing");
   set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
                                    "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
                      ctx.program + " policy generate -f app/ --in-place --service-env strict",
@@ -179,7 +181,10 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
 
     const auto inputs = policy::read_inputs(f->input);
     check_inputs_offline(inputs, o);
-    const auto g = policy::generate(inputs, o, policy::make_resolver(std::move(sources), io));
+    const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
+    const auto g = policy::generate(inputs, o, resolve);
+    if (f->no_check) ctx.warn("--no-check: the policies were not run against their pods' requests");
+    else policy::self_check(inputs, g, o.settings, resolve);  // throws, nothing written, when a pod would be denied
     if (key) {
       std::vector<attest::PodBinding> pods;
       for (const auto& p : g.pods)

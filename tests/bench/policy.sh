@@ -2,7 +2,8 @@
 # Benchmark: coco policy generate over a generated 500-workload manifest (Deployments, Pods,
 # StatefulSets, CronJobs with ConfigMaps, Secrets and Services), images from an OCI layout that
 # umoci writes (one layer with /etc/passwd and /etc/group), with a warm layer cache.
-# Prints workloads per second and peak RSS (/usr/bin/time -v). The peer, Kata's genpolicy, is a
+# Prints workloads per second and peak RSS (/usr/bin/time -v), then the same for `coco policy test`
+# of the written manifests (every pod's simulated requests and near misses decided by its policy). The peer, Kata's genpolicy, is a
 # Rust tool that is not packaged for Debian and cannot be built offline here, so no ratio is
 # printed; its per-resource cost is dominated by registry round trips it cannot cache (policy.md §7).
 # Usage: tests/bench/policy.sh [BUILD_DIR] [WORKLOADS]   (default build, 500)
@@ -80,10 +81,11 @@ print("---\n".join(out))
 PY
 sources=()
 for k in 0 1 2 3 4 5 6; do sources+=(--image-source "registry.example/app$k:1=oci:$work/layout:1"); done
-run() { "$coco" policy generate -f "$work/manifests.yaml" "${sources[@]}" --cache-dir "$work/cache" -o "$work/out.yaml" -q "$@"; }
+# --no-check: the generator's self-check is the same work as `policy test`, timed on its own below.
+run() { "$coco" policy generate -f "$work/manifests.yaml" "${sources[@]}" --cache-dir "$work/cache" -o "$work/out.yaml" -q --no-check "$@"; }
 run --output json > /dev/null  # warms the layer cache
 /usr/bin/time -v -o "$work/time" "$coco" policy generate -f "$work/manifests.yaml" "${sources[@]}" \
-  --cache-dir "$work/cache" -o "$work/out.yaml" --output json > "$work/report.json"
+  --cache-dir "$work/cache" -o "$work/out.yaml" --no-check -q --output json > "$work/report.json"
 pods=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['pods']))" "$work/report.json")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")
 secs=$(python3 -c "
@@ -93,4 +95,17 @@ print(s)")
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
 echo "coco: $pods pod policies in ${secs}s (warm cache): $(python3 -c "print(f'{$pods / max($secs, 0.001):.0f}')") workloads/s, peak RSS $((rss / 1024)) MiB"
 echo "output: $(wc -c < "$work/out.yaml") bytes of annotated manifests"
+/usr/bin/time -v -o "$work/time-test" "$coco" policy test -f "$work/out.yaml" "${sources[@]}" \
+  --cache-dir "$work/cache" --negative --output json > "$work/test.json" || true
+read -r tpods treqs tfail < <(python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(len(j['pods']), j['requests'], j['failures'])" "$work/test.json")
+twall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time-test")
+tsecs=$(python3 -c "
+p = '$twall'.split(':'); s = 0.0
+for x in p: s = s * 60 + float(x)
+print(s)")
+trss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-test")
+echo "coco policy test: $tpods pods, $treqs requests ($tfail failures) in ${tsecs}s: $(python3 -c "print(f'{$tpods / max($tsecs, 0.001):.0f}')") workloads/s, peak RSS $((trss / 1024)) MiB"
 echo "peer (genpolicy): not available on this machine (not packaged for Debian, no crates.io); no ratio"

@@ -1,0 +1,218 @@
+#include "policy/check.h"
+
+#include <map>
+#include <memory>
+
+#include "k8s/manifest.h"
+#include "k8s/workload.h"
+#include "util/error.h"
+
+namespace coco::policy {
+namespace {
+
+std::string str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
+  return obj[key].get<std::string>();
+}
+
+std::string pad(std::string s, std::size_t n) {
+  if (s.size() < n) s.append(n - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+std::size_t PodResult::failures() const {
+  std::size_t n = 0;
+  for (const auto& r : results) n += !r.ok();
+  return n;
+}
+
+std::size_t TestReport::failures() const {
+  std::size_t n = 0;
+  for (const auto& p : pods) n += p.failures();
+  return n;
+}
+
+std::size_t TestReport::requests() const {
+  std::size_t n = 0;
+  for (const auto& p : pods) n += p.results.size();
+  return n;
+}
+
+std::string with_rules(const std::string& policy, const std::string& rules, const std::string& where) {
+  const std::size_t at = policy.rfind("policy_data := ");
+  if (at == std::string::npos) fail(where, "--rules: the policy has no `policy_data := …` statement to keep");
+  std::string out = rules;
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out + "\n" + policy.substr(at);
+}
+
+ImageResolver memoize(ImageResolver inner) {
+  auto cache = std::make_shared<std::map<std::string, ImageInfo>>();
+  return [inner = std::move(inner), cache](const std::string& ref, const std::string& where) {
+    if (auto it = cache->find(ref); it != cache->end()) return it->second;
+    ImageInfo info = inner(ref, where);
+    (*cache)[ref] = info;
+    if (!info.pinned.empty()) cache->emplace(info.pinned, info);
+    return info;
+  };
+}
+
+PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
+                   const TestOptions& opts, const ImageResolver& resolve) {
+  PodResult p;
+  p.kind = t.kind;
+  p.name = t.name.empty() ? str(object.value("metadata", Json::object()), "generateName") : t.name;
+  p.namespace_ = t.namespace_;
+  p.where = t.where;
+  const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);
+  PolicyRunner runner(opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where), t.where + " policy.rego");
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    RequestResult r{i, requests[i], std::nullopt, {}};
+    r.decision = runner.decide(requests[i], false);
+    if (!r.ok() && opts.explain && !r.decision.allowed) r.decision = runner.decide(requests[i], true);
+    p.results.push_back(std::move(r));
+  }
+  return p;
+}
+
+TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve) {
+  const ImageResolver cached = memoize(resolve);
+  std::vector<std::vector<k8s::Document>> files;
+  k8s::Objects objects;
+  for (const auto& in : inputs) {
+    files.push_back(k8s::load_documents(in.text, in.name));
+    k8s::Objects o = k8s::collect_objects(files.back(), in.name);
+    objects.config_maps.merge(o.config_maps);
+    objects.secrets.merge(o.secrets);
+    objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
+  }
+  TestReport report;
+  for (std::size_t f = 0; f < inputs.size(); ++f)
+    for (const auto& t : k8s::find_pod_templates(files[f], inputs[f].name)) {
+      const Json& doc = files[f][t.document].value;
+      const Json& object = doc[t.item];
+      const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
+      const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
+      try {
+        report.pods.push_back(test_pod(object, t, objects, policy, opts, cached));
+      } catch (const Json::exception& e) {
+        fail(t.where, std::string("unexpected field type: ") + e.what());
+      }
+    }
+  if (report.pods.empty()) fail(inputs.empty() ? "-f" : inputs.front().name, "no pods, Deployments, Jobs or other workloads");
+  return report;
+}
+
+std::vector<PodPolicy> manifest_policies(const std::vector<Input>& inputs) {
+  std::vector<PodPolicy> out;
+  for (const auto& in : inputs) {
+    const auto docs = k8s::load_documents(in.text, in.name);
+    for (const auto& t : k8s::find_pod_templates(docs, in.name)) {
+      const Json& doc = docs[t.document].value;
+      out.push_back({t.where, pod_policy_text(doc.contains(t.metadata) ? doc[t.metadata] : Json::object(), t.where)});
+    }
+  }
+  return out;
+}
+
+PodResult test_recorded(const std::string& policy, const std::string& name, const std::vector<RecordedRequest>& requests,
+                        bool explain) {
+  PodResult p;
+  p.name = name;
+  p.where = name;
+  PolicyRunner runner(policy, name);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    RequestResult r{i, requests[i].request, requests[i].expected, {}};
+    r.decision = runner.decide(r.request, false);
+    if (!r.ok() && explain && !r.decision.allowed) r.decision = runner.decide(r.request, true);
+    p.results.push_back(std::move(r));
+  }
+  return p;
+}
+
+void self_check(const std::vector<Input>& inputs, const Generated& g, const Json& settings, const ImageResolver& resolve) {
+  std::vector<Input> written;
+  for (std::size_t i = 0; i < inputs.size() && i < g.outputs.size(); ++i) written.push_back({inputs[i].name, g.outputs[i]});
+  TestOptions o;
+  o.simulate.node = node_options(settings, Shim::Go, resolve);
+  o.explain = true;
+  bool any_pod = false;
+  for (const auto& in : written) any_pod = any_pod || !k8s::find_pod_templates(k8s::load_documents(in.text, in.name), in.name).empty();
+  if (!any_pod) return;
+  const TestReport r = test_manifests(written, o, resolve);
+  if (r.failures() == 0) return;
+  std::string why;
+  for (const auto& p : r.pods)
+    for (const auto& x : p.results)
+      if (!x.ok()) {
+        why += "\n  " + p.where + ": " + x.request.kind + " (" + x.request.what + ") denied";
+        if (x.decision.why) why += "\n    " + x.decision.why->summary;
+      }
+  fail("policy self-check", std::to_string(r.failures()) + " request(s) the pods need would be denied by their own " +
+                                "policy; nothing written (--no-check skips this check):" + why);
+}
+
+Json test_report_json(const TestReport& report) {
+  Json pods = Json::array();
+  for (const auto& p : report.pods) {
+    Json list = Json::array();
+    std::size_t allowed = 0;
+    for (const auto& r : p.results) {
+      allowed += r.decision.allowed;
+      Json j = {{"index", r.index},
+                {"request", r.request.kind},
+                {"container", r.request.container},
+                {"what", r.request.what},
+                {"near_miss", !r.request.must_allow},
+                {"allowed", r.decision.allowed},
+                {"expected", r.expected.value_or(r.request.must_allow)},
+                {"ok", r.ok()}};
+      if (!r.decision.note.empty()) j["note"] = r.decision.note;
+      if (r.decision.why) j["explanation"] = {{"summary", r.decision.why->summary}, {"detail", r.decision.why->detail}};
+      list.push_back(std::move(j));
+    }
+    pods.push_back({{"kind", p.kind},
+                    {"name", p.name},
+                    {"namespace", p.namespace_},
+                    {"source", p.where},
+                    {"requests", list},
+                    {"allowed", allowed},
+                    {"denied", p.results.size() - allowed},
+                    {"failures", p.failures()}});
+  }
+  return {{"pods", pods}, {"requests", report.requests()}, {"failures", report.failures()}};
+}
+
+std::string test_report_text(const TestReport& report, bool verbose) {
+  std::string os;
+  for (const auto& p : report.pods) {
+    os += (p.kind.empty() ? "policy " + p.name : p.kind + " " + (p.namespace_.empty() ? "" : p.namespace_ + "/") + p.name) + "\n";
+    std::size_t needed = 0, needed_ok = 0, misses = 0, misses_ok = 0;
+    for (const auto& r : p.results) {
+      const bool expect = r.expected.value_or(r.request.must_allow);
+      (expect ? needed : misses) += 1;
+      (expect ? needed_ok : misses_ok) += r.ok();
+      if (!verbose && r.ok()) continue;
+      std::string verdict = r.decision.allowed ? "allowed" : "denied";
+      if (!r.ok()) verdict = r.decision.allowed ? "ALLOWED (must be denied)" : "DENIED";
+      else if (!expect) verdict += " (near miss)";
+      os += "  " + pad(std::to_string(r.index + 1), 4) + pad(r.request.kind, 30) + pad(r.request.container, 16) +
+            pad(verdict, 26) + r.request.what + "\n";
+      if (!r.decision.note.empty() && !r.ok()) os += "        " + r.decision.note + "\n";
+      if (r.decision.why) {
+        os += "        " + r.decision.why->summary + "\n";
+        for (const auto& d : r.decision.why->detail) os += "          " + d + "\n";
+        if (verbose)
+          for (const auto& t : r.decision.why->trace) os += "          | " + t + "\n";
+      }
+    }
+    os += "  " + std::to_string(needed_ok) + " of " + std::to_string(needed) + " needed requests allowed";
+    if (misses) os += ", " + std::to_string(misses_ok) + " of " + std::to_string(misses) + " near misses denied";
+    os += p.failures() ? "  FAIL\n" : "  ok\n";
+  }
+  return os;
+}
+
+}  // namespace coco::policy
