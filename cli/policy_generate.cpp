@@ -184,7 +184,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
     const auto g = policy::generate(inputs, o, resolve);
     if (f->no_check) ctx.warn("--no-check: the policies were not run against their pods' requests");
-    else policy::self_check(inputs, g, o.settings, resolve);  // throws, nothing written, when a pod would be denied
+    else policy::self_check(inputs, g, o, resolve);  // throws, nothing written, when a pod would be denied
     if (key) {
       std::vector<attest::PodBinding> pods;
       for (const auto& p : g.pods)

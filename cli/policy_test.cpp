@@ -1,9 +1,11 @@
 // coco policy test: run pod policies offline against the requests a node will send for their pods
 // (simulated from the manifest and its images) or against requests recorded from a node.
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
 #include "image_options.h"
+#include "k8s/kubeconfig.h"
 #include "policy/check.h"
 #include "policy/image_source.h"
 #include "policy/settings.h"
@@ -14,7 +16,7 @@ namespace coco::cli {
 namespace {
 
 struct TestFlags {
-  std::string input, policy, requests, kind, rules, settings, profile = "upstream", shim = "go", cache_dir;
+  std::string input, policy, requests, kind, rules, settings, profile = "upstream", shim = "go", cache_dir, namespace_;
   bool negative = false, explain = false, verbose = false, apparmor = false, no_cache = false;
   std::vector<std::string> image_sources;
   ImageFlags image;
@@ -40,6 +42,8 @@ void add_policy_test(CLI::App& app, Context& ctx) {
   cmd->add_option("--settings", f->settings, "JSON settings over the profile (the cluster's pause image, OCI version...)")
       ->check(CLI::ExistingFile);
   add_choice(cmd, ctx, "--shim", f->shim, {"go", "rs"}, "the Kata shim: go (kata-qemu-snp/-tdx, default) or rs (runtime-rs)");
+  cmd->add_option("-n,--namespace", f->namespace_, "namespace of pods that name none, as given to policy generate "
+                                                   "(default: the current kubeconfig context's, else default)");
   cmd->add_flag("--apparmor", f->apparmor, "the node runs AppArmor (Ubuntu): containerd sets cri-containerd.apparmor.d");
   cmd->add_flag("--negative", f->negative, "also send near misses a compromised host would try; each must be denied");
   cmd->add_flag("--explain", f->explain, "explain each failing request: the field, its value and the policy's side");
@@ -88,6 +92,13 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       policy::TestOptions o;
       o.simulate.node = policy::node_options(settings, policy::parse_shim(f->shim), resolve);
       o.simulate.node.apparmor = f->apparmor;
+      if (!f->namespace_.empty()) {
+        o.simulate.node.default_namespace = f->namespace_;
+      } else {
+        const char* kubeconfig = std::getenv("KUBECONFIG");
+        const char* home = std::getenv("HOME");
+        o.simulate.node.default_namespace = k8s::kubectl_namespace(kubeconfig ? kubeconfig : "", home ? home : "");
+      }
       o.simulate.negative = f->negative;
       o.explain = f->explain;
       if (!f->rules.empty()) o.rules = read_text_file(f->rules);

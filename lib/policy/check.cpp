@@ -132,11 +132,13 @@ PodResult test_recorded(const std::string& policy, const std::string& name, cons
   return p;
 }
 
-void self_check(const std::vector<Input>& inputs, const Generated& g, const Json& settings, const ImageResolver& resolve) {
+void self_check(const std::vector<Input>& inputs, const Generated& g, const GenerateOptions& opts,
+                const ImageResolver& resolve) {
   std::vector<Input> written;
   for (std::size_t i = 0; i < inputs.size() && i < g.outputs.size(); ++i) written.push_back({inputs[i].name, g.outputs[i]});
   TestOptions o;
-  o.simulate.node = node_options(settings, Shim::Go, resolve);
+  o.simulate.node = node_options(opts.settings, Shim::Go, resolve);
+  o.simulate.node.default_namespace = opts.default_namespace;
   o.explain = true;
   bool any_pod = false;
   for (const auto& in : written) any_pod = any_pod || !k8s::find_pod_templates(k8s::load_documents(in.text, in.name), in.name).empty();

@@ -65,7 +65,9 @@ std::string with_rules(const std::string& policy, const std::string& rules, cons
 // The generator's self-check: each written pod (g.outputs, named as `inputs`) is simulated with
 // the settings' node facts and the Go shim and decided by its own policy. A needed request that is
 // denied fails (Exit::Failure) with the denials explained, before anything is written.
-void self_check(const std::vector<Input>& inputs, const Generated& g, const Json& settings, const ImageResolver& resolve);
+// Pods that name no namespace run in the one the generator bound (opts.default_namespace).
+void self_check(const std::vector<Input>& inputs, const Generated& g, const GenerateOptions& opts,
+                const ImageResolver& resolve);
 
 // An ImageResolver that asks `inner` once per reference; an image it resolved is also known by
 // its pinned reference, so the generator's output resolves without asking again.

@@ -109,6 +109,7 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
       const std::string propagation = str(vm, "mountPropagation");
       const std::string prop = propagation == "Bidirectional" ? "rshared" : propagation == "HostToContainer" ? "rslave" : "rprivate";
       std::string source;
+      bool local_storage = false;
       if (vol.contains("emptyDir") && str(member(vol, "emptyDir"), "medium") == "Memory") {
         source = "/run/kata-containers/sandbox/ephemeral/" + name;
         storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
@@ -117,6 +118,7 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
                             {"mount_point", source}, {"fs_group", nullptr}, {"shared", false}});
       } else if (vol.contains("emptyDir") && node_.tarfs_pause) {  // shared-fs: a directory of the sandbox's rootfs
         source = std::string(kShared) + "/" + sandbox_id_ + "/rootfs/local/" + name;
+        local_storage = true;
         Json opts = {"mode=0777"};
         if (fs_group > 0) opts.push_back("fsgid=" + std::to_string(fs_group));
         storages.push_back({{"driver", "local"}, {"driver_options", Json::array()}, {"source", "local"},
@@ -140,7 +142,9 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
         ro = ro || member(member(vol, "persistentVolumeClaim"), "readOnly") == true;
       }
       ++n;
-      out.push_back(bind_mount_json(dest, source, {"rbind", prop, ro ? "ro" : "rw"}));
+      Json m = bind_mount_json(dest, source, {"rbind", prop, ro ? "ro" : "rw"});
+      if (local_storage) m["type_"] = "local";  // the runtime mounts a "local" storage with type local
+      out.push_back(std::move(m));
     }
   for (std::string v : image.volumes) {  // the image's VOLUMEs the pod does not cover
     while (v.size() > 1 && v[0] == '/' && v[1] == '/') v.erase(0, 1);

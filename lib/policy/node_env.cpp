@@ -79,7 +79,8 @@ std::string to_decimal(__int128 v) {
 
 std::vector<std::pair<std::string, std::string>> NodePod::service_env() const {
   // kubelet's service links: every service of the pod's namespace, plus the cluster's master
-  // service (default/kubernetes). A service without a fixed clusterIP gets one from the cluster.
+  // service (default/kubernetes). A service without a fixed clusterIP gets one from the cluster; a
+  // headless (clusterIP: None) or ExternalName one gets no variables from kubelet.
   struct Svc {
     std::string name, ip;
     std::vector<k8s::ServicePort> ports;
@@ -89,7 +90,7 @@ std::vector<std::pair<std::string, std::string>> NodePod::service_env() const {
   int n = 1;
   for (const auto& s : objects_.services) {
     const std::string ns = s.namespace_.empty() ? node_.default_namespace : s.namespace_;
-    if (!links || ns != namespace_name_) continue;
+    if (!links || !s.links || ns != namespace_name_) continue;
     std::string ip = s.cluster_ip.empty() ? "10.96." + std::to_string(100 + n) + "." + std::to_string(7 + n) : s.cluster_ip;
     ++n;
     svcs.push_back({s.name, ip, s.ports});

@@ -50,21 +50,14 @@ TEST_CASE("policy test: a generated pod passes, with near misses, as JSON", "[po
     INFO(r.err << r.out.substr(0, 4000));
     CHECK(coco::test::schema_errors("policy-test.schema.json", r.out) == "");
     const Json j = coco::parse_json(r.out, "stdout");
-    // runtime-rs sends the container's capabilities with an exec, which coco's rules deny until
-    // issue 11 item 2 lands: that one denial is tolerated (and shown), nothing else.
-    std::size_t misses = 0, execs = 0, rs_exec_denied = 0;
+    std::size_t misses = 0, execs = 0;
     for (const auto& q : j["pods"][0]["requests"]) {
       misses += q["near_miss"].get<bool>();
       execs += q["request"] == "ExecProcessRequest" && !q["near_miss"].get<bool>();
-      if (std::string(shim) == "rs" && q["request"] == "ExecProcessRequest" && q["ok"] == false) {
-        WARN("runtime-rs exec denied (issue 11 item 2): " << q["what"].get<std::string>());
-        ++rs_exec_denied;
-        continue;
-      }
       CHECK(q["ok"] == true);
     }
-    CHECK(j["failures"] == rs_exec_denied);
-    CHECK(r.exit_code == (rs_exec_denied ? 1 : 0));
+    CHECK(j["failures"] == 0);
+    CHECK(r.exit_code == 0);
     CHECK(misses >= 8);
     CHECK(execs == 1);
   }
