@@ -296,4 +296,10 @@ std::string string_field(const Json& obj, const char* key) {
   return obj[key].get<std::string>();
 }
 
+const Json& member_or_null(const Json& obj, const char* key) {
+  static const Json null;
+  if (!obj.is_object() || !obj.contains(key)) return null;
+  return obj[key];
+}
+
 }  // namespace coco::k8s

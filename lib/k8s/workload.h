@@ -62,6 +62,8 @@ bool is_dns_label(std::string_view s);
 
 // obj[key] when obj is an object holding a string there, else "" (absent optional fields).
 std::string string_field(const Json& obj, const char* key);
+// obj[key] when obj is an object that has it, else a null (absent optional sections).
+const Json& member_or_null(const Json& obj, const char* key);
 
 // A boolean field of an API object: `dflt` when absent or null, an error naming `where.key` when
 // it is not a boolean (the API server would reject it; guessing could widen the policy).

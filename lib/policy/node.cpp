@@ -32,16 +32,8 @@ constexpr const char* kCronMinute = "29421360";    // a CronJob's scheduled time
 
 std::string hexid(const std::string& joined) { return to_hex(digest(Algo::Sha256, joined)); }
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
-
-const Json& member(const Json& obj, const char* key) {
-  static const Json null;
-  if (!obj.is_object() || !obj.contains(key)) return null;
-  return obj[key];
-}
+std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
+const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::string scalar_text(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 

@@ -33,16 +33,8 @@ const std::vector<std::string> kAllCaps = {
     "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
     "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"};
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
-
-const Json& member(const Json& obj, const char* key) {
-  static const Json null;
-  if (!obj.is_object() || !obj.contains(key)) return null;
-  return obj[key];
-}
+std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
+const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::vector<std::string> strings(const Json& v) {
   std::vector<std::string> out;

@@ -9,16 +9,8 @@
 namespace coco::policy {
 namespace {
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
-
-const Json& member(const Json& obj, const char* key) {
-  static const Json null;
-  if (!obj.is_object() || !obj.contains(key)) return null;
-  return obj[key];
-}
+std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
+const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::string upper_env_name(const std::string& s) {
   std::string out;

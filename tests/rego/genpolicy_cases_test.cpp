@@ -23,12 +23,7 @@ using coco::rego::Json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using coco::test::slurp;
 
 // Adds each field of `defaults` that `msg` lacks (the proto round trip's zero values).
 Json with_defaults(Json msg, const Json& defaults) {

@@ -18,12 +18,7 @@ using coco::rego::Syntax;
 
 namespace {
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using coco::test::slurp;
 
 // The message of the coco::Error `fn` throws; fails the test if it throws anything else or nothing.
 template <class F>

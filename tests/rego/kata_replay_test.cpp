@@ -17,12 +17,7 @@ using coco::rego::Json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using coco::test::slurp;
 
 // `["ep":"<Entrypoint>",{…}],` → ["<Entrypoint>", {…}]
 Json request_line(std::string line) {

@@ -24,12 +24,7 @@ using coco::rego::Value;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using coco::test::slurp;
 
 std::map<std::string, std::string> skipped_folders() {
   std::map<std::string, std::string> out;

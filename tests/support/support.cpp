@@ -76,6 +76,13 @@ std::string shared_path(const std::string& relative) { return std::string(COCO_S
 std::string source_path(const std::string& relative) { return std::string(COCO_SOURCE_DIR) + "/" + relative; }
 ByteVec read_shared(const std::string& relative) { return read_binary_file(shared_path(relative), 1u << 30); }
 
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 bool shared_available(const std::string& relative) {
   if (std::filesystem::exists(shared_path(relative))) return true;
   const char* ci = std::getenv("CI");

@@ -27,6 +27,8 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 std::string shared_path(const std::string& relative);  // ../shared/<relative>
 std::string source_path(const std::string& relative);  // the repository checkout
 ByteVec read_shared(const std::string& relative);
+// The whole of a small test input (a vector file, a policy) as text; "" when it cannot be read.
+std::string slurp(const std::filesystem::path& path);
 // Whether ../shared/<relative> exists. When it does not: outside CI a test prints one visible
 // line and skips (a user's clone has no ../shared); under CI (CI set) it fails, so nothing is
 // skipped silently there. Use as: if (!coco::test::shared_available("vectors/rego")) return;

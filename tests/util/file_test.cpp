@@ -94,7 +94,7 @@ TEST_CASE("writing over a directory or a socket is refused and changes nothing",
   CHECK(others(dir, {"d", "s"}).empty());
 }
 
-TEST_CASE("a replaced regular file keeps its mode; a new one gets the requested mode", "[util][hostile][file]") {
+TEST_CASE("a replaced regular file keeps its mode, a new one gets the requested mode", "[util][hostile][file]") {
   TempDir dir;
   const std::string f = dir.write("f", "old");
   ::chmod(f.c_str(), 0640);
