@@ -375,7 +375,9 @@ Value from_json_at(const Json& j, std::size_t depth) {
 Value Value::from_json(const Json& j) { return from_json_at(j, 0); }
 
 namespace {
-void json_quote(std::string& out, const std::string& s) {
+// A quoted string: JSON's escapes, plus Go's encoding/json escapes of HTML characters for JSON
+// output (json.marshal); Rego's own text form (print, sprintf %v) leaves <, > and & as they are.
+void quote(std::string& out, const std::string& s, bool escape_html) {
   out.push_back('"');
   std::size_t run = 0;  // start of the pending run of characters that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -388,9 +390,9 @@ void json_quote(std::string& out, const std::string& s) {
       case '\n': esc = "\\n"; break;
       case '\r': esc = "\\r"; break;
       case '\t': esc = "\\t"; break;
-      case '<': esc = "\\u003c"; break;  // Go's encoding/json escapes HTML characters
-      case '>': esc = "\\u003e"; break;
-      case '&': esc = "\\u0026"; break;
+      case '<': esc = escape_html ? "\\u003c" : nullptr; break;
+      case '>': esc = escape_html ? "\\u003e" : nullptr; break;
+      case '&': esc = escape_html ? "\\u0026" : nullptr; break;
       default:
         if (c < 0x20) {
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
@@ -406,33 +408,8 @@ void json_quote(std::string& out, const std::string& s) {
   out.push_back('"');
 }
 
-void rego_quote(std::string& out, const std::string& s) {
-  out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    const char* esc = nullptr;
-    char buf[8];
-    switch (c) {
-      case '"': esc = "\\\""; break;
-      case '\\': esc = "\\\\"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\t': esc = "\\t"; break;
-      default:
-        if (c < 0x20) {
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          esc = buf;
-        }
-    }
-    if (!esc) continue;
-    out.append(s, run, i - run);
-    out += esc;
-    run = i + 1;
-  }
-  out.append(s, run, std::string::npos);
-  out.push_back('"');
-}
+void json_quote(std::string& out, const std::string& s) { quote(out, s, true); }
+void rego_quote(std::string& out, const std::string& s) { quote(out, s, false); }
 
 void write_json(std::string& out, const Value& v) {
   switch (v.type()) {
@@ -561,26 +538,29 @@ std::vector<char32_t> utf8_decode(std::string_view s) {
   return out;
 }
 
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
 std::string utf8_encode(const std::vector<char32_t>& cps, std::size_t from, std::size_t to) {
   std::string out;
   if (to > cps.size()) to = cps.size();
   for (std::size_t i = from; i < to; ++i) {
-    char32_t c = cps[i];
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
+    append_utf8(out, cps[i]);
   }
   return out;
 }

@@ -131,6 +131,7 @@ int compare(const Value& a, const Value& b);
 inline bool ValueLess::operator()(const Value& a, const Value& b) const { return compare(a, b) < 0; }
 
 // UTF-8 helpers for the string builtins (OPA indexes strings by code point).
+void append_utf8(std::string& out, char32_t c);            // one code point, UTF-8 encoded
 std::vector<char32_t> utf8_decode(std::string_view s);  // invalid bytes -> U+FFFD
 std::string utf8_encode(const std::vector<char32_t>& cps, std::size_t from = 0,
                         std::size_t to = static_cast<std::size_t>(-1));
