@@ -85,6 +85,7 @@ void Decompressor::update(Bytes in) {
       emit(m.out.data(), m.out.size() - m.z.avail_out);
       if (rc == Z_STREAM_END) {
         m.member_done = true;
+        ++members_done_;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
         const std::uint64_t at = start + (in.size() - m.z.avail_in);
         fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" +
@@ -98,7 +99,7 @@ void Decompressor::update(Bytes in) {
       const int rc = inflate(&m.z, Z_NO_FLUSH);
       const std::size_t n = m.out.size() - m.z.avail_out;
       emit(m.out.data(), n);
-      if (rc == Z_STREAM_END) m.member_done = true;
+      if (rc == Z_STREAM_END) m.member_done = true, ++members_done_;
       if (n == 0 || rc != Z_OK) break;
     }
     return;

@@ -30,6 +30,9 @@ class Decompressor {
   void update(Bytes in);
   void finish();  // fails when the compressed stream stopped early
   std::uint64_t out_bytes() const { return out_bytes_; }
+  // Gzip members inflated to their end so far: output handed to the sink while this is 0 belongs
+  // to the first member (the only one flate2's GzDecoder reads). Always 0 for zstd and none.
+  std::uint64_t gzip_members_done() const { return members_done_; }
 
  private:
   struct Impl;
@@ -38,6 +41,7 @@ class Decompressor {
   std::string name_;
   Sink sink_;
   std::uint64_t limit_;
+  std::uint64_t members_done_ = 0;
   std::uint64_t in_bytes_ = 0, out_bytes_ = 0;
   std::unique_ptr<Impl> impl_;
 };

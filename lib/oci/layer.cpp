@@ -68,8 +68,9 @@ struct LayerHasher::Impl {
   Hasher blob;
   Hasher diff{Algo::Sha256};
   std::optional<VerityTree> tar_verity;
-  std::optional<VerityTree> tarfs_verity;  // over tar + appended tarfs index
-  std::optional<TarfsIndex> tarfs;
+  // --verity tarfs/tarfs-aks: the node's view of the layer (first gzip member, Rust tar reader),
+  // which also supplies /etc/passwd and /etc/group then; the Go-style walk is not run.
+  std::optional<TarfsLayer> tarfs;
   std::unique_ptr<Decompressor> decompressor;
   std::optional<Compression> compression;
   ByteVec head;  // first bytes, kept only until the compression is known
@@ -100,10 +101,13 @@ struct LayerHasher::Impl {
             [this](const TarEntry&, Bytes data) { on_data(data); }) {
     compression = layer_compression(job.media_type, job.name);
     if (job.verity == VerityFlavour::Tar) tar_verity.emplace();
-    if (job.verity == VerityFlavour::Tarfs || job.verity == VerityFlavour::TarfsAks) {
-      tarfs_verity.emplace();
-      tarfs.emplace(job.verity == VerityFlavour::TarfsAks ? TarfsVariant::Aks : TarfsVariant::Upstream);
-    }
+    if (job.verity == VerityFlavour::TarfsAks && job.media_type != kOciLayerGzip && job.media_type != kDockerLayerGzip)
+      fail(job.name, "layer media type '" + job.media_type + "' cannot be indexed by the AKS tardev-snapshotter (it reads " +
+                         kOciLayerGzip + " and " + kDockerLayerGzip + " only): no tarfs-aks root");
+    if (job.verity == VerityFlavour::Tarfs || job.verity == VerityFlavour::TarfsAks)
+      tarfs.emplace(job.name + ": uncompressed tar",
+                    job.verity == VerityFlavour::TarfsAks ? TarfsVariant::Aks : TarfsVariant::Upstream,
+                    [this](const TarfsEntry& e) { on_tarfs_entry(e); }, [this](Bytes data) { on_data(data); });
     if (compression) start();
   }
 
@@ -115,8 +119,12 @@ struct LayerHasher::Impl {
   void on_tar_bytes(Bytes b) {
     diff.update(b);
     if (tar_verity) tar_verity->update(b);
-    if (tarfs_verity) tarfs_verity->update(b);
-    tar.update(b);
+    // The node's flate2 GzDecoder stops after the first gzip member.
+    if (tarfs) {
+      if (decompressor->gzip_members_done() == 0) tarfs->update(b);
+    } else {
+      tar.update(b);
+    }
   }
 
   // OCI image-spec layer.md: whiteouts (.wh.<name>) and opaque markers (.wh..wh..opq) hide the
@@ -130,8 +138,6 @@ struct LayerHasher::Impl {
     if (!clean_tar_path(e.path, path))
       fail(job.name, "tar entry at offset " + hex_number(e.header_offset) + " names '" + e.path +
                          "', which climbs out of the root (path traversal)");
-    if (tarfs) tarfs->add(e);
-    capturing = nullptr;
     const bool regular = e.type == '0' || e.type == '7';
     if (e.type == '1') {
       std::string target;
@@ -140,12 +146,26 @@ struct LayerHasher::Impl {
                            e.linkname + "', which is not an earlier file of this layer");
     }
     if (regular || e.type == '1') files.insert(path);
+    return track(path, e.type, regular, e.size);
+  }
+
+  // The node's reader: what it skips (names above the root, unparsable modes) is not in the
+  // container's root file system either.
+  void on_tarfs_entry(const TarfsEntry& e) {
+    std::string path;
+    capturing = nullptr;
+    if (!e.mode || !clean_tar_path(e.path, path)) return;
+    track(path, e.type, e.type == '0' || e.type == '\0', e.size);
+  }
+
+  bool track(const std::string& path, char type, bool regular, std::uint64_t size) {
+    capturing = nullptr;
     for (auto [name, file] : {std::pair{kEtcPasswd, &passwd}, std::pair{kEtcGroup, &group}}) {
       const std::string base = std::string(name).substr(4);  // "passwd" / "group"
       if (path == name) {
         if (regular) {
-          if (e.size > kMaxEtcFile)
-            fail(job.name, "/" + std::string(name) + " is " + std::to_string(e.size) + " bytes (limit " +
+          if (size > kMaxEtcFile)
+            fail(job.name, "/" + std::string(name) + " is " + std::to_string(size) + " bytes (limit " +
                                std::to_string(kMaxEtcFile) + ")");
           file->state = LayerFile::State::Present;
           file->content.clear();
@@ -155,7 +175,7 @@ struct LayerHasher::Impl {
           file->content.clear();
         }
       } else if (path == "etc/.wh." + base || path == "etc/.wh..wh..opq" || path == ".wh.etc" ||
-                 path == ".wh..wh..opq" || (path == "etc" && e.type != '5')) {
+                 path == ".wh..wh..opq" || (path == "etc" && type != '5')) {
         remove(*file);
       }
     }
@@ -202,7 +222,7 @@ LayerResult LayerHasher::finish() {
   }
   if (m.decode_error) std::rethrow_exception(m.decode_error);
   m.decompressor->finish();
-  m.tar.finish();
+  if (!m.tarfs) m.tar.finish();
   LayerResult r;
   LayerHashes& h = r.hashes;
   h.media_type = m.job.media_type;
@@ -211,10 +231,7 @@ LayerResult LayerHasher::finish() {
   h.diff_id = "sha256:" + to_hex(m.diff.finish());
   h.uncompressed_size = m.decompressor->out_bytes();
   if (m.tar_verity) h.verity_root = to_hex(m.tar_verity->finish());
-  if (m.tarfs_verity) {
-    m.tarfs_verity->update(m.tarfs->finish(h.uncompressed_size));
-    h.tarfs_verity_root = to_hex(m.tarfs_verity->finish());
-  }
+  if (m.tarfs) h.tarfs_verity_root = m.tarfs->finish();
   r.etc_passwd = std::move(m.passwd);
   r.etc_group = std::move(m.group);
   return r;
