@@ -12,7 +12,7 @@
 namespace coco::oci {
 
 // Bump when anything that feeds a cached value changes (tar walk, verity, passwd extraction).
-inline constexpr int kCacheAlgoVersion = 1;
+inline constexpr int kCacheAlgoVersion = 2;  // 2: tarfs roots as the node builds them (issue 12 item 8)
 
 std::string default_cache_dir();  // $XDG_CACHE_HOME/coco, else $HOME/.cache/coco
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
+#include "oci/cache.h"
 #include "oci/fixture.h"
 #include "oci/image_facts.h"
 #include "support/support.h"
@@ -197,7 +198,7 @@ TEST_CASE("registry: a cache entry that was tampered with is detected and recomp
   o.cache_dir = cache.path().string();
   o.verity = oci::VerityFlavour::Tar;
   const auto first = oci::image_facts(host + "/coco/hello:v1", o);
-  const std::string entry = cache.path().string() + "/layers/v1/sha256/" + first.layers[0].digest.substr(7) + ".tar.json";
+  const std::string entry = cache.path().string() + "/layers/v" + std::to_string(oci::kCacheAlgoVersion) + "/sha256/" + first.layers[0].digest.substr(7) + ".tar.json";
   REQUIRE(file_exists(entry));
   std::string text = read_text_file(entry);
   text.replace(text.find(first.layers[0].diff_id.substr(7, 8)), 8, "deadbeef");  // a forged diff_id

@@ -12,6 +12,7 @@
 #include "support/support.h"
 #include "util/digest.h"
 #include "util/encoding.h"
+#include "util/error.h"
 
 using namespace coco;
 
