@@ -243,7 +243,7 @@ TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the p
     return "mcr.microsoft.com/oss/kubernetes/pause:3.6=oci:" + layout + ":" + tag;
   };
   const auto r = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
-                           "--image-source", pause_source("plain"), "-o", out, "--no-cache", "-q"});
+                           "--image-source", pause_source("empty"), "-o", out, "--no-cache", "-q"});
   REQUIRE(r.exit_code == 0);
   const Json doc = coco::k8s::load_documents(coco::read_text_file(out), "out.yaml")[0].value;
   const auto rego = run_program({"/bin/sh", "-c", "base64 -d"}, doc["metadata"]["annotations"]["io.katacontainers.config.agent.policy"]);
@@ -276,7 +276,12 @@ TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the p
     return Json();
   };
   CHECK(overlay_of(data["containers"][1]) == expected_overlay("v1"));
-  CHECK(overlay_of(data["containers"][0]) == expected_overlay("plain"));  // the pause image
+  CHECK(overlay_of(data["containers"][0]) == expected_overlay("empty"));  // the pause image
+  // An uncompressed layer is one the AKS snapshotter cannot index: no root to bind (issue 12).
+  const auto plain = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+                               "--image-source", pause_source("plain"), "-o", dir.file("plain.yaml"), "--no-cache", "-q"});
+  CHECK(plain.exit_code == 1);
+  CHECK_THAT(plain.err, Catch::Contains("cannot be indexed by the AKS tardev-snapshotter"));
   // The pause image's source must exist like any other.
   const auto bad = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
                              "--image-source", pause_source("no-such-tag"), "-o", dir.file("bad.yaml"), "--no-cache", "-q"});
