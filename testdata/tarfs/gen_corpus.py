@@ -70,6 +70,8 @@ def header(name, typ=b"0", size=0, mode=0o644, uid=0, gid=0, mtime=1700000000, l
         h[148:156] = ("%06o" % sum(h)).encode() + b"\0 "
     elif chksum == "signed":  # the historic signed-char sum, which some readers also accept
         h[148:156] = ("%06o" % sum(b - 256 if b > 127 else b for b in h)).encode() + b"\0 "
+    elif chksum == "spaces":  # right-aligned with leading spaces, as some writers do
+        h[148:156] = ("%7o" % sum(h)).encode() + b"\0"
     else:
         h[148:156] = chksum
     return bytes(h)
@@ -316,6 +318,27 @@ simple("truncated-header", lambda t: t.file("a").raw(b"\x41" * 100))
 simple("zero-block-then-more", lambda t: t.file("a").raw(b"\0" * 512).file("hidden"))
 simple("longlink-on-file", lambda t: t.gnu_long(b"K", "ignored-target\0").file("f"))
 simple("pax-linkpath-on-hardlink", lambda t: t.file("real").pax([("linkpath", "real")]).hard("h", "wrong"))
+
+simple("hardlinked-dir-with-long-symlink", lambda t: t.file("a", "data").hard("b", "a").dir("a/")
+       .pax([("linkpath", LONG)]).sym("a/s", "").file("a/f").sym("a/t", "short"))
+simple("hardlinked-dirs-two-levels", lambda t: t.file("p").hard("q", "p").dir("p/").file("p/r").hard("p/s", "p/r")
+       .dir("p/r/").file("p/r/leaf"))
+simple("hardlink-target-whited-out", lambda t: t.file("a", "data").hard("h", "a").file(".wh.a"))
+simple("hardlink-into-whited-out-dir", lambda t: t.dir("d/").file("d/x").hard("h", "d/x").file(".wh.d"))
+simple("hardlink-named-opaque-marker", lambda t: t.file("x").hard("d/.wh..wh..opq", "x").file("d/y"))
+simple("pax-path-escapes", lambda t: t.pax([("path", "../../etc/x")]).file("hdr").file("ok"))
+simple("gnu-longlink-equal-header", lambda t: t.gnu_long(b"K", "same\0").sym("s", "same"))
+simple("symlink-target-100-no-nul", lambda t: t.sym("s", "t" * 100).sym("r", "u" * 99))
+simple("name-100-no-nul", lambda t: t.file("n" * 100).file("m" * 99))
+simple("prefix-155-no-nul", lambda t: t.file("name", prefix="p" * 155))
+simple("uid-8-digits-no-nul", lambda t: t.file("f", uid=b"12345670", gid=b"77777777"))
+simple("mtime-base256-negative", lambda t: t.file("f", mtime=b"\xff" * 12))
+simple("pax-size-huge", lambda t: t.pax([("size", "99999999999")]).file("f", "", size=0))
+simple("checksum-leading-spaces", lambda t: t.file("a", chksum="spaces").file("b"))
+simple("whiteout-then-hardlink-same-name", lambda t: t.file("a").file(".wh.b").hard("b", "a"))
+simple("dir-replaces-hardlinked-root", lambda t: t.file("a").hard("./", "a").dir("./", mode=0o700).file("c"))
+simple("opaque-on-implicit-then-file-child", lambda t: t.file("d/.wh..wh..opq").file("d/e"))
+simple("device-major-minor-wide", lambda t: t.add("c", b"3", major=b"77777777", minor=b"7777777\0"))
 
 
 # --- multi-member gzip and non-gzip blobs --------------------------------------------------------
