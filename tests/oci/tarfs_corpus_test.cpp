@@ -87,3 +87,27 @@ TEST_CASE("tarfs-aks refuses layers the AKS snapshotter cannot index", "[oci][ta
   CHECK(root.size() == 64);
   CHECK(coco_root(layer, oci::VerityFlavour::TarfsAks, oci::kOciLayerGzip, 4096) == root);
 }
+
+TEST_CASE("tarfs modes read /etc/passwd as the node's reader sees the layer", "[oci][tarfs]") {
+  const auto hash = [](const std::string& layer, oci::VerityFlavour flavour) {
+    const std::string blob = test::slurp(kDir / "corpus" / layer);
+    oci::LayerJob job;
+    job.media_type = oci::kOciLayerGzip;
+    job.digest = "sha256:" + to_hex(digest(Algo::Sha256, as_bytes(blob)));
+    job.size = blob.size();
+    job.verity = flavour;
+    job.name = layer;
+    oci::LayerHasher h(job);
+    h.update(as_bytes(blob));
+    return h.finish();
+  };
+  for (const auto flavour : {oci::VerityFlavour::None, oci::VerityFlavour::Tarfs, oci::VerityFlavour::TarfsAks}) {
+    const auto r = hash("plain-files.tar.gz", flavour);
+    CHECK(r.etc_passwd.state == oci::LayerFile::State::Present);
+    CHECK(r.etc_passwd.content == "root:x:0:0::/root:/bin/sh\n");
+    CHECK(r.etc_group.state == oci::LayerFile::State::Untouched);
+  }
+  // A name above the root is refused by the Go-style walk and skipped by the node's reader.
+  CHECK_THROWS_WITH(hash("name-escapes-root.tar.gz", oci::VerityFlavour::None), Catch::Contains("path traversal"));
+  CHECK(hash("name-escapes-root.tar.gz", oci::VerityFlavour::Tarfs).hashes.tarfs_verity_root);
+}
