@@ -55,13 +55,12 @@ std::string write_private(const TempDir& dir, const std::string& name, const std
 // The key's JSON body, for tampering tests.
 coco::Json body_of(const std::string& pem) {
   std::string b64;
-  for (const std::string& line : {pem})
-    for (std::size_t pos = 0; pos < line.size();) {
-      const std::size_t eol = line.find('\n', pos);
-      const std::string l = line.substr(pos, eol - pos);
-      if (l.rfind("-----", 0) != 0) b64 += l;
-      pos = eol == std::string::npos ? line.size() : eol + 1;
-    }
+  for (std::size_t pos = 0; pos < pem.size();) {
+    const std::size_t eol = pem.find('\n', pos);
+    const std::string line = pem.substr(pos, eol - pos);
+    if (line.rfind("-----", 0) != 0) b64 += line;
+    pos = eol == std::string::npos ? pem.size() : eol + 1;
+  }
   const coco::ByteVec j = coco::from_base64(b64);
   return coco::parse_json(std::string(coco::as_chars(j)), "body");
 }
@@ -173,10 +172,14 @@ TEST_CASE("coco sign takes cosign.key with COSIGN_PASSWORD and its bundle verifi
   r = run_coco({"verify", file, "--key", pub});
   CHECK(r.exit_code == 0);
   CHECK(coco::test::sigstore_js_verify(file + ".sigstore.json", pub).rfind("failed", 0) != 0);
-  r = run_coco({"sign", file, "--key", key, "--force"}, "", {"COSIGN_PASSWORD=wrong"});
+  r = run_coco({"sign", file, "--key", key, "--force"}, "", {"COSIGN_PASSWORD=hunter2-not-it"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("cannot decrypt the cosign key"));
-  CHECK_THAT(r.err, !Contains("wrong\n"));  // the password itself never reaches a message
+  CHECK_THAT(r.out + r.err, !Contains("hunter2"));  // the password itself never reaches a message
+  // --key-pass-file / COCO_KEY_PASSWORD come before COSIGN_PASSWORD.
+  const std::string pass = dir.write("pass.txt", "\n");
+  r = run_coco({"sign", file, "--key", key, "--force", "--key-pass-file", pass}, "", {"COSIGN_PASSWORD=wrong"});
+  CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("messageSignature bundles from @sigstore/sign verify, a changed blob does not", "[attest][cosign]") {
