@@ -172,13 +172,13 @@ TEST_CASE("coco sign takes cosign.key with COSIGN_PASSWORD and its bundle verifi
   r = run_coco({"verify", file, "--key", pub});
   CHECK(r.exit_code == 0);
   CHECK(coco::test::sigstore_js_verify(file + ".sigstore.json", pub).rfind("failed", 0) != 0);
-  r = run_coco({"sign", file, "--key", key, "--force"}, "", {"COSIGN_PASSWORD=hunter2-not-it"});
+  r = run_coco({"sign", file, "--key", key}, "", {"COSIGN_PASSWORD=hunter2-not-it"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("cannot decrypt the cosign key"));
   CHECK_THAT(r.out + r.err, !Contains("hunter2"));  // the password itself never reaches a message
   // --key-pass-file / COCO_KEY_PASSWORD come before COSIGN_PASSWORD.
   const std::string pass = dir.write("pass.txt", "\n");
-  r = run_coco({"sign", file, "--key", key, "--force", "--key-pass-file", pass}, "", {"COSIGN_PASSWORD=wrong"});
+  r = run_coco({"sign", file, "--key", key, "--key-pass-file", pass}, "", {"COSIGN_PASSWORD=wrong"});
   CHECK(r.exit_code == 0);
 }
 
@@ -232,8 +232,12 @@ TEST_CASE("messageSignature bundles built here pass @sigstore/verify and coco, c
           {"signature", coco::to_base64(sig)}}}};
     const std::string path = dir.write("blob.sigstore.json", bundle.dump());
     CHECK(run_coco({"verify", blob, "--bundle", path, "--key", pub}).exit_code == 0);
-    const std::string js = coco::test::sigstore_js_verify(path, pub, blob);
-    CHECK(js.rfind("failed", 0) != 0);
+    // @sigstore/verify 4 hands "sha256" to node's crypto.verify for every messageSignature, which
+    // node refuses for Ed25519 keys (its own @sigstore/sign bundles fail too): ECDSA only there.
+    if (a != coco::attest::KeyAlgorithm::Ed25519) {
+      const std::string js = coco::test::sigstore_js_verify(path, pub, blob);
+      CHECK(js.rfind("failed", 0) != 0);
+    }
     // cosign 2.x sign-blob --bundle without --new-bundle-format: the same signature, older JSON.
     const coco::Json legacy = {{"base64Signature", coco::to_base64(sig)}, {"cert", ""}, {"rekorBundle", nullptr}};
     const std::string legacy_path = dir.write("blob.cosign.bundle", legacy.dump());
