@@ -104,6 +104,10 @@ TEST_CASE("cosign keys coco writes open again and in node's scrypt and tweetnacl
     const auto back = coco::attest::parse_cosign_private_key(pem, "k", std::string("s3cret pw"));
     CHECK(back.algorithm() == a);
     CHECK(back.pkcs8_der() == key.pkcs8_der());
+    std::string older = pem;  // older cosign releases named the block "ENCRYPTED COSIGN PRIVATE KEY"
+    for (std::size_t at; (at = older.find("SIGSTORE")) != std::string::npos;) older.replace(at, 8, "COSIGN");
+    CHECK(coco::attest::is_cosign_private_key(older));
+    CHECK(coco::attest::parse_cosign_private_key(older, "k", std::string("s3cret pw")).pkcs8_der() == key.pkcs8_der());
     CHECK_THROWS_WITH(coco::attest::parse_cosign_private_key(pem, "k", std::string("s3cret pW")),
                       Contains("wrong password"));
     const std::string path = write_private(dir, "k.key", pem);
