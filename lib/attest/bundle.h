@@ -4,8 +4,13 @@
 //   {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
 //    "verificationMaterial": {"publicKey": {"hint": hex}, "tlogEntries": []},
 //    "dsseEnvelope": {...}}
-// Keyless (certificate) bundles and messageSignature bundles are recognised and refused with a
-// reason, never half-verified.
+// Read besides: the messageSignature bundles of `cosign sign-blob --bundle` (cosign 3, or 2.x with
+// --new-bundle-format) and `@sigstore/sign`:
+//   "messageSignature": {"messageDigest": {"algorithm": "SHA2_256", "digest": B64}, "signature": B64}
+// where the signature is over the blob itself (ECDSA over its SHA-256), and cosign 2.x's older
+// --bundle JSON {"base64Signature": B64, "cert": …, "rekorBundle": …}, the same signature.
+// Transparency-log entries are not checked (the trust is the public key given). Keyless
+// (certificate) bundles are recognised and refused with a reason, never half-verified.
 #pragma once
 
 #include <optional>
@@ -21,8 +26,15 @@ inline constexpr std::string_view kBundleMediaType = "application/vnd.dev.sigsto
 // Throws (Usage) unless the envelope has exactly one signature, as the bundle format requires.
 Json bundle_json(const Envelope& envelope, const PublicKey& signer);
 
+// A signature over a blob's bytes rather than over a DSSE envelope.
+struct MessageSignature {
+  ByteVec signature;
+  std::optional<ByteVec> sha256;  // messageDigest, when the bundle carries a SHA2_256 one
+};
+
 struct SignedDocument {
-  Envelope envelope;
+  Envelope envelope;                      // empty when `message` is set
+  std::optional<MessageSignature> message;
   bool is_bundle = false;             // else a bare DSSE envelope
   std::optional<std::string> hint;    // verificationMaterial.publicKey.hint
 };

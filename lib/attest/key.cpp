@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "attest/cosign_key.h"
 #include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -260,6 +261,19 @@ std::string PrivateKey::pem(const std::optional<std::string>& passphrase) const 
   return bio_text(bio.get());
 }
 
+ByteVec PrivateKey::pkcs8_der() const {
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> info(EVP_PKEY2PKCS8(key_.get()),
+                                                                               PKCS8_PRIV_KEY_INFO_free);
+  if (!info) openssl_failed("EVP_PKEY2PKCS8");
+  unsigned char* der = nullptr;
+  const int n = i2d_PKCS8_PRIV_KEY_INFO(info.get(), &der);
+  if (n <= 0) openssl_failed("i2d_PKCS8_PRIV_KEY_INFO");
+  ByteVec out(der, der + n);
+  OPENSSL_cleanse(der, static_cast<std::size_t>(n));
+  OPENSSL_free(der);
+  return out;
+}
+
 PrivateKey generate_key(KeyAlgorithm algorithm) {
   EVP_PKEY* key = nullptr;
   switch (algorithm) {
@@ -276,9 +290,7 @@ PrivateKey parse_private_key(std::string_view pem, const std::string& name,
   if (pem.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos &&
       pem.find("PRIVATE KEY-----") == std::string_view::npos)
     fail(name, "holds a public key; signing needs the private key");
-  if (pem.find("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----") != std::string_view::npos)
-    fail(name, "is a cosign-encrypted key, which coco does not read; convert it to PKCS#8 PEM "
-               "(cosign import-key-pair / openssl pkcs8) first");
+  if (is_cosign_private_key(pem)) return parse_cosign_private_key(pem, name, passphrase);
   PasswordState state{&passphrase};
   BioPtr bio = memory_bio(pem);
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback, &state);
@@ -289,6 +301,17 @@ PrivateKey parse_private_key(std::string_view pem, const std::string& name,
                  "COCO_KEY_PASSWORD environment variable");
     if (state.asked) fail(name, "cannot decrypt the key: wrong passphrase, or the key is damaged");
     fail(name, "not a readable PEM private key (PKCS#8 or SEC1 EC): " + detail);
+  }
+  PkeyPtr owned = wrap(key);
+  return PrivateKey(owned, require_supported(key, name));
+}
+
+PrivateKey parse_private_key_der(Bytes der, const std::string& name) {
+  const unsigned char* p = der.data();
+  EVP_PKEY* key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size()));
+  if (!key || p != der.data() + der.size()) {
+    if (key) EVP_PKEY_free(key);
+    fail(name, "the decrypted key is not a PKCS#8 DER private key: " + openssl_error_text());
   }
   PkeyPtr owned = wrap(key);
   return PrivateKey(owned, require_supported(key, name));

@@ -3,8 +3,9 @@
 // on both curves, as cosign and @sigstore/verify do when they verify with a key file.
 //
 // Private keys are read from PEM: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8 ("ENCRYPTED PRIVATE
-// KEY", passphrase from a file or COCO_KEY_PASSWORD, never from a flag value) and SEC1
-// ("EC PRIVATE KEY"). Public keys are SubjectPublicKeyInfo PEM ("PUBLIC KEY"). ECDSA signatures
+// KEY", passphrase from a file or COCO_KEY_PASSWORD, never from a flag value), SEC1
+// ("EC PRIVATE KEY") and cosign's "ENCRYPTED SIGSTORE PRIVATE KEY" (attest/cosign_key.h, which
+// also takes COSIGN_PASSWORD). Public keys are SubjectPublicKeyInfo PEM ("PUBLIC KEY"). ECDSA signatures
 // are DER (X9.62 Ecdsa-Sig-Value), as openssl dgst, cosign and Sigstore write them.
 //
 // Also the SEV-SNP ID block's keys: raw (r, s) signatures with a chosen digest and the public
@@ -70,6 +71,8 @@ class PrivateKey {
   RawEcdsaSignature sign_raw(Algo algo, Bytes message) const;
   // PKCS#8 PEM; encrypted with AES-256-CBC (PBKDF2) when a passphrase is given.
   std::string pem(const std::optional<std::string>& passphrase = std::nullopt) const;
+  // Unencrypted PKCS#8 DER: what cosign's encrypted key format seals (attest/cosign_key.h).
+  ByteVec pkcs8_der() const;
 
  private:
   PkeyPtr key_;
@@ -84,6 +87,8 @@ PrivateKey generate_key(KeyAlgorithm algorithm);
 PrivateKey parse_private_key(std::string_view pem, const std::string& name,
                              const std::optional<std::string>& passphrase);
 PublicKey parse_public_key(std::string_view pem, const std::string& name);
+// An unencrypted PKCS#8 DER private key (the plaintext of a cosign key).
+PrivateKey parse_private_key_der(Bytes der, const std::string& name);
 
 // The passphrase for an encrypted key: the first line of `pass_file` when one is named, else
 // the environment variable COCO_KEY_PASSWORD when set, else none.

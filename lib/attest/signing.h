@@ -52,7 +52,7 @@ struct SubjectCheck {
 struct Verification {
   bool verified = false;
   std::string reason;  // the first failure, when not verified
-  std::string format;  // "bundle", "dsse" or "detached"
+  std::string format;  // "bundle", "message-bundle" (cosign sign-blob --bundle), "dsse" or "detached"
   std::string predicate_type;
   std::vector<std::string> signers;  // hints of the keys that verified
   std::vector<SubjectCheck> files;
@@ -62,6 +62,8 @@ struct Verification {
 // Verifies `document` (a Sigstore bundle or a DSSE envelope) for `files`: every key must have
 // a valid signature over the PAE, the payload type must be in-toto, the predicate type must be
 // `want_predicate_type` when given, and every file must match the subject of its name.
+// A messageSignature bundle (bundle.h) instead takes one file: every key must verify the signature
+// over its bytes, and its SHA-256 must equal the bundle's messageDigest.
 // Malformed documents throw coco::Error (exit 1); a mismatch is a result (verified == false).
 Verification verify_signed_files(const std::vector<std::string>& files, std::string_view document,
                                  const std::string& where, const std::vector<NamedKey>& keys,
