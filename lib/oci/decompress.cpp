@@ -2,6 +2,9 @@
 
 #include <zlib.h>
 #include <zstd.h>
+#ifdef COCO_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include <utility>
 #include <vector>
@@ -28,7 +31,47 @@ Compression sniff_compression(Bytes head) {
   return Compression::None;
 }
 
+bool gzip_backend_available(GzipBackend b) {
+#ifdef COCO_HAVE_ISAL
+  (void)b;
+  return true;
+#else
+  return b != GzipBackend::Isal;
+#endif
+}
+
+std::string gzip_backend_name(GzipBackend b) {
+  switch (b) {
+    case GzipBackend::Zlib: return "zlib";
+    case GzipBackend::Isal: return "isa-l";
+    case GzipBackend::Auto: return gzip_backend_available(GzipBackend::Isal) ? "isa-l" : "zlib";
+  }
+  return "?";
+}
+
+#ifdef COCO_HAVE_ISAL
+namespace {
+
+std::string isal_error_text(int rc) {
+  switch (rc) {
+    case ISAL_INVALID_BLOCK: return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
+    case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+    case ISAL_INVALID_WRAPPER: return "incorrect gzip header";
+    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+    case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
+    case ISAL_NEED_DICT: return "needs a preset dictionary";
+    default: return "isa-l error " + std::to_string(rc);
+  }
+}
+
+}  // namespace
+#endif
+
 struct Decompressor::Impl {
+#ifdef COCO_HAVE_ISAL
+  std::unique_ptr<inflate_state> isal;  // ~60 KiB of tables: only for the isa-l backend
+#endif
   z_stream z{};
   bool z_init = false;
   bool member_done = false;  // the last gzip member ended and nothing followed (yet)
@@ -41,9 +84,23 @@ struct Decompressor::Impl {
   }
 };
 
-Decompressor::Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit)
-    : c_(c), name_(std::move(name)), sink_(std::move(sink)), limit_(limit), impl_(std::make_unique<Impl>()) {
-  if (c_ == Compression::Gzip) {
+Decompressor::Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit, GzipBackend backend)
+    : c_(c),
+      backend_(backend),
+      name_(std::move(name)),
+      sink_(std::move(sink)),
+      limit_(limit),
+      impl_(std::make_unique<Impl>()) {
+  if (!gzip_backend_available(backend_)) fail(name_, "this coco was built without isa-l (libisal-dev)");
+  if (backend_ == GzipBackend::Auto)
+    backend_ = gzip_backend_available(GzipBackend::Isal) ? GzipBackend::Isal : GzipBackend::Zlib;
+  if (c_ == Compression::Gzip && backend_ == GzipBackend::Isal) {
+#ifdef COCO_HAVE_ISAL
+    impl_->isal = std::make_unique<inflate_state>();
+    isal_inflate_init(impl_->isal.get());
+    impl_->isal->crc_flag = ISAL_GZIP;  // parse the gzip header, check CRC-32 and ISIZE
+#endif
+  } else if (c_ == Compression::Gzip) {
     if (inflateInit2(&impl_->z, 16 + MAX_WBITS) != Z_OK) fail(name_, "cannot initialise zlib");
     impl_->z_init = true;
   } else if (c_ == Compression::Zstd) {
@@ -63,6 +120,72 @@ void Decompressor::emit(const std::uint8_t* data, std::size_t n) {
   sink_(Bytes(data, n));
 }
 
+void Decompressor::update_zlib(Bytes in, std::uint64_t start) {
+  Impl& m = *impl_;
+  m.z.next_in = const_cast<Bytef*>(in.data());
+  m.z.avail_in = static_cast<uInt>(in.size());  // callers pass chunks far below 4 GiB
+  while (m.z.avail_in > 0) {
+    if (m.member_done) {  // another member follows (multi-member gzip): start it
+      inflateReset(&m.z);
+      m.member_done = false;
+    }
+    m.z.next_out = m.out.data();
+    m.z.avail_out = static_cast<uInt>(m.out.size());
+    const int rc = inflate(&m.z, Z_NO_FLUSH);
+    emit(m.out.data(), m.out.size() - m.z.avail_out);
+    if (rc == Z_STREAM_END) {
+      m.member_done = true;
+    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      const std::uint64_t at = start + (in.size() - m.z.avail_in);
+      fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" +
+                      (m.z.msg ? m.z.msg : "zlib error " + std::to_string(rc)) + ")");
+    }
+  }
+  // inflate may still hold output for input it has consumed
+  while (!m.member_done) {
+    m.z.next_out = m.out.data();
+    m.z.avail_out = static_cast<uInt>(m.out.size());
+    const int rc = inflate(&m.z, Z_NO_FLUSH);
+    const std::size_t n = m.out.size() - m.z.avail_out;
+    emit(m.out.data(), n);
+    if (rc == Z_STREAM_END) m.member_done = true;
+    if (n == 0 || rc != Z_OK) break;
+  }
+}
+
+// isa-l copies input it cannot use yet into its own buffer, so every call consumes all of `in`;
+// output comes in kDecompressChunk pieces until a call leaves room in the buffer.
+void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::uint64_t start) {
+#ifdef COCO_HAVE_ISAL
+  Impl& m = *impl_;
+  inflate_state& st = *m.isal;
+  st.next_in = const_cast<std::uint8_t*>(in.data());
+  st.avail_in = static_cast<std::uint32_t>(in.size());  // callers pass chunks far below 4 GiB
+  while (true) {
+    if (m.member_done) {  // another member follows (multi-member gzip): start it
+      if (st.avail_in == 0) break;
+      isal_inflate_reset(&st);
+      st.crc_flag = ISAL_GZIP;
+      m.member_done = false;
+    }
+    st.next_out = m.out.data();
+    st.avail_out = static_cast<std::uint32_t>(m.out.size());
+    const int rc = isal_inflate(&st);
+    const std::size_t n = m.out.size() - st.avail_out;
+    emit(m.out.data(), n);
+    if (rc != ISAL_DECOMP_OK && rc != ISAL_END_INPUT && rc != ISAL_OUT_OVERFLOW) {
+      const std::uint64_t at = start + (in.size() - st.avail_in);
+      fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" + isal_error_text(rc) + ")");
+    }
+    if (st.block_state == ISAL_BLOCK_FINISH) {
+      m.member_done = true;
+      continue;
+    }
+    if (st.avail_in == 0 && n < m.out.size()) break;  // input used up and output drained
+  }
+#endif
+}
+
 void Decompressor::update(Bytes in) {
   const std::uint64_t start = in_bytes_;
   in_bytes_ += in.size();
@@ -70,39 +193,12 @@ void Decompressor::update(Bytes in) {
     emit(in.data(), in.size());
     return;
   }
-  Impl& m = *impl_;
   if (c_ == Compression::Gzip) {
-    m.z.next_in = const_cast<Bytef*>(in.data());
-    m.z.avail_in = static_cast<uInt>(in.size());  // callers pass chunks far below 4 GiB
-    while (m.z.avail_in > 0) {
-      if (m.member_done) {  // another member follows (multi-member gzip): start it
-        inflateReset(&m.z);
-        m.member_done = false;
-      }
-      m.z.next_out = m.out.data();
-      m.z.avail_out = static_cast<uInt>(m.out.size());
-      const int rc = inflate(&m.z, Z_NO_FLUSH);
-      emit(m.out.data(), m.out.size() - m.z.avail_out);
-      if (rc == Z_STREAM_END) {
-        m.member_done = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        const std::uint64_t at = start + (in.size() - m.z.avail_in);
-        fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" +
-                        (m.z.msg ? m.z.msg : "zlib error " + std::to_string(rc)) + ")");
-      }
-    }
-    // inflate may still hold output for input it has consumed
-    while (!m.member_done) {
-      m.z.next_out = m.out.data();
-      m.z.avail_out = static_cast<uInt>(m.out.size());
-      const int rc = inflate(&m.z, Z_NO_FLUSH);
-      const std::size_t n = m.out.size() - m.z.avail_out;
-      emit(m.out.data(), n);
-      if (rc == Z_STREAM_END) m.member_done = true;
-      if (n == 0 || rc != Z_OK) break;
-    }
+    if (backend_ == GzipBackend::Isal) update_isal(in, start);
+    else update_zlib(in, start);
     return;
   }
+  Impl& m = *impl_;
   ZSTD_inBuffer ib{in.data(), in.size(), 0};
   while (true) {
     ZSTD_outBuffer ob{m.out.data(), m.out.size(), 0};
