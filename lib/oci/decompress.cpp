@@ -57,13 +57,106 @@ std::string isal_error_text(int rc) {
     case ISAL_INVALID_BLOCK: return "invalid deflate block";
     case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
     case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
-    case ISAL_INVALID_WRAPPER: return "incorrect gzip header";
-    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
     case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
-    case ISAL_NEED_DICT: return "needs a preset dictionary";
     default: return "isa-l error " + std::to_string(rc);
   }
 }
+
+// The gzip member header (RFC 1952 §2.3) read the way zlib's inflate reads it, so both backends
+// refuse the same bytes at the same point: magic and method+flags in pairs, reserved flags,
+// FEXTRA, FNAME, FCOMMENT, and FHCRC checked (isa-l 2.30 skips that check, and reports a
+// header cut short as truncated where zlib already saw a bad magic). isa-l inflates from the
+// deflate data on and checks the trailer.
+class GzipHeader {
+ public:
+  bool done() const { return step_ == Step::Done; }
+  void reset() { *this = GzipHeader(); }
+  // Consumes header bytes from p[0, n); returns how many. Sets `error` on a bad header.
+  std::size_t feed(const std::uint8_t* p, std::size_t n, const char*& error) {
+    std::size_t i = 0;
+    while (i < n && step_ != Step::Done && !error) {
+      switch (step_) {
+        case Step::Magic:
+        case Step::MethodFlags:
+        case Step::ExtraLength:
+        case Step::HeaderCrc:
+          if (step_ != Step::HeaderCrc) crc_ = crc32(crc_, p + i, 1);
+          pair_[have_++] = p[i++];
+          if (have_ == 2) {
+            have_ = 0;
+            error = pair_done();
+          }
+          break;
+        case Step::Fixed:
+        case Step::Extra: {
+          const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(left_, n - i));
+          crc_ = crc32(crc_, p + i, static_cast<uInt>(take));
+          i += take;
+          left_ -= take;
+          if (left_ == 0) next(step_ == Step::Fixed ? Step::ExtraLength : Step::Name);
+          break;
+        }
+        case Step::Name:
+        case Step::Comment: {
+          const std::size_t start = i;
+          while (i < n && p[i] != 0) ++i;
+          const bool ended = i < n;
+          if (ended) ++i;  // the NUL
+          crc_ = crc32(crc_, p + start, static_cast<uInt>(i - start));
+          if (ended) next(step_ == Step::Name ? Step::Comment : Step::HeaderCrc);
+          break;
+        }
+        case Step::Done: break;
+      }
+    }
+    return i;
+  }
+
+ private:
+  enum class Step { Magic, MethodFlags, Fixed, ExtraLength, Extra, Name, Comment, HeaderCrc, Done };
+  static constexpr std::uint8_t kHeaderCrc = 2, kExtra = 4, kName = 8, kComment = 16, kReserved = 0xe0;
+
+  // Moves to `s` or the first step after it that the flags ask for.
+  void next(Step s) {
+    if (s == Step::ExtraLength && !(flags_ & kExtra)) s = Step::Name;
+    if (s == Step::Name && !(flags_ & kName)) s = Step::Comment;
+    if (s == Step::Comment && !(flags_ & kComment)) s = Step::HeaderCrc;
+    if (s == Step::HeaderCrc && !(flags_ & kHeaderCrc)) s = Step::Done;
+    step_ = s;
+  }
+  const char* pair_done() {
+    const unsigned v = pair_[0] | (pair_[1] << 8);
+    switch (step_) {
+      case Step::Magic:
+        if (v != 0x8b1f) return "incorrect header check";
+        step_ = Step::MethodFlags;
+        return nullptr;
+      case Step::MethodFlags:
+        if (pair_[0] != Z_DEFLATED) return "unknown compression method";
+        flags_ = pair_[1];
+        if (flags_ & kReserved) return "unknown header flags set";
+        left_ = 6;  // MTIME, XFL, OS
+        step_ = Step::Fixed;
+        return nullptr;
+      case Step::ExtraLength:
+        left_ = v;
+        if (left_ == 0) next(Step::Name);
+        else step_ = Step::Extra;
+        return nullptr;
+      default:  // HeaderCrc
+        if (v != (crc_ & 0xffff)) return "header crc mismatch";
+        step_ = Step::Done;
+        return nullptr;
+    }
+  }
+
+  Step step_ = Step::Magic;
+  std::uint8_t pair_[2] = {0, 0};
+  std::size_t have_ = 0;
+  std::uint64_t left_ = 0;
+  std::uint8_t flags_ = 0;
+  uLong crc_ = crc32(0, nullptr, 0);
+};
 
 }  // namespace
 #endif
@@ -71,6 +164,7 @@ std::string isal_error_text(int rc) {
 struct Decompressor::Impl {
 #ifdef COCO_HAVE_ISAL
   std::unique_ptr<inflate_state> isal;  // ~60 KiB of tables: only for the isa-l backend
+  GzipHeader header;
 #endif
   z_stream z{};
   bool z_init = false;
@@ -98,7 +192,7 @@ Decompressor::Decompressor(Compression c, std::string name, Sink sink, std::uint
 #ifdef COCO_HAVE_ISAL
     impl_->isal = std::make_unique<inflate_state>();
     isal_inflate_init(impl_->isal.get());
-    impl_->isal->crc_flag = ISAL_GZIP;  // parse the gzip header, check CRC-32 and ISIZE
+    impl_->isal->crc_flag = ISAL_GZIP_NO_HDR_VER;  // deflate data, then the trailer checked
 #endif
   } else if (c_ == Compression::Gzip) {
     if (inflateInit2(&impl_->z, 16 + MAX_WBITS) != Z_OK) fail(name_, "cannot initialise zlib");
@@ -165,8 +259,19 @@ void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::
     if (m.member_done) {  // another member follows (multi-member gzip): start it
       if (st.avail_in == 0) break;
       isal_inflate_reset(&st);
-      st.crc_flag = ISAL_GZIP;
+      st.crc_flag = ISAL_GZIP_NO_HDR_VER;
+      m.header.reset();
       m.member_done = false;
+    }
+    if (!m.header.done()) {
+      const char* error = nullptr;
+      const std::size_t used = m.header.feed(st.next_in, st.avail_in, error);
+      st.next_in += used;
+      st.avail_in -= static_cast<std::uint32_t>(used);
+      if (error)
+        fail(name_, "compressed offset " + hex_number(start + (in.size() - st.avail_in)) + ": gzip data is corrupt (" +
+                        error + ")");
+      if (!m.header.done()) break;  // the rest of the header is in later input
     }
     st.next_out = m.out.data();
     st.avail_out = static_cast<std::uint32_t>(m.out.size());
