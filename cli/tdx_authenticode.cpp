@@ -1,8 +1,7 @@
 // coco tdx authenticode: the PE/COFF image hash as EDK2 measures it (and Secure Boot db lists).
 #include "commands.h"
-#include "pe/authenticode.h"
+#include "pe/pe_file.h"
 #include "util/encoding.h"
-#include "util/file.h"
 
 namespace coco::cli {
 
@@ -15,8 +14,7 @@ void add_tdx_authenticode(CLI::App& tdx, Context& ctx) {
   set_examples(cmd, {ctx.program + " tdx authenticode /boot/vmlinuz-$(uname -r)",
                      ctx.program + " tdx authenticode --hash sha256 shimx64.efi --output json"});
   cmd->callback([file, algo, &ctx] {
-    const MappedFile f(*file);
-    const ByteVec d = pe::authenticode_hash(f.reader(*file), parse_algo(*algo));
+    const ByteVec d = pe::PeFile(*file).authenticode_hash(parse_algo(*algo));  // streamed: flat memory
     ctx.emit({{"file", *file}, {"algorithm", *algo}, {"digest", to_hex(d)}},
              [&](std::ostream& os) { os << to_hex(d) << '\n'; });
   });

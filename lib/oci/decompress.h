@@ -1,5 +1,8 @@
-// Push-mode layer decompression (plumbing.md §2.2): gzip (zlib, every member of a multi-member
-// stream, as eStargz writes), zstd (every frame, skippable frames included) or none. Output goes
+// Push-mode layer decompression (plumbing.md §2.2): gzip (every member of a multi-member stream,
+// as eStargz writes; isa-l's igzip when the build found it, 2-3x zlib, else zlib: both accept and
+// refuse the same streams and produce the same bytes), zstd (every frame, skippable frames
+// included) or none. Bytes after a gzip member start another member, so trailing garbage is an
+// error with either backend. Output goes
 // to the sink in pieces of at most kDecompressChunk bytes from one reused buffer, so a layer of
 // any size needs the same memory. A limit on the output stops decompression bombs.
 #pragma once
@@ -19,11 +22,18 @@ Compression sniff_compression(Bytes head);
 
 inline constexpr std::size_t kDecompressChunk = 256 * 1024;  // stays in L2 while it is hashed
 
+// Who inflates gzip: Auto is isa-l when built with it (COCO_HAVE_ISAL), else zlib. Choosing Isal
+// in a build without it throws coco::Error.
+enum class GzipBackend { Auto, Zlib, Isal };
+bool gzip_backend_available(GzipBackend b);
+std::string gzip_backend_name(GzipBackend b);  // Auto resolves to the backend it means
+
 class Decompressor {
  public:
   using Sink = std::function<void(Bytes)>;
   // `name` is used in messages ("<layer digest>: …"); `limit` bounds the decompressed bytes.
-  Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit);
+  Decompressor(Compression c, std::string name, Sink sink, std::uint64_t limit,
+               GzipBackend backend = GzipBackend::Auto);
   ~Decompressor();
   Decompressor(const Decompressor&) = delete;
   Decompressor& operator=(const Decompressor&) = delete;
@@ -37,7 +47,10 @@ class Decompressor {
  private:
   struct Impl;
   void emit(const std::uint8_t* data, std::size_t n);
+  void update_zlib(Bytes in, std::uint64_t start);
+  void update_isal(Bytes in, std::uint64_t start);
   Compression c_;
+  GzipBackend backend_;
   std::string name_;
   Sink sink_;
   std::uint64_t limit_;

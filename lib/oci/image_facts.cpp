@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -15,6 +16,8 @@
 
 namespace coco::oci {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // Runs fn(0..n-1) on up to `jobs` threads. When calls fail, the one with the lowest index is
 // rethrown (so the error does not depend on scheduling) and no new calls start.
@@ -154,7 +157,21 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
 
   Progress progress(opts.progress && !tasks.empty(), "hashing 0/" + std::to_string(tasks.size()) + " layers",
                     total_bytes, "bytes");
-  std::atomic<std::size_t> layers_done{0};
+  // The label names each layer being hashed with its own rate (blob bytes per second), redrawn at
+  // most twice a second per layer.
+  struct Active { std::string name; std::uint64_t bytes = 0; Clock::time_point start, shown; };
+  std::mutex active_mutex;
+  std::map<std::size_t, Active> active;  // task → its layer's progress
+  std::size_t layers_done = 0;
+  const auto relabel_locked = [&] {
+    std::string label = "hashing " + std::to_string(layers_done) + "/" + std::to_string(tasks.size()) + " layers";
+    const auto now = Clock::now();
+    for (const auto& [task, a] : active) {
+      const double s = std::chrono::duration<double>(now - a.start).count();
+      label += ", " + a.name + (s > 0.2 ? " " + human_bytes(static_cast<std::uint64_t>(a.bytes / s)) + "/s" : "");
+    }
+    progress.set_label(std::move(label));
+  };
   parallel_for(tasks.size(), jobs, [&](std::size_t t) {
     Image& im = images[tasks[t].image];
     const std::size_t l = tasks[t].layer;
@@ -166,18 +183,42 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
     job.verity = opts.verity;
     job.max_uncompressed = opts.max_layer_size;
     job.name = im.source.text + ": layer " + std::to_string(l) + " (" + d.digest + ")";
+    job.pipeline = jobs > 1;
+    if (progress.enabled()) {
+      std::lock_guard lock(active_mutex);
+      active[t] = {(images.size() > 1 ? "image " + std::to_string(tasks[t].image) + " " : "") + "layer " +
+                       std::to_string(l),
+                   0, Clock::now(), Clock::now()};
+      relabel_locked();
+    }
     auto hasher = std::make_unique<LayerHasher>(job);
     im.src->stream_blob(
         d,
         [&](Bytes b) {
           hasher->update(b);
           progress.advance(b.size());
+          if (!progress.enabled()) return;
+          std::lock_guard lock(active_mutex);
+          Active& a = active[t];
+          a.bytes += b.size();
+          if (Clock::now() - a.shown < std::chrono::milliseconds(500)) return;
+          a.shown = Clock::now();
+          relabel_locked();
         },
-        [&] { hasher = std::make_unique<LayerHasher>(job); });  // a retried transfer starts over
+        [&] {  // a retried transfer starts over
+          hasher = std::make_unique<LayerHasher>(job);
+          if (!progress.enabled()) return;
+          std::lock_guard lock(active_mutex);
+          active[t].bytes = 0;
+          active[t].start = Clock::now();
+        });
     LayerResult r = hasher->finish();
     if (cache) cache->put(r, opts.verity);
     im.layers[l] = std::move(r);
-    progress.set_label("hashing " + std::to_string(++layers_done) + "/" + std::to_string(tasks.size()) + " layers");
+    std::lock_guard lock(active_mutex);
+    active.erase(t);
+    ++layers_done;
+    relabel_locked();
   });
   progress.finish();
   for (const Copy& c : copies) {

@@ -4,6 +4,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "oci/hash_worker.h"
 #include "oci/media_types.h"
 #include "oci/tar_stream.h"
 #include "oci/tarfs.h"
@@ -82,6 +83,7 @@ struct LayerHasher::Impl {
   // A decoding error waits until the blob digest is known: bytes that are not the blob the
   // manifest names are reported as a digest mismatch, not as whatever they fail to decode as.
   std::exception_ptr decode_error;
+  std::unique_ptr<HashWorker> worker;  // last: it stops before the hashes it feeds go away
 
   void decode(Bytes b) {
     if (decode_error) return;
@@ -108,6 +110,7 @@ struct LayerHasher::Impl {
       tarfs.emplace(job.name + ": uncompressed tar",
                     job.verity == VerityFlavour::TarfsAks ? TarfsVariant::Aks : TarfsVariant::Upstream,
                     [this](const TarfsEntry& e) { on_tarfs_entry(e); }, [this](Bytes data) { on_data(data); });
+    if (job.pipeline) worker = std::make_unique<HashWorker>([this](Bytes b) { hash_tar_bytes(b); });
     if (compression) start();
   }
 
@@ -116,9 +119,14 @@ struct LayerHasher::Impl {
         *compression, job.name, [this](Bytes b) { on_tar_bytes(b); }, job.max_uncompressed);
   }
 
-  void on_tar_bytes(Bytes b) {
+  void hash_tar_bytes(Bytes b) {
     diff.update(b);
     if (tar_verity) tar_verity->update(b);
+  }
+
+  void on_tar_bytes(Bytes b) {
+    if (worker) worker->push(b);
+    else hash_tar_bytes(b);
     // The node's flate2 GzDecoder stops after the first gzip member.
     if (tarfs) {
       if (decompressor->gzip_members_done() == 0) tarfs->update(b);
@@ -223,6 +231,7 @@ LayerResult LayerHasher::finish() {
   if (m.decode_error) std::rethrow_exception(m.decode_error);
   m.decompressor->finish();
   if (!m.tarfs) m.tar.finish();
+  if (m.worker) m.worker->finish();
   LayerResult r;
   LayerHashes& h = r.hashes;
   h.media_type = m.job.media_type;

@@ -1,6 +1,7 @@
 // One streaming pass per layer (plumbing.md §0.5, §2.2): blob bytes → SHA-256 (blob digest) →
 // decompressor → 256 KiB pieces → SHA-256 (diff_id) + tar walk (entries, /etc/passwd, /etc/group,
-// whiteouts) + dm-verity leaves. Bytes are pushed in (from a file reader or curl's write callback);
+// whiteouts) + dm-verity leaves; with LayerJob::pipeline the diff_id and the verity leaves are
+// hashed on a second thread. Bytes are pushed in (from a file reader or curl's write callback);
 // nothing is written to disk and no layer is held in memory.
 #pragma once
 #include <cstdint>
@@ -47,6 +48,9 @@ struct LayerJob {
   VerityFlavour verity = VerityFlavour::None;
   std::uint64_t max_uncompressed = std::uint64_t{64} << 30;
   std::string name;            // for messages: "<image>: layer N (sha256:…)"
+  // Hash the uncompressed bytes (diff_id, verity trees) on a second thread (oci/hash_worker.h)
+  // while this one reads and inflates: for a core that would otherwise idle.
+  bool pipeline = false;
 };
 
 // Compression of a layer media type; throws for types coco cannot hash (encrypted, unknown).

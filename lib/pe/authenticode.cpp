@@ -15,18 +15,20 @@ constexpr std::uint64_t kCoffHeaderSize = 20;
 
 }  // namespace
 
-PeLayout parse_pe_layout(const Reader& f) {
+PeLayout parse_pe_layout(const Reader& f) { return parse_pe_layout(f, f.size()); }
+
+PeLayout parse_pe_layout(const Reader& f, const std::uint64_t size) {
   PeLayout l;
   std::uint64_t pe = 0;
-  if (f.size() >= 2 && f.le<std::uint16_t>(0) == 0x5a4d) pe = f.le<std::uint32_t>(0x3c);  // "MZ"
-  if (pe > f.size() || f.size() - pe < 4 || f.le<std::uint32_t>(pe) != 0x00004550)          // "PE\0\0"
+  if (size >= 2 && f.le<std::uint16_t>(0) == 0x5a4d) pe = f.le<std::uint32_t>(0x3c);  // "MZ"
+  if (pe > size || size - pe < 4 || f.le<std::uint32_t>(pe) != 0x00004550)          // "PE\0\0"
     f.fail(pe, "no PE signature (\"PE\\0\\0\") here: not a PE/COFF image");
   const std::uint64_t coff = pe + 4;
-  if (f.size() - coff < kCoffHeaderSize) f.fail(coff, "truncated COFF header");
+  if (size - coff < kCoffHeaderSize) f.fail(coff, "truncated COFF header");
   l.sections = f.le<std::uint16_t>(coff + 2);
   const std::uint16_t optional_size = f.le<std::uint16_t>(coff + 16);
   const std::uint64_t o = coff + kCoffHeaderSize;
-  if (optional_size < 2 || f.size() - o < optional_size) f.fail(o, "truncated optional header");
+  if (optional_size < 2 || size - o < optional_size) f.fail(o, "truncated optional header");
   const std::uint16_t magic = f.le<std::uint16_t>(o);
   if (magic != kMagicPe32 && magic != kMagicPe32Plus) f.fail(o, "optional header magic " + hex_number(magic) + " is neither PE32 nor PE32+");
   l.pe32_plus = magic == kMagicPe32Plus;
@@ -44,14 +46,14 @@ PeLayout parse_pe_layout(const Reader& f) {
       f.fail(o, "optional header of " + std::to_string(optional_size) + " bytes ends before the certificate directory");
     l.cert_offset = f.le<std::uint32_t>(cert_dir);
     l.cert_size = f.le<std::uint32_t>(cert_dir + 4);
-    if (l.cert_size > 0 && (l.cert_offset > f.size() || l.cert_size > f.size() - l.cert_offset))
+    if (l.cert_size > 0 && (l.cert_offset > size || l.cert_size > size - l.cert_offset))
       f.fail(cert_dir, "certificate table " + hex_number(l.cert_offset) + "+" + hex_number(l.cert_size) +
-                           " is outside the " + std::to_string(f.size()) + "-byte file");
+                           " is outside the " + std::to_string(size) + "-byte file");
   }
   const std::uint64_t table = o + optional_size;
   const std::uint64_t table_end = table + kSectionHeaderSize * l.sections;
-  if (table_end > f.size()) f.fail(table, "section table of " + std::to_string(l.sections) + " entries runs past the end of the file");
-  if (l.size_of_headers > f.size())
+  if (table_end > size) f.fail(table, "section table of " + std::to_string(l.sections) + " entries runs past the end of the file");
+  if (l.size_of_headers > size)
     f.fail(o + 60, "SizeOfHeaders " + hex_number(l.size_of_headers) + " is past the end of the file");
   if (l.size_of_headers < table_end)
     f.fail(o + 60, "SizeOfHeaders " + hex_number(l.size_of_headers) + " ends before the section table (" + hex_number(table_end) + ")");
@@ -74,17 +76,17 @@ PeLayout parse_pe_layout(const Reader& f) {
   std::stable_sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.ptr < b.ptr; });
   for (const auto& s : sections) {
     if (s.size == 0) continue;
-    if (s.ptr > f.size() || s.size > f.size() - s.ptr)
+    if (s.ptr > size || s.size > size - s.ptr)
       f.fail(s.at + 16, "section raw data " + hex_number(s.ptr) + "+" + hex_number(s.size) + " is outside the " +
-                            std::to_string(f.size()) + "-byte file");
+                            std::to_string(size) + "-byte file");
     l.hashed.push_back({s.ptr, s.size});
     sum += s.size;
   }
-  if (f.size() > sum) {
+  if (size > sum) {
     const std::uint64_t cert = has_cert_dir ? l.cert_size : 0;
-    if (f.size() - sum > cert) l.hashed.push_back({sum, f.size() - sum - cert});
-    else if (f.size() - sum < cert)
-      f.fail(cert_dir, "certificate table size " + hex_number(cert) + " exceeds the " + hex_number(f.size() - sum) +
+    if (size - sum > cert) l.hashed.push_back({sum, size - sum - cert});
+    else if (size - sum < cert)
+      f.fail(cert_dir, "certificate table size " + hex_number(cert) + " exceeds the " + hex_number(size - sum) +
                            " bytes after the hashed image");
   }
   return l;

@@ -39,6 +39,9 @@ struct PeLayout {
 // coco::Error naming the file and the offset for a truncated optional header, a section table
 // or section data outside the file, or a certificate table out of range.
 PeLayout parse_pe_layout(const Reader& file);
+// The same from the first bytes of a file of `file_size` bytes: `headers` must hold
+// min(file_size, pe_headers_extent(...)) bytes, everything the parse reads (pe/pe_file.h).
+PeLayout parse_pe_layout(const Reader& headers, std::uint64_t file_size);
 
 // The image hash. `head`, when given, replaces the first head.size() bytes of the file (QEMU's
 // rewritten kernel setup header) without copying the rest.

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "firmware/tdvf.h"
-#include "pe/authenticode.h"
+#include "pe/pe_file.h"
 #include "tdx/qemu_kernel.h"
 #include "tdx/td_hob.h"
 #include "tdx/varstore.h"
@@ -161,17 +161,16 @@ void rtmr0_events(const Reader& image, const firmware::TdvfMetadata& meta, const
 }
 
 void rtmr1_events(const MeasureInputs& in, std::optional<std::uint64_t> initrd_size, std::vector<Event>& events) {
-  const MappedFile kernel_file(in.kernel);
-  const Reader kernel = kernel_file.reader(in.kernel);
+  const pe::PeFile kernel(in.kernel);  // headers now, the hashed ranges streamed in order
   ByteVec head;
   std::string how = "as the file is";
   if (in.profile.kernel_header == KernelHeader::QemuRewrite) {
-    head = qemu_patched_head(kernel, {in.append, initrd_size, q35_ram_split(in.memory).below_4g});
+    head = qemu_patched_head(kernel.headers(), {in.append, initrd_size, q35_ram_split(in.memory).below_4g});
     how = "setup header as QEMU < 10.2 rewrites it";
   }
   events.push_back(ev(1, kEvEfiBootServicesApplication,
                       "kernel " + std::filesystem::path(in.kernel).filename().string() + " (Authenticode, " + how + ")",
-                      pe::authenticode_hash(kernel, Algo::Sha384, head)));
+                      kernel.authenticode_hash(Algo::Sha384, head)));
   events.push_back(ev(1, kEvEfiAction, "Calling EFI Application from Boot Option", sha384("Calling EFI Application from Boot Option")));
   if (in.profile.ovmf_layout != OvmfLayout::Legacy) events.push_back(separator(1));
   events.push_back(ev(1, kEvEfiAction, "Exit Boot Services Invocation", sha384("Exit Boot Services Invocation")));
