@@ -44,7 +44,7 @@ std::optional<std::string> lookup(const evidence::Fields& fields, const std::str
 
 evidence::Evidence load(const std::string& rel) { return evidence::read_evidence_file(test::shared_path(kDir + rel)); }
 
-std::string error_of(const ByteVec& bytes) {
+std::string error_of(Bytes bytes) {
   try {
     evidence::read_evidence(bytes, "mutant");
   } catch (const Error& e) {
