@@ -1,5 +1,7 @@
 #include "evidence/pck.h"
 
+#include <charconv>
+
 #include "util/encoding.h"
 #include "util/error.h"
 
@@ -28,7 +30,10 @@ void walk(Bytes seq, const std::string& where, int depth, PckInfo& out) {
     } else if (name == base + "4") {
       out.fmspc = to_hex(val->value);
     } else if (name.rfind(base + "2.", 0) == 0) {
-      const int comp = std::stoi(name.substr(base.size() + 2));
+      const std::string tail = name.substr(base.size() + 2);
+      int comp = 0;
+      const auto [end, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), comp);
+      if (ec != std::errc() || end != tail.data() + tail.size()) continue;  // a deeper or unknown OID
       if (comp == 18) {
         out.cpusvn = to_hex(val->value);
       } else {

@@ -214,7 +214,11 @@ CheckList verify_tdx(const Evidence& e, const TdxVerifyInputs& in) {
     out.add("TCB status", false, "no TDX TCB info for FMSPC " + info.fmspc + " in the collateral");
   } else {
     check_signed_json(out, "TCB info", *tcb, signer, in.at);
-    tcb_status(out, q, info, *tcb);
+    try {
+      tcb_status(out, q, info, *tcb);
+    } catch (const Json::exception& ex) {
+      fail(tcb->file, std::string("malformed TCB info: ") + ex.what());
+    }
   }
   const SignedJson* qe = nullptr;
   for (const auto& t : c.qe_identities)
@@ -223,7 +227,11 @@ CheckList verify_tdx(const Evidence& e, const TdxVerifyInputs& in) {
     out.skip("QE identity", "no TD_QE identity in the collateral");
   } else {
     check_signed_json(out, "QE identity", *qe, signer, in.at);
-    qe_identity(out, q, *qe);
+    try {
+      qe_identity(out, q, *qe);
+    } catch (const Json::exception& ex) {
+      fail(qe->file, std::string("malformed QE identity: ") + ex.what());
+    }
   }
   check_revocation(out, "PCK", pck, ca, c.crls, in.at);
   check_revocation(out, "CA", ca, root, c.crls, in.at);
