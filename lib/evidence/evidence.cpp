@@ -72,7 +72,7 @@ void unwrap_json(std::string_view text, const std::string& name, int depth, Evid
   fail(name, "JSON evidence has none of the members quote, report, attestation_report, td_quote, evidence");
 }
 
-void unwrap_hcl(const Reader& r, int depth, Evidence& e) {
+void unwrap_hcl(const Reader& r, Evidence& e) {
   e.wrappers.push_back("Azure HCL report");
   const std::uint32_t type = r.le<std::uint32_t>(kHclClaimsOffset + 8);
   if (type == kHclReportTypeTdx)
@@ -83,7 +83,6 @@ void unwrap_hcl(const Reader& r, int depth, Evidence& e) {
   const std::uint32_t var_size = r.le<std::uint32_t>(kHclClaimsOffset + 16);
   const Bytes var = r.bytes(kHclClaimsOffset + 20, var_size);
   e.hcl_runtime_data = ByteVec(var.begin(), var.end());
-  (void)depth;
   e.snp = parse_snp_report(r.sub(kHclHeaderSize, kSnpReportSize));
   e.kind = Kind::Snp;
 }
@@ -92,7 +91,7 @@ void unwrap(Bytes data, const std::string& name, int depth, Evidence& e) {
   if (depth > kMaxWrapperDepth)
     fail(name, "evidence is wrapped more than " + std::to_string(kMaxWrapperDepth) + " times");
   const Reader r(data, name);
-  if (data.size() >= 4 && as_chars(data.subspan(0, 4)) == "HCLA") return unwrap_hcl(r, depth, e);
+  if (data.size() >= 4 && as_chars(data.subspan(0, 4)) == "HCLA") return unwrap_hcl(r, e);
   if (looks_tdx(r)) {
     e.kind = Kind::Tdx;
     e.tdx = parse_tdx_quote(r);

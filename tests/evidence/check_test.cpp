@@ -146,3 +146,19 @@ TEST_CASE("evidence CLI: show, verify and check end to end", "[evidence][cli][ve
   CHECK(r.out.find("MISMATCH  mr_td") != std::string::npos);
   CHECK(r.out.find("TDVF") != std::string::npos);
 }
+
+TEST_CASE("evidence CLI: the README's unsigned report matches testdata/refvals and does not verify", "[evidence][cli]") {
+  const std::string report = test::source_path("testdata/evidence/unsigned-snp-report.hex");
+  auto r = test::run_coco({"evidence", "check", report, "--snp", test::source_path("testdata/refvals/snp-a.json"),
+                           "--policy", test::source_path("testdata/refvals/policy.json"), "--report-data",
+                           "636f636f2d726561646d652d64656d6f"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("evidence matches the reference values") != std::string::npos);
+  r = test::run_coco({"evidence", "check", report, "--snp", test::source_path("testdata/refvals/snp-b.json")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("likely cause: the guest was launched with other firmware") != std::string::npos);
+  r = test::run_coco({"evidence", "verify", report});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("SIGNING_KEY is 7") != std::string::npos);
+}
