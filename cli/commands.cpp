@@ -13,6 +13,7 @@ const std::pair<const char*, const char*> kGroups[] = {
     {"tdx", "Intel TDX tools: Authenticode hashes, event-log replay"},
     {"image", "Inspect OCI images and hash their layers"},
     {"policy", "Generate and check Kata agent pod policies"},
+    {"evidence", "Read, verify and check SEV-SNP reports and TDX quotes"},
     {"key", "Signing keys"},
     {"cache", "The content-addressed layer cache"},
 };
@@ -49,6 +50,9 @@ void add_commands(CLI::App& app, Context& ctx) {
   add_sign(app, ctx);
   add_verify(app, ctx);
   add_refvals(app, ctx);
+  add_evidence_show(group(app, "evidence"), ctx);
+  add_evidence_verify(group(app, "evidence"), ctx);
+  add_evidence_check(group(app, "evidence"), ctx);
   add_hidden_man(app, ctx);
 }
 

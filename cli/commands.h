@@ -32,6 +32,9 @@ void add_key_generate(CLI::App& key, Context& ctx);
 void add_sign(CLI::App& app, Context& ctx);
 void add_verify(CLI::App& app, Context& ctx);
 void add_refvals(CLI::App& app, Context& ctx);
+void add_evidence_show(CLI::App& evidence, Context& ctx);    // evidence show
+void add_evidence_verify(CLI::App& evidence, Context& ctx);  // evidence verify
+void add_evidence_check(CLI::App& evidence, Context& ctx);   // evidence check
 
 // Lookups in the command tree shared by completion and argument preparation (argv.cpp).
 const CLI::Option* find_option(const CLI::App* cmd, const std::string& word);  // "--name" or "-n", here or above

@@ -1,0 +1,34 @@
+#include "evidence/checks.h"
+
+namespace coco::evidence {
+
+std::string status_name(Status s) {
+  switch (s) {
+    case Status::Pass: return "passed";
+    case Status::Fail: return "failed";
+    case Status::Skip: return "skipped";
+  }
+  return "";
+}
+
+bool CheckList::ok() const { return count(Status::Fail) == 0; }
+
+std::size_t CheckList::count(Status s) const {
+  std::size_t n = 0;
+  for (const auto& l : lines_) n += l.status == s ? 1 : 0;
+  return n;
+}
+
+const CheckLine* CheckList::find(const std::string& name) const {
+  for (const auto& l : lines_)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+Json CheckList::to_json() const {
+  Json out = Json::array();
+  for (const auto& l : lines_) out.push_back({{"check", l.name}, {"status", status_name(l.status)}, {"detail", l.detail}});
+  return out;
+}
+
+}  // namespace coco::evidence
