@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -20,14 +22,22 @@ inline std::string_view text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
+// COCO_FUZZ_VERBOSE=1 prints each refusal: how to see whether a seed gets past the first check.
+inline bool verbose() {
+  static const bool on = std::getenv("COCO_FUZZ_VERBOSE") != nullptr;
+  return on;
+}
+
 // Runs `f`, accepting a coco::Error (a named refusal) as a correct answer. Its message must name
 // something: an empty what() would be a refusal the user cannot act on.
 template <class F>
 void refusals_allowed(F&& f) {
   try {
     f();
+    if (verbose()) std::fprintf(stderr, "  accepted\n");
   } catch (const Error& e) {
     if (std::string_view(e.what()).empty()) __builtin_trap();
+    if (verbose()) std::fprintf(stderr, "  refused: %s\n", e.what());
   }
 }
 
