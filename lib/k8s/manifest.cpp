@@ -1,6 +1,7 @@
 #include "k8s/manifest.h"
 
 #include <re2/re2.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -145,6 +146,8 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message for it is "bad file"
+    fail(at(name, e.mark), "YAML nested deeper than " + std::to_string(e.depth()) + " levels");
   } catch (const YAML::Exception& e) {  // ParserException, DeepRecursion: both carry a mark
     fail(at(name, e.mark), e.msg);
   }
