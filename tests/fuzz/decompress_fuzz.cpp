@@ -12,11 +12,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.selector & 1) c = oci::Compression::Gzip;
     if (in.selector & 2) c = oci::Compression::Zstd;
     std::uint64_t out = 0;
-    oci::Decompressor d(c, "layer", [&](Bytes b) { out += b.size(); }, std::uint64_t{8} << 20);
+    oci::Decompressor d(c, "layer", [&](Bytes b) { out += b.size(); }, std::uint64_t{1} << 20);
     const std::size_t piece = 1 + (in.selector >> 2) * 7;
     for (std::size_t off = 0; off < body.size(); off += piece) d.update(body.subspan(off, std::min(piece, body.size() - off)));
     d.finish();
-    if (out != d.out_bytes() || out > (std::uint64_t{8} << 20)) __builtin_trap();
+    if (out != d.out_bytes() || out > (std::uint64_t{1} << 20)) __builtin_trap();
     (void)oci::compression_name(c);
   });
   return 0;
