@@ -1,6 +1,7 @@
 #include "k8s/manifest.h"
 
 #include <re2/re2.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -110,7 +111,8 @@ struct Converter {
 };
 
 // yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
-// scalar cannot start with an indicator). Refuse that before yaml-cpp sees it.
+// scalar cannot start with an indicator), also after node properties ("!tag, x", "&a\n, x": found by
+// tests/fuzz/k8s_manifest). Refuse that before yaml-cpp sees it.
 void reject_leading_comma(std::string_view text, const std::string& name) {
   bool doc_start = true;
   std::size_t line_no = 0;
@@ -123,13 +125,22 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
       doc_start = true;
       col = 3;
     }
-    if (doc_start) {
-      const auto first = line.find_first_not_of(" \t\r", col);
-      if (first != std::string_view::npos && line[first] != '#' && !(col == 0 && line[first] == '%')) {
-        if (line[first] == ',')
-          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(first + 1),
-               "a document cannot start with ','");
-        doc_start = false;
+    if (doc_start && !(line.substr(0, 1) == "%")) {
+      for (std::size_t i = line.find_first_not_of(" \t\r", col); i < line.size();
+           i = line.find_first_not_of(" \t\r", i)) {
+        if (line[i] == '#') break;  // a comment: the rest of the line
+        if (line[i] == ',')
+          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1), "a document cannot start with ','");
+        if (line[i] != '!' && line[i] != '&') {
+          doc_start = false;
+          break;
+        }
+        // A tag or an anchor: the node's properties, skipped up to its content.
+        if (line.substr(i, 2) == "!<") {
+          i = std::min(line.find('>', i), line.size() - 1) + 1;
+        } else {
+          while (i < line.size() && std::string_view(" \t\r,[]{}").find(line[i]) == std::string_view::npos) ++i;
+        }
       }
     }
     pos = end + 1;
@@ -145,6 +156,8 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message for it is "bad file"
+    fail(at(name, e.mark), "YAML nested deeper than " + std::to_string(e.depth()) + " levels");
   } catch (const YAML::Exception& e) {  // ParserException, DeepRecursion: both carry a mark
     fail(at(name, e.mark), e.msg);
   }

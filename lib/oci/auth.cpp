@@ -115,6 +115,10 @@ std::optional<Credentials> run_credential_helper(const std::string& helper, cons
     fail(program, "credential helper failed for " + server + " (exit " +
                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")");
   }
+  return parse_credential_helper_reply(reply, program);
+}
+
+Credentials parse_credential_helper_reply(std::string_view reply, const std::string& program) {
   Json j;
   try {
     j = parse_json(reply, program);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coco::oci {
@@ -30,5 +31,8 @@ std::optional<Credentials> find_credentials(const std::string& host, const std::
 
 // Runs `docker-credential-<helper> get` with the server on stdin (the Docker helper protocol).
 std::optional<Credentials> run_credential_helper(const std::string& helper, const std::string& server);
+// A helper's successful answer ({"Username": …, "Secret": …}; "<token>" means an identity token).
+// Errors name `program` but never echo the answer: it may hold a secret.
+Credentials parse_credential_helper_reply(std::string_view reply, const std::string& program);
 
 }  // namespace coco::oci

@@ -114,7 +114,8 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
       case Type::Object:
         for (const auto& [key, val] : base.as_object()) {
           tick(ref.loc);
-          if (!unify(f, p, key, [&]() -> bool { return eval_path(f, val, ref, i + 1, k); })) return false;
+          const Value& member = val;  // clang 14 (the fuzz build) cannot capture a structured binding
+          if (!unify(f, p, key, [&]() -> bool { return eval_path(f, member, ref, i + 1, k); })) return false;
         }
         return true;
       case Type::Set:

@@ -14,6 +14,7 @@ TEST_CASE("GUID text and stored forms", "[firmware]") {
 
 // snp.md §1.3 worked example: last 4 KiB of edk2-stable202405 AmdSevX64.
 TEST_CASE("snp.md §1.3 footer table of ovmf_AmdSev_suffix.bin", "[firmware][vector]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const auto fw = test::read_shared("fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin");
   const Reader image(fw, "ovmf_AmdSev_suffix.bin");
   const FooterTable t = parse_footer_table(image);
@@ -28,6 +29,7 @@ TEST_CASE("snp.md §1.3 footer table of ovmf_AmdSev_suffix.bin", "[firmware][vec
 }
 
 TEST_CASE("footer table: a bad size names its offset", "[firmware][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const auto fw = test::read_shared("fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin");
   struct Poke {
     std::size_t at;
@@ -45,6 +47,7 @@ TEST_CASE("footer table: a bad size names its offset", "[firmware][hostile]") {
 }
 
 TEST_CASE("footer table: every truncation parses or names the cut file", "[firmware][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const auto fw = test::read_shared("fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin");
   for (std::size_t n = 0; n <= fw.size(); ++n) {
     try {

@@ -65,6 +65,7 @@ std::string sha256_of_file(const std::string& path) { return to_hex(digest_file(
 }  // namespace
 
 TEST_CASE("snp.tsv: every vector through coco measure snp", "[snp][vector][conformance]") {
+  if (!coco::test::shared_available("vectors/snp.tsv") || !coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   std::string kernel(1000003, '\0'), initrd(300001, '\0');  // snp.md §4.1 synthetic inputs
   for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] = static_cast<char>(i % 251);

@@ -50,6 +50,7 @@ int measure_all_modes(const ByteVec& fw, const std::string& name) {
 }  // namespace
 
 TEST_CASE("firmware that cannot be measured: the reference tool's errors, clearly", "[snp][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const ByteVec x64 = test::read_shared(kOvmfX64);
   LaunchParams p = snp_params();
   p.direct_boot = KernelHashes{};
@@ -83,6 +84,7 @@ TEST_CASE("firmware that cannot be measured: the reference tool's errors, clearl
 }
 
 TEST_CASE("every truncation of the firmware measures or names the cut file", "[snp][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const ByteVec fw = test::read_shared(kAmdSev);
   int accepted = 0;
   for (std::size_t n = 0; n <= fw.size(); n += 7) accepted += measure_all_modes(ByteVec(fw.end() - static_cast<std::ptrdiff_t>(n), fw.end()), "cut.fd");
@@ -90,6 +92,7 @@ TEST_CASE("every truncation of the firmware measures or names the cut file", "[s
 }
 
 TEST_CASE("random mutations of the firmware never crash or hang", "[snp][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   std::mt19937 rng(20261127);
   const ByteVec bases[] = {test::read_shared(kAmdSev), test::read_shared(kOvmfX64)};
   const auto start = std::chrono::steady_clock::now();

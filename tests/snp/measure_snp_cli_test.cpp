@@ -16,6 +16,7 @@ const std::string kAmdSev = fixture("ovmf_AmdSev_suffix.bin");
 }  // namespace
 
 TEST_CASE("measure snp --output json matches its schema and records every input", "[snp][cli]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   const std::string kernel = dir.write("vmlinuz", std::string(10000, 'k'));
   const std::vector<std::vector<std::string>> runs = {
@@ -55,6 +56,7 @@ TEST_CASE("measure snp --output json matches its schema and records every input"
 }
 
 TEST_CASE("measure snp text forms: hex, base64, -v, --explain", "[snp][cli]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const std::vector<std::string> base = {"measure", "snp", "--mode", "snp", "--vcpus", "4", "--vcpu-type", "EPYC-Milan", "--ovmf", kAmdSev};
   auto with = [&](std::vector<std::string> extra) {
     auto a = base;
@@ -77,6 +79,7 @@ TEST_CASE("measure snp text forms: hex, base64, -v, --explain", "[snp][cli]") {
 }
 
 TEST_CASE("measure snp: bad flags and files exit 1 or 2 and name the flag or file", "[snp][cli][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   const std::string empty = dir.write("empty.fd", "");
   const std::string tiny = dir.write("tiny.fd", std::string(40, 'x'));
@@ -146,6 +149,7 @@ TEST_CASE("measure snp: bad flags and files exit 1 or 2 and name the flag or fil
 }
 
 TEST_CASE("measure snp: mutated firmware files through the binary", "[snp][cli][hostile]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   const ByteVec fw = read_binary_file(kAmdSev);
   std::mt19937 rng(7);
@@ -164,6 +168,7 @@ TEST_CASE("measure snp: mutated firmware files through the binary", "[snp][cli][
 }
 
 TEST_CASE("measure snp: no firmware metadata gets a warning", "[snp][cli]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   const ByteVec fw = read_binary_file(fixture("ovmf_OvmfX64_suffix.bin"));
   ByteVec bad = fw;
@@ -176,6 +181,7 @@ TEST_CASE("measure snp: no firmware metadata gets a warning", "[snp][cli]") {
 }
 
 TEST_CASE("measure snp streams the kernel: peak memory stays flat", "[snp][cli][slow]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   if (!test::have_program("/usr/bin/time")) {
     WARN("skipped: needs /usr/bin/time (Debian package time)");
     return;
@@ -205,6 +211,7 @@ TEST_CASE("measure snp streams the kernel: peak memory stays flat", "[snp][cli][
 }
 
 TEST_CASE("measure snp --ovmf alone: defaults snp, 1 vCPU, EPYC-v4, and says so", "[snp][cli]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   const auto r = run_coco({"measure", "snp", "--ovmf", kAmdSev});
   CHECK(r.exit_code == 0);
   // snp.tsv line 5: --mode=snp --vcpus=1 --vcpu-type=EPYC-v4
@@ -220,6 +227,7 @@ TEST_CASE("measure snp --ovmf alone: defaults snp, 1 vCPU, EPYC-v4, and says so"
 }
 
 TEST_CASE("measure snp --dump-vmsa writes the pages of snp.md §1.12", "[snp][cli]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   test::TempDir dir;
   const auto r = test::run_program({"sh", "-c", "cd \"$1\" && \"$2\" measure snp --mode snp --vcpus 3 --vcpu-type EPYC-v4 --ovmf \"$3\" --dump-vmsa",
                                     "sh", dir.path().string(), COCO_BINARY, kAmdSev});
@@ -235,6 +243,7 @@ TEST_CASE("measure snp --dump-vmsa writes the pages of snp.md §1.12", "[snp][cl
 }
 
 TEST_CASE("older hosts and EC2 instances: the legacy VMSA vectors of snp.md §3.3", "[snp][cli][vector]") {
+  if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   auto digest = [](std::vector<std::string> args) {
     args.insert(args.begin(), {"measure", "snp"});
     const auto r = run_coco(args);

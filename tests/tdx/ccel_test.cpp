@@ -14,6 +14,7 @@ ByteVec sample() { return test::read_shared("fixtures/ccel/dstack-sample-ccel.bi
 }  // namespace
 
 TEST_CASE("CCEL: dstack sample log events and replay", "[tdx][ccel][vector]") {
+  if (!coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   const ByteVec log = sample();
   const auto parsed = tdx::parse_ccel(Reader(log, "ccel.bin"));
   REQUIRE(parsed.algorithms.size() == 1);
@@ -36,6 +37,7 @@ TEST_CASE("CCEL: dstack sample log events and replay", "[tdx][ccel][vector]") {
 }
 
 TEST_CASE("CCEL: defects are named at their offset", "[tdx][ccel][hostile]") {
+  if (!coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   struct Poke { std::uint64_t at; int width; std::uint64_t value; const char* error; };
   const Poke pokes[] = {
       {4, 4, 1, "offset 0x4: first event is type 0x1"},
@@ -59,6 +61,7 @@ TEST_CASE("CCEL: defects are named at their offset", "[tdx][ccel][hostile]") {
 }
 
 TEST_CASE("CCEL: every truncation and random mutation fails cleanly or replays", "[tdx][ccel][hostile]") {
+  if (!coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   const ByteVec log = sample();
   const std::size_t used = tdx::parse_ccel(Reader(log, "x")).end;
   for (std::size_t n = 0; n <= used + 8; ++n) {

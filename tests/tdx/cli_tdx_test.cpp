@@ -201,6 +201,7 @@ TEST_CASE("tdx authenticode: value, JSON schema, rejects non-PE", "[tdx][cli]") 
 }
 
 TEST_CASE("tdx replay: the dstack sample log, JSON schema, diff against an expectation", "[tdx][cli]") {
+  if (!coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   const std::string ccel = coco::test::shared_path("fixtures/ccel/dstack-sample-ccel.bin");
   const auto r = run_coco({"tdx", "replay", "--ccel", ccel, "--output", "json"});
   REQUIRE(r.exit_code == 0);
@@ -263,6 +264,7 @@ TEST_CASE("tdx replay: the dstack sample log, JSON schema, diff against an expec
 }
 
 TEST_CASE("tdx replay: a truncated or corrupt log is an error naming the offset", "[tdx][cli][hostile]") {
+  if (!coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   const auto log = coco::test::read_shared("fixtures/ccel/dstack-sample-ccel.bin");
   const coco::test::TempDir dir;
   const std::string cut = dir.file("cut.bin");

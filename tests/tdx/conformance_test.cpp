@@ -65,6 +65,7 @@ std::string patched_kernel_hash(const std::string& path, std::optional<std::uint
 }  // namespace
 
 TEST_CASE("tdx.tsv: every row whose inputs are available", "[tdx][vector]") {
+  if (!coco::test::shared_available("vectors/tdx.tsv") || !coco::test::shared_available("fixtures/ccel/dstack-sample-ccel.bin")) return;
   const auto ovmf = t::debian_ovmf();
   const auto kernel = t::debian_kernel();
   const test::TempDir dir;
