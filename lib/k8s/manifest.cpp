@@ -112,9 +112,12 @@ struct Converter {
 
 // yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
 // scalar cannot start with an indicator), also after node properties ("!tag, x", "&a\n, x": found by
-// tests/fuzz/k8s_manifest). Refuse that before yaml-cpp sees it.
+// tests/fuzz/k8s_manifest). Refuse that before yaml-cpp sees it. It does the same when a line starts
+// with ',' in a document whose root is a block sequence ("- a\n, b"): no Kubernetes object is a
+// sequence, so such a line is refused too rather than told apart from a flow continuation.
 void reject_leading_comma(std::string_view text, const std::string& name) {
   bool doc_start = true;
+  bool sequence_root = false;
   std::size_t line_no = 0;
   for (std::size_t pos = 0; pos <= text.size();) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
@@ -123,7 +126,13 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
     std::size_t col = 0;
     if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
       doc_start = true;
+      sequence_root = false;
       col = 3;
+    } else if (sequence_root) {
+      const std::size_t i = line.find_first_not_of(" \t\r");
+      if (i != std::string_view::npos && line[i] == ',')
+        fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1),
+             "a line cannot start with ',' in a document whose root is a sequence");
     }
     if (doc_start && !(line.substr(0, 1) == "%")) {
       for (std::size_t i = line.find_first_not_of(" \t\r", col); i < line.size();
@@ -133,6 +142,7 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
           fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1), "a document cannot start with ','");
         if (line[i] != '!' && line[i] != '&') {
           doc_start = false;
+          sequence_root = line[i] == '-' && (i + 1 == line.size() || std::string_view(" \t\r").find(line[i + 1]) != std::string_view::npos);
           break;
         }
         // A tag or an anchor: the node's properties, skipped up to its content.

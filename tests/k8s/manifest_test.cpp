@@ -48,6 +48,10 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
   CHECK_THROWS_WITH(k8s::load_documents(", a\n", "c.yaml"), Catch::StartsWith("c.yaml:1:1: a document cannot start with ','"));
   CHECK_THROWS_WITH(k8s::load_documents("a: 1\n---\n  # x\n  ,\n", "c.yaml"), Catch::StartsWith("c.yaml:4:3:"));
   CHECK_THROWS_WITH(k8s::load_documents("--- , a\n", "c.yaml"), Catch::StartsWith("c.yaml:1:5:"));
+  // ... and on a line starting with ',' after a root block sequence (found by tests/fuzz/k8s_manifest)
+  CHECK_THROWS_WITH(k8s::load_documents("- a\n, b\n", "s.yaml"), Catch::StartsWith("s.yaml:2:1: a line cannot start with ','"));
+  CHECK_THROWS_WITH(k8s::load_documents("kind: A\n---\n  - a: b\n# c\n  , d\n", "s.yaml"), Catch::StartsWith("s.yaml:5:3:"));
+  CHECK(k8s::load_documents("a:\n- x\n- y, z\n", "ok.yaml").size() == 1);
   k8s::LoadLimits small;
   small.max_nodes = 50;
   CHECK_THROWS_WITH(k8s::load_documents("a: &x [1, 2, 3, 4, 5, 6, 7, 8]\nb: [*x, *x, *x, *x, *x, *x, *x]\n", "b.yaml", small),
