@@ -121,6 +121,9 @@ class Evaluator {
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
+  // Formats and records one print line; apart from eval_print so that its buffers are off the
+  // stack while the rest of the body runs.
+  [[gnu::noinline]] void emit_print(Frame& f, const Term& t);
   // Evaluates the arguments order[i..n) (or i..n when order is null) into out[order[j]].
   bool eval_args(Frame& f, const Term& call, const std::size_t* order, std::size_t i, std::size_t n,
                  Value* out, Cont k);
