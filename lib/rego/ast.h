@@ -54,6 +54,8 @@ struct Term {
   const Node* fn_node = nullptr;
   const Builtin* builtin = nullptr;
   bool legacy_out = false;
+  // compile, Call only: the calls the evaluator implements itself (no string compare per call).
+  enum class Special : std::uint8_t { None, Print, Member2, Member3 } special = Special::None;
 };
 
 enum class ExprKind {
@@ -106,6 +108,7 @@ struct Rule {
   std::vector<TermPtr> args;      // Function parameters
   std::shared_ptr<Body> body;     // empty body = always true
   bool is_default = false;
+  bool set_leaf = false;  // PartialObject from `a[x].b contains y`: the value under the keys is {y}
   std::shared_ptr<Rule> else_rule;
   int nslots = 0;  // compile: variables in the frame (args, body, comprehensions)
   std::vector<std::string> slot_names;

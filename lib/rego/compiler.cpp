@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "rego/recursion.h"
 #include "util/error.h"
 
 namespace coco::rego {
@@ -535,7 +536,12 @@ class Resolver {
                                  std::to_string(t.items.size()) + " arguments");
       return;
     }
-    if (special_call(name)) return;
+    if (special_call(name)) {
+      t.special = name == "print"               ? Term::Special::Print
+                  : name == "internal.member_2" ? Term::Special::Member2
+                                                : Term::Special::Member3;
+      return;
+    }
     const Builtin* b = reg_.find(name);
     if (!b) compile_error(t.loc, "undefined function " + name);
     t.builtin = b;
@@ -747,6 +753,7 @@ std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>
     Resolver res(*root, builtins, m.get());
     for (const auto& r : m->rules) res.rule(*r);
   }
+  check_recursion(*root);
   return root;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -112,13 +113,22 @@ class Evaluator {
   bool eval_items(Frame& f, const std::vector<TermPtr>& items, std::size_t i, std::size_t end,
                   std::vector<Value>& acc, Cont k);
   bool eval_ref(Frame& f, const Term& t, ValueCont k);
-  bool eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k);
+  // base_doc: `base` is under data's base document, whose objects a number key reads as a string
+  // (data.nested[2] is data.nested["2"]); a value bound to a variable has no such reading.
+  bool eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k,
+                 bool base_doc = false);
   bool eval_data(Frame& f, const Node& n, const Value* base, const Term& ref, std::size_t i, ValueCont k);
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
-  bool dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k);
-  bool call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k);
+  // Formats and records one print line; apart from eval_print so that its buffers are off the
+  // stack while the rest of the body runs.
+  [[gnu::noinline]] void emit_print(Frame& f, const Term& t);
+  // Evaluates the arguments order[i..n) (or i..n when order is null) into out[order[j]].
+  bool eval_args(Frame& f, const Term& call, const std::size_t* order, std::size_t i, std::size_t n,
+                 Value* out, Cont k);
+  bool dispatch_call(Frame& f, const Term& t, std::span<const Value> args, ValueCont k);
+  bool call_builtin(const Builtin& b, const Term& t, std::span<const Value> args, ValueCont k);
 
   // unification
   bool has_unbound(const Frame& f, const Term& t) const;
@@ -130,12 +140,14 @@ class Evaluator {
   std::optional<Value> rule_value(const Node& n);
   std::optional<Value> compute_rule(const Node& n);
   bool eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Value*)> out,
-                       const std::vector<Value>* args);
-  bool unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k);
-  bool call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k);
+                       const std::span<const Value>* args);
+  bool unify_args(Frame& f, const Rule& r, std::span<const Value> args, std::size_t i, Cont k);
+  bool call_function(const Node& n, const Term& call, std::span<const Value> args, ValueCont k);
   std::optional<Value> materialize(const Node& n, const Value* base);
   // Merges the objects a and b down `depth` levels (general ref heads); nullopt on a conflict.
-  static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth);
+  // union_sets: two sets below that depth unite (set leaves) instead of conflicting.
+  static std::optional<Value> merge_values(const Value& a, const Value& b, std::size_t depth,
+                                           bool union_sets = false);
 
   // helpers
   // One unit of the step budget: every expression tried and every element iterated.

@@ -1,6 +1,8 @@
 // Evaluator, second half: terms, references into data/input, calls, comprehensions and rules.
 #include "rego/eval.h"
 
+#include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "util/error.h"
@@ -15,8 +17,9 @@ bool Evaluator::eval_term(Frame& f, const Term& t, ValueCont k) {
       if (t.slot >= 0) {
         auto s = static_cast<std::size_t>(t.slot);
         if (!f.bound[s]) fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
-        Value v = f.vals[s];
-        return k(v);
+        // No copy: a bound slot keeps its value until the search backtracks past its binding,
+        // and the frame's slots never move.
+        return k(f.vals[s]);
       }
       if (t.name == "input") {
         if (!st_.input) return true;
@@ -90,13 +93,18 @@ bool Evaluator::eval_ref(Frame& f, const Term& t, ValueCont k) {
   });
 }
 
-bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k) {
+bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::size_t i, ValueCont k,
+                          bool base_doc) {
   if (i == ref.items.size()) return k(base);
   const Term& p = *ref.items[i];
+  auto lookup = [&](const Value& key) -> std::optional<Value> {
+    if (base_doc && key.is_number() && base.is_object()) return base.get(Value::string(key.as_number().to_string()));
+    return base.get(key);
+  };
   if (p.kind == TermKind::Scalar) {
-    auto v = base.get(p.value);
+    auto v = lookup(p.value);
     if (!v) return true;
-    return eval_path(f, *v, ref, i + 1, k);
+    return eval_path(f, *v, ref, i + 1, k, base_doc);
   }
   if (has_unbound(f, p)) {
     switch (base.type()) {
@@ -106,7 +114,7 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
           tick(ref.loc);
           const Value& elem = a[j];
           if (!unify(f, p, Value::integer(static_cast<std::int64_t>(j)),
-                     [&]() -> bool { return eval_path(f, elem, ref, i + 1, k); }))
+                     [&]() -> bool { return eval_path(f, elem, ref, i + 1, k, base_doc); }))
             return false;
         }
         return true;
@@ -115,22 +123,22 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
         for (const auto& [key, val] : base.as_object()) {
           tick(ref.loc);
           const Value& member = val;  // clang 14 (the fuzz build) cannot capture a structured binding
-          if (!unify(f, p, key, [&]() -> bool { return eval_path(f, member, ref, i + 1, k); })) return false;
+          if (!unify(f, p, key, [&]() -> bool { return eval_path(f, member, ref, i + 1, k, base_doc); })) return false;
         }
         return true;
       case Type::Set:
         for (const auto& e : base.as_set()) {
           tick(ref.loc);
-          if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k); })) return false;
+          if (!unify(f, p, e, [&]() -> bool { return eval_path(f, e, ref, i + 1, k, base_doc); })) return false;
         }
         return true;
       default: return true;
     }
   }
   return eval_term(f, p, [&](const Value& key) -> bool {
-    auto v = base.get(key);
+    auto v = lookup(key);
     if (!v) return true;
-    return eval_path(f, *v, ref, i + 1, k);
+    return eval_path(f, *v, ref, i + 1, k, base_doc);
   });
 }
 
@@ -162,7 +170,7 @@ bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term
       auto it = n.children.find(key.as_string());
       if (it != n.children.end()) return eval_data(f, *it->second, cb ? &*cb : nullptr, ref, i + 1, k);
     }
-    if (cb) return eval_path(f, *cb, ref, i + 1, k);
+    if (cb) return eval_path(f, *cb, ref, i + 1, k, true);
     return true;
   };
   if (has_unbound(f, p)) {
@@ -196,6 +204,9 @@ std::optional<Value> Evaluator::materialize(const Node& n, const Value* base) {
     Value key = Value::string(name);
     std::optional<Value> cb;
     if (base) cb = base->get(key);
+    // A base document and a rule at the same path: the whole document shows the base value,
+    // as OPA's does.
+    if (cb && child->has_rules()) continue;
     auto v = materialize(*child, cb ? &*cb : nullptr);
     if (v) o[key] = *v;
   }
@@ -262,36 +273,77 @@ bool member(const Value& x, const Value& coll) {
 }  // namespace
 
 bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
-  std::string line;
-  for (std::size_t i = 0; i < t.items.size(); ++i) {
+  emit_print(f, t);
+  return k(Value::boolean(true));
+}
+
+void Evaluator::emit_print(Frame& f, const Term& t) {
+  // The pieces first, then one string of the exact size: policies print whole requests. The
+  // usual few arguments need no allocation but the line's.
+  static const std::string kUndefined = "<undefined>", kQuery = "<query>";
+  constexpr std::size_t kInline = 8;
+  const std::size_t n = t.items.size();
+  Value held_buf[kInline];  // keeps the values whose text is borrowed alive
+  std::string own_buf[kInline];
+  const std::string* parts_buf[kInline];
+  std::vector<Value> held_heap;
+  std::vector<std::string> own_heap;
+  std::vector<const std::string*> parts_heap;
+  Value* held = held_buf;
+  std::string* own = own_buf;
+  const std::string** parts = parts_buf;
+  if (n > kInline) {
+    held_heap.resize(n);
+    own_heap.resize(n);
+    parts_heap.resize(n);
+    held = held_heap.data();
+    own = own_heap.data();
+    parts = parts_heap.data();
+  }
+  for (std::size_t i = 0; i < n; ++i) {
     std::optional<Value> v;
     eval_term(f, *t.items[i], [&](const Value& x) -> bool {
       v = x;
       return false;
     });
-    if (i) line += " ";
     if (!v) {
-      line += "<undefined>";
+      parts[i] = &kUndefined;
     } else if (v->is_string()) {
-      line += v->as_string();
+      held[i] = *v;
+      parts[i] = &held[i].as_string();
     } else if (v->size() >= 4) {
       auto it = print_text_.find(v->identity());
       if (it == print_text_.end()) it = print_text_.emplace(v->identity(), std::make_pair(*v, v->to_rego_text())).first;
-      line += it->second.second;
+      parts[i] = &it->second.second;
     } else {
-      line += v->to_rego_text();
+      own[i] = v->to_rego_text();
+      parts[i] = &own[i];
     }
   }
-  if (opt_.prints)
-    opt_.prints->push_back((t.loc.file ? *t.loc.file : std::string("<query>")) + ":" + std::to_string(t.loc.line) + ": " + line);
-  return k(Value::boolean(true));
+  if (!opt_.prints) return;
+  const std::string& file = t.loc.file ? *t.loc.file : kQuery;
+  char line_no[16];
+  auto len = static_cast<std::size_t>(std::to_chars(line_no, line_no + sizeof line_no, t.loc.line).ptr - line_no);
+  std::size_t size = file.size() + len + 3 + n;
+  for (std::size_t i = 0; i < n; ++i) size += parts[i]->size();
+  std::string line;
+  line.reserve(size);
+  line += file;
+  line += ':';
+  line.append(line_no, len);
+  line += ": ";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) line += ' ';
+    line += *parts[i];
+  }
+  opt_.prints->push_back(std::move(line));
 }
 
-bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::vector<Value>& args, ValueCont k) {
+bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::span<const Value> args, ValueCont k) {
   std::optional<Value> r;
   try {
     BuiltinContext ctx(b.name, opt_.strict, now_ns_);
-    r = b.fn(ctx, std::span<const Value>(args.data(), args.size()));
+    r = b.fn(ctx, args);
   } catch (const BuiltinError& e) {
     if (opt_.strict) fail(t.loc, e.code, e.message);
     return true;
@@ -307,11 +359,29 @@ bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::vector<Value>
   return k(*r);
 }
 
+bool Evaluator::eval_args(Frame& f, const Term& call, const std::size_t* order, std::size_t i, std::size_t n,
+                          Value* out, Cont k) {
+  if (i == n) return k();
+  std::size_t j = order ? order[i] : i;
+  return eval_term(f, *call.items[j], [&](const Value& v) -> bool {
+    out[j] = v;
+    return eval_args(f, call, order, i + 1, n, out, k);
+  });
+}
+
 bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
-  if (t.name == "print" && !t.builtin && !t.fn_node) return eval_print(f, t, k);
+  if (t.special == Term::Special::Print) return eval_print(f, t, k);
   std::size_t nargs = t.legacy_out ? t.items.size() - 1 : t.items.size();
-  std::vector<Value> args;
-  args.reserve(nargs);
+  // Arguments live on the stack for the usual few (a call is the evaluator's most frequent step).
+  constexpr std::size_t kInlineArgs = 6;
+  Value inline_args[kInlineArgs];
+  std::vector<Value> heap_args;
+  Value* args = inline_args;
+  if (nargs > kInlineArgs) {
+    heap_args.resize(nargs);
+    args = heap_args.data();
+  }
+  std::span<const Value> view(args, nargs);
   // An argument that is a still-unbound variable may be bound by a reference in a later argument
   // (foo == input.foos[foo]): evaluate those last.
   bool reorder = false;
@@ -323,19 +393,12 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
       if (!(t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i]))) order.push_back(i);
     for (std::size_t i = 0; i < nargs; ++i)
       if (t.items[i]->kind == TermKind::Var && has_unbound(f, *t.items[i])) order.push_back(i);
-    std::vector<TermPtr> permuted;
-    for (auto i : order) permuted.push_back(t.items[i]);
-    std::vector<Value> vals;
-    return eval_items(f, permuted, 0, nargs, vals, [&]() -> bool {
-      args.assign(nargs, Value());
-      for (std::size_t j = 0; j < nargs; ++j) args[order[j]] = vals[j];
-      return dispatch_call(f, t, args, k);
-    });
+    return eval_args(f, t, order.data(), 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, view, k); });
   }
-  return eval_items(f, t.items, 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, args, k); });
+  return eval_args(f, t, nullptr, 0, nargs, args, [&]() -> bool { return dispatch_call(f, t, view, k); });
 }
 
-bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args, ValueCont k) {
+bool Evaluator::dispatch_call(Frame& f, const Term& t, std::span<const Value> args, ValueCont k) {
   {
     auto out = [&](const Value& r) -> bool {
       if (t.legacy_out) {
@@ -368,8 +431,8 @@ bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args,
         if (o.builtin) return call_builtin(*o.builtin, t, args, out);
       }
     }
-    if (t.name == "internal.member_2") return out(Value::boolean(member(args[0], args[1])));
-    if (t.name == "internal.member_3") {
+    if (t.special == Term::Special::Member2) return out(Value::boolean(member(args[0], args[1])));
+    if (t.special == Term::Special::Member3) {
       auto v = args[2].is_set() ? std::nullopt : args[2].get(args[0]);
       return out(Value::boolean(v && *v == args[1]));
     }
@@ -382,13 +445,13 @@ bool Evaluator::dispatch_call(Frame& f, const Term& t, std::vector<Value>& args,
 // ---------------------------------------------------------------------------------------------
 // Rules and functions
 
-bool Evaluator::unify_args(Frame& f, const Rule& r, const std::vector<Value>& args, std::size_t i, Cont k) {
+bool Evaluator::unify_args(Frame& f, const Rule& r, std::span<const Value> args, std::size_t i, Cont k) {
   if (i == r.args.size()) return k();
   return unify(f, *r.args[i], args[i], [&]() -> bool { return unify_args(f, r, args, i + 1, k); });
 }
 
 bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Value*)> out,
-                                const std::vector<Value>* args) {
+                                const std::span<const Value>* args) {
   for (const Rule* cur = &r; cur; cur = cur->else_rule.get()) {
     Frame f(&cur->slot_names, cur->nslots);
     bool any = false;
@@ -405,7 +468,9 @@ bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Va
           return eval_items(f, cur->key_prefix, 0, cur->key_prefix.size(), pre, [&]() -> bool {
             return eval_term(f, *cur->key, [&](const Value& key) -> bool {
               Value hk = key;
-              return eval_term(f, *cur->value, [&](const Value& v) -> bool {
+              return eval_term(f, *cur->value, [&](const Value& elem) -> bool {
+                Value leaf = cur->set_leaf ? Value::set(Set{elem}) : Value();
+                const Value& v = cur->set_leaf ? leaf : elem;
                 if (pre.empty()) return out(&hk, &v);
                 // a[x].b[y] := v: the value under pre[0] is {x-path… : {y: v}}
                 Value nested = Value::object(Object{{hk, v}});
@@ -446,9 +511,15 @@ std::optional<Value> Evaluator::rule_value(const Node& n) {
   return v;
 }
 
-std::optional<Value> Evaluator::merge_values(const Value& a, const Value& b, std::size_t depth) {
+std::optional<Value> Evaluator::merge_values(const Value& a, const Value& b, std::size_t depth,
+                                             bool union_sets) {
   if (depth == 0 || !a.is_object() || !b.is_object()) {
     if (a == b) return a;
+    if (union_sets && a.is_set() && b.is_set()) {
+      Set u = a.as_set();
+      u.insert(b.as_set().begin(), b.as_set().end());
+      return Value::set(std::move(u));
+    }
     return std::nullopt;
   }
   Object out = a.as_object();
@@ -458,7 +529,7 @@ std::optional<Value> Evaluator::merge_values(const Value& a, const Value& b, std
       out.emplace(k, v);
       continue;
     }
-    auto m = merge_values(it->second, v, depth - 1);
+    auto m = merge_values(it->second, v, depth - 1, union_sets);
     if (!m) return std::nullopt;
     it->second = *m;
   }
@@ -490,20 +561,27 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
         eval_rule_chain(*r, [&](const Value* key, const Value* v) -> bool {
           auto [it, fresh] = o.emplace(*key, *v);
           if (!fresh) {
-            auto merged = merge_values(it->second, *v, r->key_prefix.size());
+            auto merged = merge_values(it->second, *v, r->key_prefix.size(), r->set_leaf);
             if (!merged) fail(r->loc, "eval_conflict_error", "object keys must be unique");
             it->second = *merged;
           }
           return true;
         }, nullptr);
-      // Rules at deeper constant paths (p.q.r := 1 beside p[x] := …) add to the same object.
+      // Rules at deeper constant paths (p.q.r := 1 beside p[x] := …) add to the same object,
+      // down to the depth the rules' keys reach: below it is a rule's value, not to be extended.
+      std::size_t depth = 0;
+      bool sets = false;
+      for (const auto& r : n.rules) {
+        depth = std::max(depth, r->key_prefix.size());
+        sets = sets || r->set_leaf;
+      }
       for (const auto& [name, child] : n.children) {
         auto cv = materialize(*child, nullptr);
         if (!cv) continue;
         Value key = Value::string(name);
         auto [it, fresh] = o.emplace(key, *cv);
         if (!fresh) {
-          auto merged = merge_values(it->second, *cv, 1000);
+          auto merged = merge_values(it->second, *cv, depth, sets);
           if (!merged) fail(n.rules.empty() ? n.default_rule->loc : n.rules.front()->loc, "eval_conflict_error", "object keys must be unique");
           it->second = *merged;
         }
@@ -533,7 +611,7 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
   }
 }
 
-bool Evaluator::call_function(const Node& n, const Term& call, const std::vector<Value>& args, ValueCont k) {
+bool Evaluator::call_function(const Node& n, const Term& call, std::span<const Value> args, ValueCont k) {
   enter_call(call.loc);
   std::optional<Value> result;
   for (const auto& r : n.rules) {

@@ -245,10 +245,18 @@ class Parser {
     std::vector<std::string> path = {"data"};
     path.insert(path.end(), m.package.begin(), m.package.end());
 
-    if ((is_function || has_contains) && !rest.empty())
-      fail_at(rule->loc, is_function ? "a function name must be constant" : "a partial set rule's name must be constant");
+    if (is_function && !rest.empty()) fail_at(rule->loc, "a function name must be constant");
     if (is_function) {
       rule->kind = RuleKind::Function;
+    } else if (has_contains && !rest.empty()) {
+      // A general ref head with a set leaf (p[q].r contains s): an object rule whose values
+      // at the leaf are sets, which definitions for the same keys unite.
+      rule->kind = RuleKind::PartialObject;
+      rule->set_leaf = true;
+      rule->value = rule->key;
+      rule->key = rest.back();
+      rest.pop_back();
+      rule->key_prefix = std::move(rest);
     } else if (has_contains) {
       rule->kind = RuleKind::PartialSet;
     } else if (rest.empty() && syntax_ == Syntax::V0 && !has_value && last_string_bracket) {
@@ -313,7 +321,27 @@ class Parser {
   // `if { body }`, `if expr`, `{ body }` (v0), or nothing (always true).
   std::shared_ptr<Body> rule_body(bool) {
     if (accept_ident("if")) {
-      if (is(Tok::LBrace)) return brace_body();
+      if (is(Tok::LBrace)) {
+        // `if {x: i | …}` is one expression (an object comprehension), not a body: OPA tries
+        // the body first and the expression when the body does not parse.
+        std::size_t pos = pos_, depth = depth_, last_end = last_end_;
+        bool no_pipe = no_pipe_;
+        try {
+          return brace_body();
+        } catch (const Error& body_error) {
+          pos_ = pos;
+          depth_ = depth;
+          last_end_ = last_end;
+          no_pipe_ = no_pipe;
+          try {
+            auto b = std::make_shared<Body>();
+            b->exprs.push_back(expr());
+            return b;
+          } catch (const Error&) {
+            throw body_error;
+          }
+        }
+      }
       auto b = std::make_shared<Body>();
       b->exprs.push_back(expr());
       return b;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <variant>
 
@@ -121,7 +122,14 @@ std::optional<Number> Number::parse(std::string_view text) {
   char* end = nullptr;
   double d = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size()) return std::nullopt;
-  return real(d);
+  Number n = real(d);
+  if (std::isinf(d) && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    static std::mutex mu;
+    static std::set<std::string> interned;
+    std::lock_guard<std::mutex> lock(mu);
+    n.text_ = &*interned.insert(std::string(text)).first;
+  }
+  return n;
 }
 
 std::optional<std::int64_t> Number::as_int64() const {
@@ -134,7 +142,10 @@ std::optional<std::int64_t> Number::as_int64() const {
 
 bool Number::is_integral() const { return int_ || (std::isfinite(d_) && std::trunc(d_) == d_); }
 
-std::string Number::to_string() const { return int_ ? int128_to_string(i_) : format_double(d_); }
+std::string Number::to_string() const {
+  if (text_) return *text_;
+  return int_ ? int128_to_string(i_) : format_double(d_);
+}
 
 int Number::compare(const Number& o) const {
   if (int_ && o.int_) return i_ < o.i_ ? -1 : (i_ > o.i_ ? 1 : 0);
@@ -179,12 +190,7 @@ Number Number::neg() const { return int_ ? integer(-i_) : real(-d_); }
 // ---------------------------------------------------------------------------------------------
 // Value
 
-Value::Value() : Value(null()) {}
-
-Value Value::null() {
-  static const Value v(std::make_shared<const Rep>(Rep{Type::Null, std::monostate{}}));
-  return v;
-}
+Value Value::null() { return Value(); }
 Value Value::boolean(bool b) {
   static const Value t(std::make_shared<const Rep>(Rep{Type::Bool, true}));
   static const Value f(std::make_shared<const Rep>(Rep{Type::Bool, false}));
@@ -200,7 +206,7 @@ Value Value::object(Object o) {
   return Value(std::make_shared<const Rep>(Rep{Type::Object, std::move(o)}));
 }
 
-Type Value::type() const { return rep_->type; }
+Type Value::type() const { return rep_ ? rep_->type : Type::Null; }
 
 namespace {
 [[noreturn]] void wrong(const char* want, Type got) {
@@ -208,28 +214,41 @@ namespace {
 }
 }  // namespace
 
+bool Value::equal(const Value& o) const {
+  if (rep_ == o.rep_) return true;
+  const Rep* ra = rep_.get();
+  const Rep* rb = o.rep_.get();
+  if (!ra || !rb) return false;  // one is null, the other not
+  if (ra->type != rb->type) return false;
+  if (ra->type == Type::String) return *std::get_if<std::string>(&ra->v) == *std::get_if<std::string>(&rb->v);
+  if (ra->type == Type::Array || ra->type == Type::Object || ra->type == Type::Set) {
+    if (size() != o.size()) return false;
+  }
+  return compare(*this, o) == 0;
+}
+
 bool Value::as_bool() const {
-  if (rep_->type != Type::Bool) wrong("boolean", rep_->type);
+  if (!rep_ || rep_->type != Type::Bool) wrong("boolean", type());
   return std::get<bool>(rep_->v);
 }
 const Number& Value::as_number() const {
-  if (rep_->type != Type::Number) wrong("number", rep_->type);
+  if (!rep_ || rep_->type != Type::Number) wrong("number", type());
   return std::get<Number>(rep_->v);
 }
 const std::string& Value::as_string() const {
-  if (rep_->type != Type::String) wrong("string", rep_->type);
+  if (!rep_ || rep_->type != Type::String) wrong("string", type());
   return std::get<std::string>(rep_->v);
 }
 const Array& Value::as_array() const {
-  if (rep_->type != Type::Array) wrong("array", rep_->type);
+  if (!rep_ || rep_->type != Type::Array) wrong("array", type());
   return std::get<Array>(rep_->v);
 }
 const Set& Value::as_set() const {
-  if (rep_->type != Type::Set) wrong("set", rep_->type);
+  if (!rep_ || rep_->type != Type::Set) wrong("set", type());
   return std::get<Set>(rep_->v);
 }
 const Object& Value::as_object() const {
-  if (rep_->type != Type::Object) wrong("object", rep_->type);
+  if (!rep_ || rep_->type != Type::Object) wrong("object", type());
   return std::get<Object>(rep_->v);
 }
 
@@ -269,14 +288,17 @@ std::size_t Value::size() const {
 
 int compare(const Value& a, const Value& b) {
   if (a.rep_ == b.rep_) return 0;
-  Type ta = a.type(), tb = b.type();
+  const Value::Rep* ra = a.rep_.get();
+  const Value::Rep* rb = b.rep_.get();
+  Type ta = ra ? ra->type : Type::Null, tb = rb ? rb->type : Type::Null;
   if (ta != tb) return ta < tb ? -1 : 1;
   switch (ta) {
     case Type::Null: return 0;
-    case Type::Bool: return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
-    case Type::Number: return a.as_number().compare(b.as_number());
+    case Type::Bool: return static_cast<int>(*std::get_if<bool>(&ra->v)) - static_cast<int>(*std::get_if<bool>(&rb->v));
+    case Type::Number: return std::get_if<Number>(&ra->v)->compare(*std::get_if<Number>(&rb->v));
     case Type::String: {
-      int c = a.as_string().compare(b.as_string());
+      // Object keys are strings: this is the comparison every lookup makes.
+      int c = std::get_if<std::string>(&ra->v)->compare(*std::get_if<std::string>(&rb->v));
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
     case Type::Array: {

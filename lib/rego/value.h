@@ -58,6 +58,9 @@ class Number {
   bool int_ = true;
   __int128 i_ = 0;
   double d_ = 0;
+  // A literal beyond float64 (2e308): d_ is ±Inf for arithmetic, and the number prints as
+  // written, as OPA (arbitrary precision) does. Interned: literals come from bounded sources.
+  const std::string* text_ = nullptr;
 };
 
 class Value;
@@ -70,7 +73,7 @@ using Object = std::map<Value, Value, ValueLess>;
 
 class Value {
  public:
-  Value();  // null
+  Value() noexcept = default;  // null (no allocation: a null Value holds no representation)
   static Value null();
   static Value boolean(bool b);
   static Value number(Number n);
@@ -105,10 +108,11 @@ class Value {
   // The same pointer for copies of one value (memoizing formatted text of immutable values).
   const void* identity() const { return rep_.get(); }
 
-  // OPA's total order; -1, 0, 1.
+  // OPA's total order; -1, 0, 1. equal() is compare() == 0 with shortcuts (sizes, types).
+  bool equal(const Value& o) const;
   friend int compare(const Value& a, const Value& b);
-  bool operator==(const Value& o) const { return compare(*this, o) == 0; }
-  bool operator!=(const Value& o) const { return compare(*this, o) != 0; }
+  bool operator==(const Value& o) const { return equal(o); }
+  bool operator!=(const Value& o) const { return !equal(o); }
   bool operator<(const Value& o) const { return compare(*this, o) < 0; }
 
   // JSON: sets become sorted arrays; integers stay exact up to uint64, bigger ones become doubles.
@@ -123,7 +127,7 @@ class Value {
  private:
   struct Rep;
   explicit Value(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
-  std::shared_ptr<const Rep> rep_;
+  std::shared_ptr<const Rep> rep_;  // empty for null
 };
 
 int compare(const Value& a, const Value& b);

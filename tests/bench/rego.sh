@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # Benchmark: the embedded Rego engine on regorus's Kata replays (../shared/vectors/rego/regorus/kata):
 # parse + compile time of each policy, evaluation latency of every request (target: under 1 ms per
-# CreateContainerRequest) and peak RSS. rego-cpp is not packaged for Debian 12; when COCO_REGO names
-# a rego-cpp `rego` binary the script also times one CreateContainerRequest with it for a ratio.
+# CreateContainerRequest) and peak RSS. rego-cpp is not packaged for Debian 12; when REGO_CPP (or
+# the older COCO_REGO) names a rego-cpp `rego` binary, the script also times, per policy, parse +
+# compile + the first CreateContainerRequest with it and with coco, and prints the ratio.
 # Usage: tests/bench/rego.sh [BUILD_DIR]   (default build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
-"$build/tests/coco_tests" "[rego][bench]"
-if [[ -n "${COCO_REGO:-}" && -x "${COCO_REGO}" ]]; then
-  kata="$root/../shared/vectors/rego/regorus/kata/pod-cm1"
-  work=$(mktemp -d /tmp/coco-bench-rego.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
-  grep -m1 CreateContainerRequest "$kata/inputs.txt" | sed -e 's/"ep"://' -e 's/,$//' |
+out=$("$build/tests/coco_tests" "[rego][bench]")
+grep -v '^first-create ' <<<"$out"
+rego_cpp=${REGO_CPP:-${COCO_REGO:-}}
+if [[ -z "$rego_cpp" || ! -x "$rego_cpp" ]]; then
+  echo "rego-cpp: not built here (set REGO_CPP=/path/to/rego for the coco/rego-cpp ratio)"
+  exit 0
+fi
+work=$(mktemp -d /tmp/coco-bench-rego.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+total_coco=0 total_cpp=0
+while read -r _ name coco_ms; do
+  kata="$root/../shared/vectors/rego/regorus/kata/$name"
+  grep -m1 '"CreateContainerRequest"' "$kata/inputs.txt" | sed -e 's/"ep"://' -e 's/,$//' |
     python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[1]))' > "$work/input.json"
   start=$(date +%s%N)
-  "$COCO_REGO" eval -d "$kata/policy.rego" -i "$work/input.json" 'x := data.agent_policy.CreateContainerRequest' > /dev/null
+  "$rego_cpp" eval -d "$kata/policy.rego" -i "$work/input.json" 'x := data.agent_policy.CreateContainerRequest' > /dev/null
   end=$(date +%s%N)
-  echo "rego-cpp: one CreateContainerRequest (parse + compile + eval) $(( (end - start) / 1000000 )) ms"
-fi
+  cpp_ms=$(awk -v n=$((end - start)) 'BEGIN { printf "%.3f", n / 1e6 }')
+  awk -v n="$name" -v a="$coco_ms" -v b="$cpp_ms" \
+    'BEGIN { printf "%-22s first CreateContainerRequest (parse + compile + eval): coco %.3f ms, rego-cpp %.3f ms, ratio %.1fx\n", n, a, b, b / a }'
+  total_coco=$(awk -v x="$total_coco" -v y="$coco_ms" 'BEGIN { print x + y }')
+  total_cpp=$(awk -v x="$total_cpp" -v y="$cpp_ms" 'BEGIN { print x + y }')
+done < <(grep '^first-create ' <<<"$out")
+awk -v a="$total_coco" -v b="$total_cpp" 'BEGIN { printf "all policies: coco %.1f ms, rego-cpp %.1f ms, rego-cpp/coco %.1fx\n", a, b, b / a }'

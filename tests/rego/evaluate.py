@@ -326,6 +326,9 @@ def run_kata_testcases(folder, rego):
             for c in cases:
                 if c["kind"] not in KATA_KINDS:
                     continue
+                # Each upstream case stands alone: an allowed CreateSandboxRequest answers with state
+                # ops (the sandbox's hostname) that must not carry into the next case.
+                engine.state = {}
                 got = engine.decide(c["kind"], c["request"])
                 ok = got == c["allowed"]
                 good, bad = good + ok, bad + (not ok)
@@ -336,14 +339,15 @@ def run_kata_testcases(folder, rego):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rego", default=os.environ.get("COCO_REGO"), help="the rego-cpp `rego` binary ($COCO_REGO)")
+    ap.add_argument("--rego", default=os.environ.get("REGO_CPP") or os.environ.get("COCO_REGO"),
+                    help="the rego-cpp `rego` binary ($REGO_CPP or $COCO_REGO)")
     ap.add_argument("--upstream-rules", default=os.environ.get("COCO_UPSTREAM_RULES"),
                     help="a rules.rego to evaluate the same policy_data with ($COCO_UPSTREAM_RULES)")
     ap.add_argument("--kata-testcases", help="Kata's genpolicy tests/policy/testdata folder, to replay its cases")
     ap.add_argument("stems", nargs="*", help="golden manifest names (default: all)")
     a = ap.parse_args()
     if not a.rego:
-        print("no Rego engine: set COCO_REGO or pass --rego (skipped)")
+        print("no Rego engine: set REGO_CPP (or COCO_REGO) or pass --rego (skipped)")
         sys.exit(77)  # CTest's skip code for this test
     golden = os.path.join(ROOT, "testdata/policy")
     stems = a.stems or sorted([f[:-len(".expected.yaml")] for f in os.listdir(golden) if f.endswith(".expected.yaml")] +

@@ -74,10 +74,19 @@ TEST_CASE("rego huge comprehensions stop at the step budget", "[rego][hostile]")
 }
 
 TEST_CASE("rego unbounded recursion through functions stops at the call depth", "[rego][hostile]") {
-  Engine e;
+  Engine e;  // recursion is refused by the compile step, before it can run
   e.add_module("rec.rego", "package p\nf(x) := y if { y := f(x + 1) }\nr := f(0)\n");
   std::string msg = error_of([&] { e.eval("data.p.r"); });
-  CHECK(msg.find("rec.rego:") != std::string::npos);
+  CHECK(msg.find("rec.rego:2:") != std::string::npos);
+  CHECK(msg.find("rego_recursion_error") != std::string::npos);
+  // A chain of 300 distinct functions is no recursion, and still stops at the call depth.
+  std::string chain = "package p\nr := f0(0)\n";
+  for (int i = 0; i < 300; ++i) chain += "f" + std::to_string(i) + "(x) := f" + std::to_string(i + 1) + "(x + 1)\n";
+  chain += "f300(x) := x\n";
+  Engine d;
+  d.add_module("chain.rego", chain);
+  msg = error_of([&] { d.eval("data.p.r"); });
+  CHECK(msg.find("chain.rego:") != std::string::npos);
   CHECK((msg.find("nested deeper than 256") != std::string::npos || msg.find("stack budget") != std::string::npos));
   Engine g;
   g.add_module("rule.rego", "package p\na := b\nb := a\n");
