@@ -6,6 +6,16 @@
 #include "util/term.h"
 
 namespace coco::cli {
+namespace {
+
+std::vector<std::string> quiet_values(const std::vector<oci::ImageFacts>& facts) {
+  std::vector<std::string> out;
+  for (const auto& f : facts)
+    for (const auto& l : f.layers) out.push_back(l.verity_root ? *l.verity_root : l.diff_id);
+  return out;
+}
+
+}  // namespace
 
 void add_image_hash(CLI::App& image, Context& ctx) {
   auto flags = std::make_shared<ImageFlags>();
@@ -18,6 +28,7 @@ void add_image_hash(CLI::App& image, Context& ctx) {
   set_examples(cmd, {ctx.program + " image hash oci:./layout:v1 --verity tar",
                      ctx.program + " image hash docker.io/library/busybox:1.36 --platform linux/arm64 --output json",
                      ctx.program + " image hash localhost:5000/app:1.0 --insecure-registry localhost:5000"});
+  set_quiet_output(cmd, "each layer's dm-verity root (with --verity), else its diff_id");
   cmd->callback([flags, refs, &ctx] {
     const auto facts = oci::image_facts(*refs, image_options(*flags, ctx));
     Json images = Json::array();
@@ -46,7 +57,7 @@ void add_image_hash(CLI::App& image, Context& ctx) {
           if (h.verity_root) os << "    verity_root  " << *h.verity_root << '\n';
         }
       }
-    });
+    }, quiet_values(facts));
   });
 }
 

@@ -15,6 +15,7 @@ void add_image_inspect(CLI::App& image, Context& ctx) {
   add_image_flags(cmd, ctx, *flags, false);
   set_examples(cmd, {ctx.program + " image inspect oci:./layout:v1",
                      ctx.program + " image inspect docker.io/library/busybox:1.36 --output json"});
+  set_quiet_output(cmd, "the pinned reference (REF@sha256:…; the manifest digest for a local image)");
   cmd->callback([flags, ref, &ctx] {
     oci::ImageOptions o = image_options(*flags, ctx);
     o.hash_layers = false;
@@ -42,7 +43,7 @@ void add_image_inspect(CLI::App& image, Context& ctx) {
       for (std::size_t l = 0; l < f.layers.size(); ++l)
         os << "layer " << l << "      " << f.layers[l].digest << "  " << human_bytes(f.layers[l].size) << "  "
            << f.layers[l].media_type << '\n';
-    });
+    }, {f.pinned.empty() ? f.manifest_digest : f.pinned});
   });
 }
 

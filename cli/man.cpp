@@ -82,7 +82,7 @@ std::string full_name(const CLI::App* cmd) {
 std::vector<const CLI::App*> visible_subcommands(const CLI::App* cmd) {
   std::vector<const CLI::App*> out;
   for (const CLI::App* s : cmd->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
-    out.push_back(s);
+    if (s->get_name() != "help") out.push_back(s);  // coco(1) is the help
   return out;
 }
 

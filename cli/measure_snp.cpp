@@ -83,6 +83,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
       ctx.program + " measure snp --mode snp --vmm-type ec2 --vcpus 2 --ovmf ovmf_img.fd --output json",
       ctx.program + " measure snp --mode seves --vcpus 1 --vcpu-sig 0x800f12 --ovmf /usr/share/ovmf/OVMF.fd --explain",
   });
+  set_quiet_output(cmd, "the launch digest (hex, or as --output-format says)");
   cmd->callback([f, &ctx] {
     const snp::Measurement m = snp::measure(f->request);
     for (const auto& w : m.result.warnings) ctx.warn(w);
@@ -95,7 +96,7 @@ void add_measure_snp(CLI::App& measure, Context& ctx) {
         os << "Calculated " << verbose_label(m.params.mode) << " guest measurement: " << value << '\n';
       else
         os << value << '\n';
-    });
+    }, {value});
   });
 }
 

@@ -1,5 +1,6 @@
 // coco policy explain: why a pod's policy denies a request, down to the failing field.
 #include "commands.h"
+#include "io.h"
 #include "policy/check.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -18,16 +19,17 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<ExplainFlags>();
   CLI::App* cmd = group(app, "policy").add_subcommand("explain", "Explain why a policy denies a request");
   auto* file = cmd->add_option("-f,--filename", f->input, "annotated manifest with one pod (its policy decides)");
-  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data)")->check(CLI::ExistingFile);
+  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data)")->check(input_file());
   file->excludes(pol);
   cmd->add_option("--request", f->request, "the request(s): agent log lines or JSON (as for policy test --requests)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--kind", f->kind, "the request name when the file holds one bare JSON object")->type_name("REQUEST");
-  cmd->add_option("--rules", f->rules, "evaluate the policy_data with these Rego rules instead")->check(CLI::ExistingFile);
+  cmd->add_option("--rules", f->rules, "evaluate the policy_data with these Rego rules instead")->check(input_file());
   cmd->add_flag("-v,--verbose", f->verbose, "print the whole evaluation trace of each denied request");
   set_examples(cmd, {ctx.program + " policy explain -f deploy.yaml --request create.json --kind CreateContainerRequest",
                      ctx.program + " policy explain --policy policy.rego --request agent.log -v"});
+  set_quiet_output(cmd, "each request's decision: allowed or denied");
   cmd->callback([f, file, pol, &ctx] {
     if (file->count() == 0 && pol->count() == 0) usage_error("policy explain: name the policy with -f or --policy");
     std::string text, name;
@@ -47,6 +49,8 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
     policy::TestReport report;
     report.pods.push_back(policy::test_recorded(text, name, requests, true));
     if (report.failures() > 0) ctx.exit_code = 1;
+    std::vector<std::string> decisions;
+    for (const auto& r : report.pods[0].results) decisions.push_back(r.decision.allowed ? "allowed" : "denied");
     ctx.emit(policy::test_report_json(report), [&](std::ostream& os) {
       for (const auto& r : report.pods[0].results) {
         os << "#" << r.index + 1 << " " << r.request.kind << " (" << r.request.what << "): "
@@ -57,7 +61,7 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
         if (f->verbose)
           for (const auto& t : r.decision.why->trace) os << "    | " << t << "\n";
       }
-    });
+    }, decisions);
   });
 }
 

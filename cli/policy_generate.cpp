@@ -8,6 +8,8 @@
 
 #include "attest/signing.h"
 #include "commands.h"
+#include "image_options.h"
+#include "io.h"
 #include "k8s/kubeconfig.h"
 #include "oci/reference.h"
 #include "policy/check.h"
@@ -23,9 +25,10 @@ namespace {
 
 struct GenerateFlags {
   std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
-                          service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle, namespace_;
-  bool in_place = false, no_cache = false, any_namespace = false, no_check = false;
-  std::vector<std::string> allow_exec, image_sources, extras, insecure;
+                          service_env = "namespace", sign_key, key_pass_file, bundle, namespace_;
+  bool in_place = false, any_namespace = false, no_check = false;
+  std::vector<std::string> allow_exec, image_sources, extras;
+  ImageFlags image;
 };
 
 // Issue 12.7: every input is read and checked before the first registry request. A dry run with
@@ -95,11 +98,11 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<GenerateFlags>();
   CLI::App* cmd = group(app, "policy").add_subcommand("generate", "Generate pod policies for Kubernetes manifests");
   cmd->add_option("-f,--filename", f->input, "manifest file, directory of manifests, or - for stdin")->required();
-  auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file");
+  auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file (- or none: stdout)");
   cmd->add_flag("--in-place", f->in_place, "rewrite the input file(s)")->excludes(out);
   add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default upstream)");
-  cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(CLI::ExistingFile);
-  cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(CLI::ExistingFile);
+  cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(input_file());
+  cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(input_file());
   add_choice(cmd, ctx, "--annotation", f->annotation, {"initdata", "agent-policy"},
              "initdata (upstream default) or agent-policy (aks default)");
   add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default sha256)");
@@ -114,21 +117,21 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--allow-exec", f->allow_exec, "a command line every container may exec (repeatable)")->type_name("CMD");
   cmd->add_option("--image-source", f->image_sources, "read an image from a layout or archive: REF=SOURCE (repeatable)")
       ->type_name("REF=SOURCE");
-  cmd->add_option("--platform", f->platform, "image platform os/arch[/variant] (default: the host's)");
-  cmd->add_option("--insecure-registry", f->insecure, "registry host[:port] reached over plain HTTP (repeatable)");
-  cmd->add_option("--cache-dir", f->cache_dir, "layer cache directory (default ~/.cache/coco)");
-  cmd->add_flag("--no-cache", f->no_cache, "do not read or write the layer cache");
+  add_image_flags(cmd, ctx, f->image, false);
   cmd->add_option("--sign-key", f->sign_key, "sign each pod's initdata (or policy) digest and pinned images into a "
                                              "Sigstore bundle (OUT.sigstore.json, or --bundle)");
   cmd->add_option("--key-pass-file", f->key_pass_file, "passphrase of an encrypted --sign-key (else COCO_KEY_PASSWORD)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--bundle", f->bundle, "where --sign-key writes the bundle");
   cmd->add_flag("--no-check", f->no_check, "do not run each policy against its pod's simulated requests before writing");
   set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
                                    "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
                      ctx.program + " policy generate -f app/ --in-place --service-env strict",
                      ctx.program + " policy generate -f pod.yaml --profile aks -o pod.yaml.out --output json"});
+  set_quiet_output(cmd, "each pod's initdata (or policy) digest in hex; the manifests still go to stdout "
+                        "when neither -o FILE nor --in-place is given");
   cmd->callback([f, &ctx] {
+    if (f->out == "-") f->out.clear();
     if (f->in_place && f->input == "-") usage_error("--in-place: cannot rewrite standard input");
     const bool manifests_to_stdout = f->out.empty() && !f->in_place;
     if (manifests_to_stdout && ctx.format() == Format::Json)
@@ -171,12 +174,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     }
     std::map<std::string, std::string> sources;
     for (const auto& s : f->image_sources) sources.insert(policy::parse_image_source(s));
-    oci::ImageOptions io;
-    if (!f->platform.empty()) io.platform = f->platform;
-    io.insecure_registries = f->insecure;
-    io.cache_dir = f->cache_dir;
-    io.no_cache = f->no_cache;
-    io.progress = ctx.progress();
+    oci::ImageOptions io = image_options(f->image, ctx);
     if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
 
     const auto inputs = policy::read_inputs(f->input);
@@ -208,7 +206,9 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
       }
       write_file_atomic(f->out, all);
     }
-    ctx.emit(policy::report_json(g.pods), [&](std::ostream& os) { os << policy::report_text(g.pods); });
+    std::vector<std::string> digests;
+    for (const auto& p : g.pods) digests.push_back(to_hex(p.binding.digest));
+    ctx.emit(policy::report_json(g.pods), [&](std::ostream& os) { os << policy::report_text(g.pods); }, digests);
   });
 }
 
