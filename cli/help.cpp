@@ -74,10 +74,15 @@ std::string metavar(const CLI::Option* o) {
   std::string t = o->get_type_name();
   // CLI11 composes "TEXT:FILE", "UINT:INT in [0 - 20]", "UINT:SIZE [b, kb(=1024b), ...]".
   if (const auto colon = t.find(':'); colon != std::string::npos) t = t.substr(colon + 1);
+  if (t.rfind("{", 0) == 0) {  // a set of choices: "a|b|c" when short, else VALUE (the description lists them)
+    std::string choices = t.substr(1, t.find('}') - 1);
+    for (char& c : choices)
+      if (c == ',') c = '|';
+    return choices.size() <= 24 ? choices : "VALUE";
+  }
   if (const auto space = t.find_first_of(" ["); space != std::string::npos) t = t.substr(0, space);
   if (t == "TEXT" || t.empty()) t = "VALUE";
   if (t == "INT" || t == "UINT" || t == "FLOAT" || t == "NUMBER") t = "N";
-  if (t == "SIZE") t = "SIZE";
   return t;
 }
 

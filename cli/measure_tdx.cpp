@@ -61,7 +61,7 @@ void add_measure_tdx(CLI::App& measure, Context& ctx) {
                   "directory with QEMU's fw_cfg blobs: table-loader, rsdp, tables (or table_loader.bin, rsdp.bin, "
                   "acpi_tables.bin)")
       ->check(input_dir());
-  add_choice(cmd, ctx, "--profile", f->profile, tdx::profile_names(), "the host/firmware/guest stack (default upstream)");
+  add_choice(cmd, ctx, "--profile", f->profile, tdx::profile_names(), "the host/firmware/guest stack (default: upstream)");
   add_choice(cmd, ctx, "--page-add-order", f->page_add_order, {"single", "two-pass"}, "override the profile's MRTD page order");
   add_choice(cmd, ctx, "--ovmf-layout", f->ovmf_layout, {"legacy", "2024", "2025"}, "override the profile's OVMF event layout");
   add_choice(cmd, ctx, "--kernel-header", f->kernel_header, {"qemu-rewrite", "raw"},

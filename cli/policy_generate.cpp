@@ -1,6 +1,7 @@
 // coco policy generate: Kubernetes manifests → the same manifests with a pod policy per pod,
 // bound through initdata (or the legacy agent-policy annotation), and the digests SNP HOSTDATA /
 // TDX MRCONFIGID will report.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -24,10 +25,10 @@ namespace coco::cli {
 namespace {
 
 struct GenerateFlags {
-  std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
+  std::string out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
                           service_env = "namespace", sign_key, key_pass_file, bundle, namespace_;
   bool in_place = false, any_namespace = false, no_check = false;
-  std::vector<std::string> allow_exec, image_sources, extras;
+  std::vector<std::string> inputs, allow_exec, image_sources, extras;
   ImageFlags image;
 };
 
@@ -97,15 +98,16 @@ std::vector<std::string> split_words(const std::string& s) {
 void add_policy_generate(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<GenerateFlags>();
   CLI::App* cmd = group(app, "policy").add_subcommand("generate", "Generate pod policies for Kubernetes manifests");
-  cmd->add_option("-f,--filename", f->input, "manifest file, directory of manifests, or - for stdin")->required();
+  cmd->add_option("-f,--filename", f->inputs, "manifest file, directory of manifests, or - for stdin (repeatable)")
+      ->required();
   auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file (- or none: stdout)");
   cmd->add_flag("--in-place", f->in_place, "rewrite the input file(s)")->excludes(out);
-  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default upstream)");
+  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default: upstream)");
   cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(input_file());
   cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(input_file());
   add_choice(cmd, ctx, "--annotation", f->annotation, {"initdata", "agent-policy"},
              "initdata (upstream default) or agent-policy (aks default)");
-  add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default sha256)");
+  add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default: sha256)");
   cmd->add_option("--initdata-extra", f->extras, "add NAME=FILE (aa.toml, cdh.toml) to the initdata")->type_name("NAME=FILE");
   add_choice(cmd, ctx, "--service-env", f->service_env, {"strict", "namespace", "any"},
              "service-link env vars: strict (services in the input), namespace (default), any");
@@ -132,13 +134,14 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
                         "when neither -o FILE nor --in-place is given");
   cmd->callback([f, &ctx] {
     if (f->out == "-") f->out.clear();
-    if (f->in_place && f->input == "-") usage_error("--in-place: cannot rewrite standard input");
+    const bool from_stdin = std::find(f->inputs.begin(), f->inputs.end(), "-") != f->inputs.end();
+    if (f->in_place && from_stdin) usage_error("--in-place: cannot rewrite standard input");
     const bool manifests_to_stdout = f->out.empty() && !f->in_place;
     if (manifests_to_stdout && ctx.format() == Format::Json)
       usage_error("--output json prints the digests report on stdout; write the manifests with -o FILE or --in-place");
     std::optional<attest::PrivateKey> key;  // loaded first: a bad key fails before anything is written
     if (!f->sign_key.empty()) {
-      if (f->bundle.empty() && (manifests_to_stdout || f->input == "-"))
+      if (f->bundle.empty() && (manifests_to_stdout || from_stdin || (f->in_place && f->inputs.size() > 1)))
         usage_error("--sign-key: name the bundle with --bundle (or write the manifests with -o)");
       std::string warning;
       key = attest::load_signing_key(f->sign_key, f->key_pass_file, &warning);
@@ -177,7 +180,9 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     oci::ImageOptions io = image_options(f->image, ctx);
     if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
 
-    const auto inputs = policy::read_inputs(f->input);
+    std::vector<policy::Input> inputs;
+    for (const auto& path : f->inputs)
+      for (auto& in : policy::read_inputs(path)) inputs.push_back(std::move(in));
     check_inputs_offline(inputs, o);
     const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
     const auto g = policy::generate(inputs, o, resolve);
@@ -190,7 +195,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
                         to_hex(p.binding.digest), p.images});
       const Json used = {{"profile", f->profile}, {"annotation", annotation}, {"initdata_algorithm", f->algorithm},
                          {"service_env", f->service_env}, {"settings", o.settings}};
-      const std::string path = !f->bundle.empty() ? f->bundle : (f->in_place ? f->input : f->out) + ".sigstore.json";
+      const std::string path = !f->bundle.empty() ? f->bundle : (f->in_place ? f->inputs.front() : f->out) + ".sigstore.json";
       write_file_atomic(path, attest::sign_statement(attest::policy_statement(pods, used), {*key}, attest::SignFormat::Bundle));
     }
     if (f->in_place) {

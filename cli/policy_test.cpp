@@ -39,7 +39,7 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       ->type_name("REQUEST");
   cmd->add_option("--rules", f->rules, "evaluate the policies' policy_data with these Rego rules instead of their own")
       ->check(input_file());
-  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile the node follows (default upstream)");
+  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile the node follows (default: upstream)");
   cmd->add_option("--settings", f->settings, "JSON settings over the profile (the cluster's pause image, OCI version...)")
       ->check(input_file());
   add_choice(cmd, ctx, "--shim", f->shim, {"go", "rs"}, "the Kata shim: go (kata-qemu-snp/-tdx, default) or rs (runtime-rs)");

@@ -18,10 +18,10 @@ void add_snp_id_block(CLI::App& snp_group, Context& ctx) {
   cmd->add_option("--key-pass-file", rq->key_pass_file, "passphrase of an encrypted key, on the file's first line (else COCO_KEY_PASSWORD)")
       ->check(input_file())
       ->type_name("FILE");
-  cmd->add_option("--family-id", rq->family_id, "Family ID, 32 hex digits (default zeros)")->type_name("HEX");
-  cmd->add_option("--image-id", rq->image_id, "Image ID, 32 hex digits (default zeros)")->type_name("HEX");
-  cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default 0x30000)")->type_name("NUM");
-  cmd->add_option("--svn", rq->svn, "Guest SVN (default 0)")->type_name("N");
+  cmd->add_option("--family-id", rq->family_id, "Family ID, 32 hex digits (default: zeros)")->type_name("HEX");
+  cmd->add_option("--image-id", rq->image_id, "Image ID, 32 hex digits (default: zeros)")->type_name("HEX");
+  cmd->add_option("--policy", rq->policy, "Guest policy; must equal the launch policy (default: 0x30000)")->type_name("NUM");
+  cmd->add_option("--svn", rq->svn, "Guest SVN (default: 0)")->type_name("N");
   set_examples(cmd, {
       "openssl ecparam -name secp384r1 -genkey -noout -out id.pem",
       "openssl ecparam -name secp384r1 -genkey -noout -out author.pem",
