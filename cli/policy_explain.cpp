@@ -19,11 +19,13 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<ExplainFlags>();
   CLI::App* cmd = group(app, "policy").add_subcommand("explain", "Explain why a policy denies a request");
   auto* file = cmd->add_option("-f,--filename", f->input, "annotated manifest with one pod (its policy decides)");
-  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data)")->check(input_file());
+  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data); - for stdin")
+                  ->check(input_or_stdin());
   file->excludes(pol);
-  cmd->add_option("--request", f->request, "the request(s): agent log lines or JSON (as for policy test --requests)")
+  cmd->add_option("--request", f->request, "the request(s): agent log lines or JSON (as for policy test --requests); "
+                                           "- for stdin")
       ->required()
-      ->check(input_file());
+      ->check(input_or_stdin());
   cmd->add_option("--kind", f->kind, "the request name when the file holds one bare JSON object")->type_name("REQUEST");
   cmd->add_option("--rules", f->rules, "evaluate the policy_data with these Rego rules instead")->check(input_file());
   cmd->add_flag("-v,--verbose", f->verbose, "print the whole evaluation trace of each denied request");
@@ -34,8 +36,8 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
     if (file->count() == 0 && pol->count() == 0) usage_error("policy explain: name the policy with -f or --policy");
     std::string text, name;
     if (!f->policy.empty()) {
-      text = read_text_file(f->policy);
-      name = f->policy;
+      text = read_input(f->policy);
+      name = input_name(f->policy);
     } else {
       const auto pods = policy::manifest_policies(policy::read_inputs(f->input));
       if (pods.size() != 1)
@@ -44,7 +46,7 @@ void add_policy_explain(CLI::App& app, Context& ctx) {
       name = pods[0].where + " policy.rego";
     }
     if (!f->rules.empty()) text = policy::with_rules(text, read_text_file(f->rules), name);
-    auto requests = policy::parse_requests(read_text_file(f->request), f->request, f->kind);
+    auto requests = policy::parse_requests(read_input(f->request), input_name(f->request), f->kind);
     for (auto& r : requests) r.expected = true;  // explain every denial
     policy::TestReport report;
     report.pods.push_back(policy::test_recorded(text, name, requests, true));

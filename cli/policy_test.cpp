@@ -30,11 +30,12 @@ void add_policy_test(CLI::App& app, Context& ctx) {
   CLI::App* cmd = group(app, "policy").add_subcommand(
       "test", "Run pod policies against the requests a node sends for their pods (simulated or recorded)");
   auto* file = cmd->add_option("-f,--filename", f->input, "annotated manifest file, directory, or - for stdin");
-  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data), instead of the annotations")
-                  ->check(input_file());
+  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data), instead of the annotations; "
+                                                   "- for stdin")
+                  ->check(input_or_stdin());
   cmd->add_option("--requests", f->requests,
-                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{...}] or JSON (see --kind)")
-      ->check(input_file());
+                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{...}] or JSON (see --kind); - for stdin")
+      ->check(input_or_stdin());
   cmd->add_option("--kind", f->kind, "the request name of a --requests file holding one bare JSON object")
       ->type_name("REQUEST");
   cmd->add_option("--rules", f->rules, "evaluate the policies' policy_data with these Rego rules instead of their own")
@@ -62,11 +63,11 @@ void add_policy_test(CLI::App& app, Context& ctx) {
     policy::TestReport report;
     if (!f->requests.empty()) {
       if (f->negative) usage_error("--negative: near misses are simulated; not with --requests");
-      const auto requests = policy::parse_requests(read_text_file(f->requests), f->requests, f->kind);
+      const auto requests = policy::parse_requests(read_input(f->requests), input_name(f->requests), f->kind);
       std::string text, name;
       if (!f->policy.empty()) {
-        text = read_text_file(f->policy);
-        name = f->policy;
+        text = read_input(f->policy);
+        name = input_name(f->policy);
       } else {
         const auto pods = policy::manifest_policies(policy::read_inputs(f->input));
         if (pods.size() != 1)
@@ -100,7 +101,7 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       o.simulate.negative = f->negative;
       o.explain = f->explain;
       if (!f->rules.empty()) o.rules = read_text_file(f->rules);
-      if (!f->policy.empty()) o.policy = read_text_file(f->policy);
+      if (!f->policy.empty()) o.policy = read_input(f->policy);
       report = policy::test_manifests(policy::read_inputs(f->input), o, resolve);
     }
     if (report.failures() > 0) ctx.exit_code = 1;
