@@ -2,6 +2,7 @@
 // policies already written into manifests.
 #include "commands.h"
 #include "policy/generate.h"
+#include "util/encoding.h"
 
 namespace coco::cli {
 
