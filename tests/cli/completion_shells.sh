@@ -81,14 +81,11 @@ for with_bc in no yes; do
     "coco measure snp --ovmf $f/OVMF_unique.fd "
 done
 
-cat >"$work/zshrc" <<ZSH
+cat >"$work/.zshrc" <<ZSH
 PROMPT='\$ '
 fpath=($src/completions \$fpath)
 autoload -U compinit && compinit -u -d $work/zcompdump
 ZSH
-start "env ZDOTDIR=$work zsh -i -d"
-# zsh reads .zshrc from ZDOTDIR
-cp "$work/zshrc" "$work/.zshrc"
 start "env ZDOTDIR=$work zsh -i"
 cases zsh
 check "zsh --flag=FILE" "coco measure snp --ovmf=$f/OVMF_u" "coco measure snp --ovmf=$f/OVMF_unique.fd "

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "support/support.h"
+#include "tdx/pe_builder.h"
 #include "util/file.h"
 #include "util/output.h"
 
@@ -172,11 +173,15 @@ TEST_CASE("-q prints the primary values one per line, and each help says which",
   CHECK(run_coco({"verify", file, "--key", dir.file("k.pub"), "-q"}).out == file + "\n");
   const std::string fw = "/usr/share/ovmf/OVMF.fd";
   if (coco::file_exists(fw)) {
-    const auto tdx = run_coco({"measure", "tdx", "--firmware", fw, "-q"});
+    const std::string kernel = dir.file("vmlinuz.efi");
+    coco::write_file_atomic(kernel, coco::as_chars(coco::test::tdx::build_pe({}).bytes));
+    const auto tdx = run_coco({"measure", "tdx", "--firmware", fw, "--kernel", kernel, "-q"});
+    INFO(tdx.err);
     REQUIRE(tdx.exit_code == 0);
     const auto l = lines_of(tdx.out);
     REQUIRE(l.size() == 5);  // MRTD, RTMR0-3
-    const auto json = coco::parse_json(run_coco({"measure", "tdx", "--firmware", fw, "--output", "json"}).out, "json");
+    const auto json =
+        coco::parse_json(run_coco({"measure", "tdx", "--firmware", fw, "--kernel", kernel, "--output", "json"}).out, "json");
     CHECK(l[0] == json["mrtd"].get<std::string>());
     for (std::size_t i = 0; i < 4; ++i)
       CHECK(l[i + 1] == (json["rtmr"][i].is_null() ? "null" : json["rtmr"][i].get<std::string>()));
@@ -300,7 +305,11 @@ TEST_CASE("tdx replay and measure tdx --explain name registers alike", "[cli][us
     WARN("skipped: " << fw << " is missing (apt-get install ovmf)");
     return;
   }
-  const auto explain = run_coco({"measure", "tdx", "--firmware", fw, "--explain"});
+  coco::test::TempDir dir;
+  const std::string kernel = dir.file("vmlinuz.efi");
+  coco::write_file_atomic(kernel, coco::as_chars(coco::test::tdx::build_pe({}).bytes));
+  const auto explain = run_coco({"measure", "tdx", "--firmware", fw, "--kernel", kernel, "--explain"});
+  INFO(explain.err);
   REQUIRE(explain.exit_code == 0);
   CHECK_THAT(explain.out, Contains("REGISTER  #") && Contains("\nRTMR0     "));
   if (!coco::test::shared_available("fixtures/ccel")) return;
