@@ -69,7 +69,7 @@ class HelpFormatter : public CLI::Formatter {
 }  // namespace
 
 std::string metavar(const CLI::Option* o) {
-  if (o->get_type_size() == 0) return "";  // a flag (CLI11 lets it take an optional value)
+  if (o->get_expected_max() == 0) return "";  // a flag
   if (o->get_positional()) return "";  // the positional's own name says it
   std::string t = o->get_type_name();
   // CLI11 composes "TEXT:FILE", "UINT:INT in [0 - 20]", "UINT:SIZE [b, kb(=1024b), ...]".

@@ -46,7 +46,7 @@ std::vector<std::string> value_options(const std::vector<std::string>& cmd) {
     const std::string names = l.substr(2, names_end - 2);
     const auto long_at = names.find("--");
     if (long_at == std::string::npos) continue;
-    out.push_back(names.substr(long_at));
+    out.push_back(names.substr(long_at, names.find(',', long_at) - long_at));  // the first long name
   }
   return out;
 }
