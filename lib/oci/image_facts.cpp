@@ -103,11 +103,6 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
     f.config = im.config.config;
     f.config_diff_ids = im.config.diff_ids;
     f.platform = Platform{im.config.os, im.config.architecture, im.config.variant}.str();
-    // An explicit --platform that a single-platform image is not: an error, not that image.
-    if (opts.platform && !im.resolved.index_digest && !im.config.architecture.empty() &&
-        (im.config.os != want.os || im.config.architecture != want.architecture ||
-         (!want.variant.empty() && im.config.variant != want.variant)))
-      fail(im.source.text, "--platform " + want.str() + ": the image is single-platform " + f.platform);
     if (im.config.diff_ids.size() != im.resolved.layers.size())
       fail(im.source.text, "the manifest lists " + std::to_string(im.resolved.layers.size()) +
                                " layers but the config lists " + std::to_string(im.config.diff_ids.size()) + " diff_ids");
