@@ -27,11 +27,19 @@ f=$work/files
 failures=0
 
 # Starts SHELL_CMD in a fresh pane; the prompt is "$ ".
+starts=0
 start() {
   tmux -L "$sock" kill-server 2>/dev/null
+  starts=$((starts + 1))
+  sock="coco-completion-$$-$starts"  # a fresh server: the old one may still be shutting down
   tmux -L "$sock" -f /dev/null new-session -d -x 250 -y 40 \
     "env -i HOME=$work/home TERM=xterm PATH=$work/bin:/usr/bin:/bin $1"
-  sleep 1
+  local i  # wait for the prompt: loading bash-completion takes a while on a busy machine
+  for ((i = 0; i < 60; i++)); do
+    tmux -L "$sock" capture-pane -p 2>/dev/null | grep -qF '$ ' && break
+    sleep 0.5
+  done
+  sleep 0.5
 }
 type_keys() { tmux -L "$sock" send-keys -l -- "$1"; }
 line() {  # the last line that holds the prompt
