@@ -29,7 +29,8 @@ const CLI::App* find_subcommand(const CLI::App* cmd, const std::string& word) {
   return nullptr;
 }
 
-bool takes_value(const CLI::Option* o) { return o->get_type_size_max() > 0 && !o->get_positional(); }
+// A flag expects no value (CLI11 2.1 still gives it a type size of 1: --flag=false).
+bool takes_value(const CLI::Option* o) { return o->get_expected_max() > 0 && !o->get_positional(); }
 
 std::vector<std::string> explicit_empty_values(const CLI::App& app, const std::vector<std::string>& args) {
   std::vector<std::string> out;

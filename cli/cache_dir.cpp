@@ -10,11 +10,12 @@ void add_cache_dir(CLI::App& cache, Context& ctx) {
   CLI::App* cmd = cache.add_subcommand("dir", "Print the layer cache directory and its size");
   cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
   set_examples(cmd, {ctx.program + " cache dir", ctx.program + " cache dir --output json"});
+  set_quiet_output(cmd, "the directory");
   cmd->callback([dir, &ctx] {
     const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
     const auto u = cache.usage();
     ctx.emit({{"dir", cache.dir()}, {"entries", u.entries}, {"bytes", u.bytes}},
-             [&](std::ostream& os) { os << cache.dir() << '\n'; });
+             [&](std::ostream& os) { os << cache.dir() << '\n'; }, {cache.dir()});
   });
 }
 

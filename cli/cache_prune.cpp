@@ -10,12 +10,13 @@ void add_cache_prune(CLI::App& cache, Context& ctx) {
   CLI::App* cmd = cache.add_subcommand("prune", "Remove every entry of the layer cache");
   cmd->add_option("--cache-dir", *dir, "cache directory (default: $XDG_CACHE_HOME/coco)");
   set_examples(cmd, {ctx.program + " cache prune"});
+  set_quiet_output(cmd, "the number of entries removed");
   cmd->callback([dir, &ctx] {
     const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
     const auto removed = cache.prune();
     ctx.emit({{"dir", cache.dir()}, {"entries", removed.entries}, {"bytes", removed.bytes}}, [&](std::ostream& os) {
       os << "removed " << removed.entries << " entries (" << human_bytes(removed.bytes) << ") from " << cache.dir() << '\n';
-    });
+    }, {std::to_string(removed.entries)});
   });
 }
 

@@ -11,6 +11,7 @@ void add_commands(CLI::App& app, Context& ctx);
 // The group subcommand ("measure", "image", …), created with its description on first use.
 CLI::App& group(CLI::App& app, const std::string& name);
 
+void add_help(CLI::App& app, Context& ctx);  // help [COMMAND…], rewritten to COMMAND… --help before parsing
 void add_version(CLI::App& app, Context& ctx);
 void add_completion(CLI::App& app, Context& ctx);
 void add_hidden_man(CLI::App& app, Context& ctx);       // __man, writes man/*.1

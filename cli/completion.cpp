@@ -39,7 +39,11 @@ std::vector<std::pair<std::string, std::string>> values_of(const Context& ctx, c
 
 }  // namespace
 
-std::string complete_words(const CLI::App& app, const Context& ctx, const std::vector<std::string>& words) {
+std::string complete_words(const CLI::App& app, const Context& ctx, const std::vector<std::string>& all_words) {
+  // `help COMMAND…` completes the command words.
+  const std::vector<std::string> words(all_words.begin() + (!all_words.empty() && all_words.size() > 1 &&
+                                                            all_words.front() == "help"),
+                                       all_words.end());
   const std::string partial = words.empty() ? "" : words.back();
   const CLI::App* cmd = &app;
   const CLI::Option* pending = nullptr;  // an option whose value is the next word
@@ -69,7 +73,9 @@ std::string complete_words(const CLI::App& app, const Context& ctx, const std::v
     if (const auto eq = partial.find('='); eq != std::string::npos) {
       const CLI::Option* o = find_option(cmd, partial.substr(0, eq));
       if (o == nullptr) return ":" + std::to_string(kNoFileComp) + "\n";
-      return candidates(values_of(ctx, o, partial.substr(0, eq + 1)), partial, kNoFileComp);
+      const auto values = values_of(ctx, o, partial.substr(0, eq + 1));
+      if (values.empty() && takes_value(o)) return ":0\n";  // a free value: the shell offers file names
+      return candidates(values, partial, kNoFileComp);
     }
     std::vector<std::pair<std::string, std::string>> items;
     for (const CLI::App* a = cmd; a != nullptr; a = a->get_parent())

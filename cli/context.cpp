@@ -4,7 +4,13 @@
 
 namespace coco::cli {
 
-void Context::emit(const Json& json, const std::function<void(std::ostream&)>& text) const {
+void Context::emit(const Json& json, const std::function<void(std::ostream&)>& text,
+                   const std::vector<std::string>& primary) const {
+  if (quiet && format() == Format::Text) {
+    for (const auto& p : primary) std::cout << p << '\n';
+    std::cout.flush();
+    return;
+  }
   switch (format()) {
     case Format::Json: std::cout << render_json(json); break;
     case Format::Yaml: std::cout << render_yaml(json); break;
@@ -44,6 +50,10 @@ void set_examples(CLI::App* cmd, const std::vector<std::string>& lines) {
     text += "\nGlobal flags (before or after the command): --output text|json|yaml, -q/--quiet, "
             "--color auto|always|never\n";
   cmd->footer(text);
+}
+
+void set_quiet_output(CLI::App* cmd, const std::string& what) {
+  cmd->footer(cmd->get_footer() + "With -q, prints only " + what + ", one per line.\n");
 }
 
 }  // namespace coco::cli

@@ -18,7 +18,7 @@ struct Context {
   std::string program = "coco";  // "kubectl coco" when run as the kubectl plugin
   std::string output = "text";   // --output
   std::string color = "auto";    // --color
-  bool quiet = false;            // --quiet
+  bool quiet = false;            // -q/--quiet: only the primary values, no warnings or progress
   int exit_code = 0;             // a command sets 1 for "ran fine, the result is a mismatch"
 
   // Candidate values of options validated against a fixed set, for shell completion.
@@ -30,8 +30,10 @@ struct Context {
   bool progress() const { return progress_allowed(quiet); }
 
   // Writes the result to stdout in the chosen --output form: JSON and YAML from `json`, text
-  // from `text` (which falls back to YAML when null).
-  void emit(const Json& json, const std::function<void(std::ostream&)>& text = nullptr) const;
+  // from `text` (which falls back to YAML when null). With -q and text output, only `primary`
+  // is printed, one value a line, so that X=$(coco … -q) captures it.
+  void emit(const Json& json, const std::function<void(std::ostream&)>& text,
+            const std::vector<std::string>& primary) const;
   void warn(const std::string& message) const;  // "coco: warning: …" on stderr unless --quiet
 };
 
@@ -44,5 +46,7 @@ CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string
 
 // Example lines shown under "Examples:" in --help and as EXAMPLES in the man page.
 void set_examples(CLI::App* cmd, const std::vector<std::string>& lines);
+// What -q prints for the command, added to its help (after set_examples).
+void set_quiet_output(CLI::App* cmd, const std::string& what);
 
 }  // namespace coco::cli

@@ -2,6 +2,7 @@
 // measure snp|tdx, policy generate), a table of field / expected / actual / verdict; exit 1 on
 // any mismatch, naming the likely cause.
 #include "commands.h"
+#include "io.h"
 #include "evidence/check.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -42,20 +43,21 @@ void add_evidence_check(CLI::App& evidence, Context& ctx) {
   CLI::App* cmd = evidence.add_subcommand("check", "Compare a report or quote with coco's reference values, field by field");
   cmd->add_option("FILE", a->file, "SEV-SNP report or TDX quote (raw, hex, base64, Azure HCL, JSON)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--refvals", a->refvals, "coco refvals output (trustee-rvps, trustee-configmap or json)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--snp", a->snp, "coco measure snp --output json (launch_digest)")->check(CLI::ExistingFile);
-  cmd->add_option("--tdx", a->tdx, "coco measure tdx --output json (mrtd, rtmr)")->check(CLI::ExistingFile);
+      ->check(input_file());
+  cmd->add_option("--snp", a->snp, "coco measure snp --output json (launch_digest)")->check(input_file());
+  cmd->add_option("--tdx", a->tdx, "coco measure tdx --output json (mrtd, rtmr)")->check(input_file());
   cmd->add_option("--policy", a->policy, "coco policy generate --output json (snp_hostdata, tdx_mrconfigid)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--ccel", a->ccel, "TDX: the CCEL event log, replayed against the quote's RTMRs")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--report-data", a->report_data, "expected report_data, hex (zero-padded to 64 bytes)");
   cmd->add_option("--min-tcb", a->min_tcb,
                   "SEV-SNP: minimum SPLs, e.g. bootloader=3,tee=0,snp=8,microcode=115; TDX: minimum tee_tcb_svn (hex)");
   set_examples(cmd, {ctx.program + " evidence check report.bin --snp snp.json --policy policy.json",
                      ctx.program + " evidence check quote.dat --refvals rv.json --ccel CCEL --tdx tdx.json"});
+  set_quiet_output(cmd, "\"match\" when every field matches, else \"mismatch\"");
   cmd->callback([a, &ctx] {
     const evidence::Evidence e = evidence::read_evidence_file(a->file);
     evidence::CheckInputs in;
@@ -86,7 +88,8 @@ void add_evidence_check(CLI::App& evidence, Context& ctx) {
     if (!evidence::all_match(rows)) ctx.exit_code = 1;
     const Json out = {{"source", e.source}, {"kind", evidence::kind_name(e.kind)}, {"match", evidence::all_match(rows)},
                       {"rows", evidence::rows_json(rows)}};
-    ctx.emit(out, [&](std::ostream& os) { print_rows(os, rows, ctx.out_style()); });
+    ctx.emit(out, [&](std::ostream& os) { print_rows(os, rows, ctx.out_style()); },
+             {evidence::all_match(rows) ? "match" : "mismatch"});
   });
 }
 

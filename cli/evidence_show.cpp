@@ -3,7 +3,9 @@
 #include <iomanip>
 
 #include "commands.h"
+#include "io.h"
 #include "evidence/evidence.h"
+#include "util/encoding.h"
 
 namespace coco::cli {
 namespace {
@@ -31,12 +33,19 @@ void add_evidence_show(CLI::App& evidence, Context& ctx) {
   CLI::App* cmd = evidence.add_subcommand("show", "Print every field of an SEV-SNP report or a TDX quote");
   cmd->add_option("FILE", *file, "report or quote: raw, hex, base64, Azure HCL report or JSON with quote/report")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   set_examples(cmd, {ctx.program + " evidence show report.bin",
                      ctx.program + " evidence show quote.dat --output json"});
+  set_quiet_output(cmd, "the launch measurement (SEV-SNP), or MRTD and RTMR0-3 (TDX)");
   cmd->callback([file, &ctx] {
     const evidence::Evidence e = evidence::read_evidence_file(*file);
-    ctx.emit(evidence::evidence_json(e), [&](std::ostream& os) { print_fields(os, e, ctx.out_style()); });
+    std::vector<std::string> primary;
+    if (e.snp) primary.push_back(to_hex(e.snp->measurement()));
+    if (e.tdx) {
+      primary.push_back(to_hex(e.tdx->mr_td()));
+      for (int i = 0; i < 4; ++i) primary.push_back(to_hex(e.tdx->rtmr(i)));
+    }
+    ctx.emit(evidence::evidence_json(e), [&](std::ostream& os) { print_fields(os, e, ctx.out_style()); }, primary);
   });
 }
 

@@ -4,6 +4,7 @@
 #include <iomanip>
 
 #include "commands.h"
+#include "io.h"
 #include "evidence/collateral.h"
 #include "evidence/snp_verify.h"
 #include "evidence/tdx_verify.h"
@@ -40,20 +41,21 @@ void add_evidence_verify(CLI::App& evidence, Context& ctx) {
                                                     "offline");
   cmd->add_option("FILE", a->file, "SEV-SNP report or TDX quote (raw, hex, base64, Azure HCL, JSON)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   auto* vcek = cmd->add_option("--vcek", a->vcek, "SEV-SNP: the VCEK (PEM or DER; may be followed by ASK and ARK)")
-                   ->check(CLI::ExistingFile);
+                   ->check(input_file());
   cmd->add_option("--vlek", a->vlek, "SEV-SNP: the VLEK of a VLEK-signed report (PEM or DER)")
-      ->check(CLI::ExistingFile)
+      ->check(input_file())
       ->excludes(vcek);
   cmd->add_option("--ask-ark", a->ask_ark, "SEV-SNP: the ASK (or ASVK) and ARK, PEM, as AMD KDS serves cert_chain")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--collateral", a->collateral,
                   "TDX: PCS collateral, files or directories (TCB info, QE identity, CRLs, issuer chains)")
       ->check(CLI::ExistingPath);
   cmd->add_option("--at", a->at, "verify as of this UTC time, YYYY-MM-DDTHH:MM:SSZ (default: now)");
   set_examples(cmd, {ctx.program + " evidence verify report.bin --vcek vcek.der --ask-ark ask_ark_milan.pem",
                      ctx.program + " evidence verify quote.dat --collateral pcs/"});
+  set_quiet_output(cmd, "\"verified\" when every check passes, else \"failed\"");
   cmd->callback([a, &ctx] {
     const evidence::Evidence e = evidence::read_evidence_file(a->file);
     const std::time_t at = a->at.empty() ? std::time(nullptr) : evidence::parse_utc(a->at, "--at");
@@ -81,7 +83,8 @@ void add_evidence_verify(CLI::App& evidence, Context& ctx) {
     if (!checks.ok()) ctx.exit_code = 1;
     const Json out = {{"source", e.source}, {"kind", evidence::kind_name(e.kind)}, {"verified", checks.ok()},
                       {"checks", checks.to_json()}};
-    ctx.emit(out, [&](std::ostream& os) { print_checks(os, checks, ctx.out_style()); });
+    ctx.emit(out, [&](std::ostream& os) { print_checks(os, checks, ctx.out_style()); },
+             {checks.ok() ? "verified" : "failed"});
   });
 }
 

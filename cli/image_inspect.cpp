@@ -1,10 +1,24 @@
 // coco image inspect: manifest and index digests, config and layer list of one image, without
 // downloading layers.
 #include "commands.h"
+#include "oci/manifest.h"
+#include "util/error.h"
 #include "image_options.h"
 #include "util/term.h"
 
 namespace coco::cli {
+namespace {
+
+// A --platform the user named that a single-platform image is not is an error, not that image
+// (an index picks the platform; a single manifest is taken as it is).
+void check_platform(const std::string& wanted, const oci::ImageFacts& f) {
+  if (wanted.empty() || f.index_digest || f.platform == "/" || f.platform.empty()) return;
+  const std::string want = oci::parse_platform(wanted).str();
+  if (f.platform != want && f.platform.rfind(want + "/", 0) != 0)
+    fail(f.reference, "--platform " + want + ": the image is single-platform " + f.platform);
+}
+
+}  // namespace
 
 void add_image_inspect(CLI::App& image, Context& ctx) {
   auto flags = std::make_shared<ImageFlags>();
@@ -15,10 +29,12 @@ void add_image_inspect(CLI::App& image, Context& ctx) {
   add_image_flags(cmd, ctx, *flags, false);
   set_examples(cmd, {ctx.program + " image inspect oci:./layout:v1",
                      ctx.program + " image inspect docker.io/library/busybox:1.36 --output json"});
+  set_quiet_output(cmd, "the pinned reference (REF@sha256:…; the manifest digest for a local image)");
   cmd->callback([flags, ref, &ctx] {
     oci::ImageOptions o = image_options(*flags, ctx);
     o.hash_layers = false;
     const oci::ImageFacts f = oci::image_facts(*ref, o);
+    check_platform(flags->platform, f);
     const Json j = oci::to_json(f);
     const Style s = ctx.out_style();
     ctx.emit(j, [&](std::ostream& os) {
@@ -42,7 +58,7 @@ void add_image_inspect(CLI::App& image, Context& ctx) {
       for (std::size_t l = 0; l < f.layers.size(); ++l)
         os << "layer " << l << "      " << f.layers[l].digest << "  " << human_bytes(f.layers[l].size) << "  "
            << f.layers[l].media_type << '\n';
-    });
+    }, {f.pinned.empty() ? f.manifest_digest : f.pinned});
   });
 }
 

@@ -1,4 +1,6 @@
-// The flags `coco image inspect` and `coco image hash` share, filled into oci::ImageOptions.
+// The registry option group every command that reads images shares (image hash, image inspect,
+// policy generate, policy test): one set of flags with one help text, filled into
+// oci::ImageOptions, plus the flags only hashing takes.
 #pragma once
 #include <memory>
 
@@ -13,8 +15,8 @@ struct ImageFlags {
   std::string verity = "none";
 };
 
-// Adds --platform, --insecure-registry, --authfile, --retries (and, when `hashing`, --verity,
-// --jobs, --cache-dir, --no-cache, --max-layer-size) bound to `flags`.
+// Adds --platform, --authfile, --insecure-registry, --retries, -j/--jobs, --cache-dir and
+// --no-cache (the "Registry" group of --help), and when `hashing`, --verity and --max-layer-size.
 void add_image_flags(CLI::App* cmd, Context& ctx, ImageFlags& flags, bool hashing);
 // Resolves the flags into options once the command line is parsed.
 oci::ImageOptions image_options(const ImageFlags& flags, const Context& ctx);

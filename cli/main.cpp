@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "help.h"
 #include "util/error.h"
 
 namespace coco::cli {
@@ -72,6 +73,50 @@ std::string suggestion(const CLI::App* cmd, const std::vector<std::string>& unex
   return best.empty() ? "" : "; did you mean '" + best + "'?";
 }
 
+bool has_subcommands(const CLI::App* cmd) {
+  return !cmd->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }).empty();
+}
+
+bool has_positionals(const CLI::App* cmd) {
+  return !cmd->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+}
+
+// A misspelt command is reported as one whatever follows it: CLI11 would go on and enter a
+// later word that happens to name a command ("coco mesure snp" ran "coco snp"), or report the
+// first flag it cannot place. The walk mirrors explicit_empty_values (argv.cpp).
+// Returns the command the unknown word was given to, with the word; nullptr when all is well.
+std::pair<const CLI::App*, std::string> unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+  const CLI::App* cmd = &app;
+  bool pending = false;
+  for (const std::string& w : args) {
+    if (pending) {
+      pending = false;
+      continue;
+    }
+    if (w == "--") return {nullptr, ""};
+    if (w.size() > 1 && w[0] == '-') {
+      if (w.find('=') != std::string::npos) continue;
+      const CLI::Option* o = find_option(cmd, w);
+      pending = o != nullptr && takes_value(o);
+      continue;
+    }
+    if (const CLI::App* sub = find_subcommand(cmd, w)) {
+      cmd = sub;
+      continue;
+    }
+    if (!has_subcommands(cmd) || has_positionals(cmd)) return {nullptr, ""};  // a positional: CLI11 decides
+    return {cmd, w};
+  }
+  return {nullptr, ""};
+}
+
+// `coco help [COMMAND…]` is `coco [COMMAND…] --help`.
+std::vector<std::string> help_words(const std::vector<std::string>& args) {
+  std::vector<std::string> out(args.begin() + 1, args.end());
+  out.push_back("--help");
+  return out;
+}
+
 int run(int argc, char** argv) {
   Context ctx;
   const std::string invoked = basename_of(argc > 0 ? argv[0] : "coco");
@@ -81,11 +126,13 @@ int run(int argc, char** argv) {
 
   CLI::App app("coco: launch measurements, image hashes and pod policies for Confidential Containers",
                ctx.program);
+  use_help_formatter(app);
   app.set_help_all_flag("--help-all", "Print help for every command");
+  app.set_version_flag("--version", std::string(COCO_VERSION), "Print coco's version and exit");
   app.require_subcommand(1);
   app.fallthrough();  // global flags work after the subcommand too
   add_choice(&app, ctx, "--output", ctx.output, {"text", "json", "yaml"}, "Output format");
-  app.add_flag("-q,--quiet", ctx.quiet, "Print only results and errors");
+  app.add_flag("-q,--quiet", ctx.quiet, "Print only the primary value(s), one per line (each command's help says which), and no warnings");
   add_choice(&app, ctx, "--color", ctx.color, {"auto", "always", "never"}, "When to colour output");
   add_commands(app, ctx);
   set_examples(&app, {ctx.program + " version --output json", ctx.program + " completion bash > /etc/bash_completion.d/coco",
@@ -95,13 +142,20 @@ int run(int argc, char** argv) {
     std::cout << complete_words(app, ctx, std::vector<std::string>(args.begin() + 1, args.end()));
     return 0;
   }
+  if (!args.empty() && args.front() == "help") args = help_words(args);
   args = explicit_empty_values(app, args);
-  std::reverse(args.begin(), args.end());  // CLI11 takes the vector reversed
+  if (const auto [cmd, word] = unknown_command(app, args); cmd != nullptr) {
+    std::cerr << ctx.err_style().red("coco: ") << "unknown command '" << word << "' for '"
+              << command_path(cmd, ctx.program) << "'" << suggestion(cmd, {word}) << '\n'
+              << "Run '" << command_path(cmd, ctx.program) << " --help' for usage.\n";
+    return static_cast<int>(Exit::Usage);
+  }
   try {
+    std::reverse(args.begin(), args.end());  // CLI11 takes the vector reversed
     app.parse(args);
     return ctx.exit_code;
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help: prints usage, exit 0
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: exit 0
     const CLI::App* cmd = deepest(app);
     std::string message = e.what();
     if (message.empty()) message = e.get_name();

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "help.h"
 #include "util/file.h"
 
 namespace coco::cli {
@@ -42,13 +43,9 @@ void write_options(std::ostream& os, const CLI::App* cmd) {
     } else {
       for (const auto& s : o->get_snames()) names += (names.empty() ? "" : ", ") + std::string("\\fB\\-") + s + "\\fR";
       for (const auto& l : o->get_lnames()) names += (names.empty() ? "" : ", ") + std::string("\\fB\\-\\-") + roff(l) + "\\fR";
-      if (o->get_type_size_max() > 0 && !o->get_type_name().empty())
-        names += " \\fI" + roff(o->get_type_name()) + "\\fR";
+      if (const std::string m = metavar(o); !m.empty()) names += " \\fI" + roff(m) + "\\fR";
     }
-    os << ".TP\n" << names << "\n" << roff(o->get_description());
-    if (!o->get_default_str().empty()) os << " (default: " << roff(o->get_default_str()) << ")";
-    if (o->get_required()) os << " Required.";
-    os << "\n";
+    os << ".TP\n" << names << "\n" << roff(option_description(o)) << "\n";
   }
 }
 
@@ -82,7 +79,7 @@ std::string full_name(const CLI::App* cmd) {
 std::vector<const CLI::App*> visible_subcommands(const CLI::App* cmd) {
   std::vector<const CLI::App*> out;
   for (const CLI::App* s : cmd->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
-    out.push_back(s);
+    if (s->get_name() != "help") out.push_back(s);  // coco(1) is the help
   return out;
 }
 

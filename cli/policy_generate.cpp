@@ -1,6 +1,7 @@
 // coco policy generate: Kubernetes manifests → the same manifests with a pod policy per pod,
 // bound through initdata (or the legacy agent-policy annotation), and the digests SNP HOSTDATA /
 // TDX MRCONFIGID will report.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -8,6 +9,8 @@
 
 #include "attest/signing.h"
 #include "commands.h"
+#include "image_options.h"
+#include "io.h"
 #include "k8s/kubeconfig.h"
 #include "oci/reference.h"
 #include "policy/check.h"
@@ -22,10 +25,11 @@ namespace coco::cli {
 namespace {
 
 struct GenerateFlags {
-  std::string input, out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
-                          service_env = "namespace", platform, cache_dir, sign_key, key_pass_file, bundle, namespace_;
-  bool in_place = false, no_cache = false, any_namespace = false, no_check = false;
-  std::vector<std::string> allow_exec, image_sources, extras, insecure;
+  std::string out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
+                          service_env = "namespace", sign_key, key_pass_file, bundle, namespace_;
+  bool in_place = false, any_namespace = false, no_check = false;
+  std::vector<std::string> inputs, allow_exec, image_sources, extras;
+  ImageFlags image;
 };
 
 // Issue 12.7: every input is read and checked before the first registry request. A dry run with
@@ -94,15 +98,16 @@ std::vector<std::string> split_words(const std::string& s) {
 void add_policy_generate(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<GenerateFlags>();
   CLI::App* cmd = group(app, "policy").add_subcommand("generate", "Generate pod policies for Kubernetes manifests");
-  cmd->add_option("-f,--filename", f->input, "manifest file, directory of manifests, or - for stdin")->required();
-  auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file");
+  cmd->add_option("-f,--filename", f->inputs, "manifest file, directory of manifests, or - for stdin (repeatable)")
+      ->required();
+  auto* out = cmd->add_option("-o,--out", f->out, "write the annotated manifests to this file (- or none: stdout)");
   cmd->add_flag("--in-place", f->in_place, "rewrite the input file(s)")->excludes(out);
-  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default upstream)");
-  cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(CLI::ExistingFile);
-  cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(CLI::ExistingFile);
+  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile (default: upstream)");
+  cmd->add_option("--settings", f->settings, "JSON settings over the profile (see coco policy settings)")->check(input_file());
+  cmd->add_option("--rules", f->rules, "Rego rules to use instead of coco's (e.g. a Kata release's rules.rego)")->check(input_file());
   add_choice(cmd, ctx, "--annotation", f->annotation, {"initdata", "agent-policy"},
              "initdata (upstream default) or agent-policy (aks default)");
-  add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default sha256)");
+  add_choice(cmd, ctx, "--initdata-algorithm", f->algorithm, {"sha256", "sha384", "sha512"}, "initdata digest (default: sha256)");
   cmd->add_option("--initdata-extra", f->extras, "add NAME=FILE (aa.toml, cdh.toml) to the initdata")->type_name("NAME=FILE");
   add_choice(cmd, ctx, "--service-env", f->service_env, {"strict", "namespace", "any"},
              "service-link env vars: strict (services in the input), namespace (default), any");
@@ -114,28 +119,29 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--allow-exec", f->allow_exec, "a command line every container may exec (repeatable)")->type_name("CMD");
   cmd->add_option("--image-source", f->image_sources, "read an image from a layout or archive: REF=SOURCE (repeatable)")
       ->type_name("REF=SOURCE");
-  cmd->add_option("--platform", f->platform, "image platform os/arch[/variant] (default: the host's)");
-  cmd->add_option("--insecure-registry", f->insecure, "registry host[:port] reached over plain HTTP (repeatable)");
-  cmd->add_option("--cache-dir", f->cache_dir, "layer cache directory (default ~/.cache/coco)");
-  cmd->add_flag("--no-cache", f->no_cache, "do not read or write the layer cache");
+  add_image_flags(cmd, ctx, f->image, false);
   cmd->add_option("--sign-key", f->sign_key, "sign each pod's initdata (or policy) digest and pinned images into a "
                                              "Sigstore bundle (OUT.sigstore.json, or --bundle)");
   cmd->add_option("--key-pass-file", f->key_pass_file, "passphrase of an encrypted --sign-key (else COCO_KEY_PASSWORD)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--bundle", f->bundle, "where --sign-key writes the bundle");
   cmd->add_flag("--no-check", f->no_check, "do not run each policy against its pod's simulated requests before writing");
   set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
                                    "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
                      ctx.program + " policy generate -f app/ --in-place --service-env strict",
                      ctx.program + " policy generate -f pod.yaml --profile aks -o pod.yaml.out --output json"});
+  set_quiet_output(cmd, "each pod's initdata (or policy) digest in hex; the manifests still go to stdout "
+                        "when neither -o FILE nor --in-place is given");
   cmd->callback([f, &ctx] {
-    if (f->in_place && f->input == "-") usage_error("--in-place: cannot rewrite standard input");
+    if (f->out == "-") f->out.clear();
+    const bool from_stdin = std::find(f->inputs.begin(), f->inputs.end(), "-") != f->inputs.end();
+    if (f->in_place && from_stdin) usage_error("--in-place: cannot rewrite standard input");
     const bool manifests_to_stdout = f->out.empty() && !f->in_place;
     if (manifests_to_stdout && ctx.format() == Format::Json)
       usage_error("--output json prints the digests report on stdout; write the manifests with -o FILE or --in-place");
     std::optional<attest::PrivateKey> key;  // loaded first: a bad key fails before anything is written
     if (!f->sign_key.empty()) {
-      if (f->bundle.empty() && (manifests_to_stdout || f->input == "-"))
+      if (f->bundle.empty() && (manifests_to_stdout || from_stdin || (f->in_place && f->inputs.size() > 1)))
         usage_error("--sign-key: name the bundle with --bundle (or write the manifests with -o)");
       std::string warning;
       key = attest::load_signing_key(f->sign_key, f->key_pass_file, &warning);
@@ -171,15 +177,12 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     }
     std::map<std::string, std::string> sources;
     for (const auto& s : f->image_sources) sources.insert(policy::parse_image_source(s));
-    oci::ImageOptions io;
-    if (!f->platform.empty()) io.platform = f->platform;
-    io.insecure_registries = f->insecure;
-    io.cache_dir = f->cache_dir;
-    io.no_cache = f->no_cache;
-    io.progress = ctx.progress();
+    oci::ImageOptions io = image_options(f->image, ctx);
     if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
 
-    const auto inputs = policy::read_inputs(f->input);
+    std::vector<policy::Input> inputs;
+    for (const auto& path : f->inputs)
+      for (auto& in : policy::read_inputs(path)) inputs.push_back(std::move(in));
     check_inputs_offline(inputs, o);
     const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
     const auto g = policy::generate(inputs, o, resolve);
@@ -192,7 +195,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
                         to_hex(p.binding.digest), p.images});
       const Json used = {{"profile", f->profile}, {"annotation", annotation}, {"initdata_algorithm", f->algorithm},
                          {"service_env", f->service_env}, {"settings", o.settings}};
-      const std::string path = !f->bundle.empty() ? f->bundle : (f->in_place ? f->input : f->out) + ".sigstore.json";
+      const std::string path = !f->bundle.empty() ? f->bundle : (f->in_place ? f->inputs.front() : f->out) + ".sigstore.json";
       write_file_atomic(path, attest::sign_statement(attest::policy_statement(pods, used), {*key}, attest::SignFormat::Bundle));
     }
     if (f->in_place) {
@@ -208,7 +211,9 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
       }
       write_file_atomic(f->out, all);
     }
-    ctx.emit(policy::report_json(g.pods), [&](std::ostream& os) { os << policy::report_text(g.pods); });
+    std::vector<std::string> digests;
+    for (const auto& p : g.pods) digests.push_back(to_hex(p.binding.digest));
+    ctx.emit(policy::report_json(g.pods), [&](std::ostream& os) { os << policy::report_text(g.pods); }, digests);
   });
 }
 

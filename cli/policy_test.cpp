@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "io.h"
 #include "image_options.h"
 #include "k8s/kubeconfig.h"
 #include "policy/check.h"
@@ -16,8 +17,8 @@ namespace coco::cli {
 namespace {
 
 struct TestFlags {
-  std::string input, policy, requests, kind, rules, settings, profile = "upstream", shim = "go", cache_dir, namespace_;
-  bool negative = false, explain = false, verbose = false, apparmor = false, no_cache = false;
+  std::string input, policy, requests, kind, rules, settings, profile = "upstream", shim = "go", namespace_;
+  bool negative = false, explain = false, verbose = false, apparmor = false;
   std::vector<std::string> image_sources;
   ImageFlags image;
 };
@@ -29,18 +30,19 @@ void add_policy_test(CLI::App& app, Context& ctx) {
   CLI::App* cmd = group(app, "policy").add_subcommand(
       "test", "Run pod policies against the requests a node sends for their pods (simulated or recorded)");
   auto* file = cmd->add_option("-f,--filename", f->input, "annotated manifest file, directory, or - for stdin");
-  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data), instead of the annotations")
-                  ->check(CLI::ExistingFile);
+  auto* pol = cmd->add_option("--policy", f->policy, "a bare policy (Rego with its policy_data), instead of the annotations; "
+                                                   "- for stdin")
+                  ->check(input_or_stdin());
   cmd->add_option("--requests", f->requests,
-                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{...}] or JSON (see --kind)")
-      ->check(CLI::ExistingFile);
+                  "recorded requests: agent log lines [\"ep\":\"<Request>\",{...}] or JSON (see --kind); - for stdin")
+      ->check(input_or_stdin());
   cmd->add_option("--kind", f->kind, "the request name of a --requests file holding one bare JSON object")
       ->type_name("REQUEST");
   cmd->add_option("--rules", f->rules, "evaluate the policies' policy_data with these Rego rules instead of their own")
-      ->check(CLI::ExistingFile);
-  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile the node follows (default upstream)");
+      ->check(input_file());
+  add_choice(cmd, ctx, "--profile", f->profile, {"upstream", "aks"}, "settings profile the node follows (default: upstream)");
   cmd->add_option("--settings", f->settings, "JSON settings over the profile (the cluster's pause image, OCI version...)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   add_choice(cmd, ctx, "--shim", f->shim, {"go", "rs"}, "the Kata shim: go (kata-qemu-snp/-tdx, default) or rs (runtime-rs)");
   cmd->add_option("-n,--namespace", f->namespace_, "namespace of pods that name none, as given to policy generate "
                                                    "(default: the current kubeconfig context's, else default)");
@@ -51,22 +53,21 @@ void add_policy_test(CLI::App& app, Context& ctx) {
   cmd->add_option("--image-source", f->image_sources, "read an image from a layout or archive: REF=SOURCE (repeatable)")
       ->type_name("REF=SOURCE");
   add_image_flags(cmd, ctx, f->image, false);
-  cmd->add_option("--cache-dir", f->cache_dir, "layer cache directory (default ~/.cache/coco)");
-  cmd->add_flag("--no-cache", f->no_cache, "do not read or write the layer cache");
   set_examples(cmd, {ctx.program + " policy test -f deploy.yaml --image-source registry.example/nginx:1.25=oci:./nginx:1.25",
                      ctx.program + " policy test -f deploy.yaml --negative --explain",
                      ctx.program + " policy test --policy policy.rego --requests agent.log --output json"});
+  set_quiet_output(cmd, "the number of requests that did not get the expected decision");
   cmd->callback([f, file, pol, &ctx] {
     if (file->count() == 0 && pol->count() == 0) usage_error("policy test: name the pods with -f or a policy with --policy");
     if (!f->kind.empty() && f->requests.empty()) usage_error("--kind: only with --requests");
     policy::TestReport report;
     if (!f->requests.empty()) {
       if (f->negative) usage_error("--negative: near misses are simulated; not with --requests");
-      const auto requests = policy::parse_requests(read_text_file(f->requests), f->requests, f->kind);
+      const auto requests = policy::parse_requests(read_input(f->requests), input_name(f->requests), f->kind);
       std::string text, name;
       if (!f->policy.empty()) {
-        text = read_text_file(f->policy);
-        name = f->policy;
+        text = read_input(f->policy);
+        name = input_name(f->policy);
       } else {
         const auto pods = policy::manifest_policies(policy::read_inputs(f->input));
         if (pods.size() != 1)
@@ -85,8 +86,6 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       std::map<std::string, std::string> sources;
       for (const auto& s : f->image_sources) sources.insert(policy::parse_image_source(s));
       oci::ImageOptions io = image_options(f->image, ctx);
-      io.cache_dir = f->cache_dir;
-      io.no_cache = f->no_cache;
       if (policy::binds_tarfs_layers(settings)) io.verity = oci::VerityFlavour::TarfsAks;
       const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
       policy::TestOptions o;
@@ -102,11 +101,12 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       o.simulate.negative = f->negative;
       o.explain = f->explain;
       if (!f->rules.empty()) o.rules = read_text_file(f->rules);
-      if (!f->policy.empty()) o.policy = read_text_file(f->policy);
+      if (!f->policy.empty()) o.policy = read_input(f->policy);
       report = policy::test_manifests(policy::read_inputs(f->input), o, resolve);
     }
     if (report.failures() > 0) ctx.exit_code = 1;
-    ctx.emit(policy::test_report_json(report), [&](std::ostream& os) { os << policy::test_report_text(report, f->verbose); });
+    ctx.emit(policy::test_report_json(report), [&](std::ostream& os) { os << policy::test_report_text(report, f->verbose); },
+             {std::to_string(report.failures())});
   });
 }
 

@@ -3,6 +3,7 @@
 #include <iomanip>
 
 #include "commands.h"
+#include "io.h"
 #include "tdx/ccel.h"
 #include "tdx/replay_diff.h"
 #include "util/encoding.h"
@@ -32,11 +33,15 @@ Json diff_json(const tdx::RegisterDiff& d) {
 void print_text(std::ostream& os, const tdx::EventLog& log, const std::array<ByteVec, tdx::kRtmrCount>& r,
                 const std::vector<tdx::RegisterDiff>* diffs, const Style& st) {
   for (std::size_t i = 0; i < r.size(); ++i) os << "RTMR" << i << "  " << to_hex(r[i]) << '\n';
-  os << '\n' << st.bold("OFFSET    MR  TYPE                              DIGEST / DESCRIPTION") << '\n';
+  // The same register names as `coco measure tdx --explain`: RTMR0-3 (CCEL MR index 1-4), MRTD (0).
+  os << '\n' << st.bold("OFFSET    REGISTER  TYPE                              DIGEST / DESCRIPTION") << '\n';
   for (const auto& e : log.events) {
-    os << std::left << std::setw(10) << hex_number(e.offset) << std::setw(4) << e.mr_index << std::setw(34)
+    const std::string reg = e.replayed() ? "RTMR" + std::to_string(*e.rtmr())
+                            : e.mr_index == 0 ? std::string("MRTD")
+                                              : "MR" + std::to_string(e.mr_index);
+    os << std::left << std::setw(10) << hex_number(e.offset) << std::setw(10) << reg << std::setw(34)
        << tdx::event_type_name(e.type) << (e.sha384 ? to_hex(*e.sha384) : std::string("-")) << '\n'
-       << std::string(48, ' ') << st.dim(e.description + (e.replayed() ? "" : " (not replayed)")) << '\n';
+       << std::string(54, ' ') << st.dim(e.description + (e.replayed() ? "" : " (not replayed)")) << '\n';
   }
   if (diffs == nullptr) return;
   os << '\n';
@@ -63,11 +68,12 @@ void add_tdx_replay(CLI::App& tdx, Context& ctx) {
   auto ccel = std::make_shared<std::string>();
   auto expected = std::make_shared<std::string>();
   CLI::App* cmd = tdx.add_subcommand("replay", "Replay a TDX CCEL event log into RTMR0-3 and diff it against an expectation");
-  cmd->add_option("--ccel", *ccel, "event log (/sys/firmware/acpi/tables/data/CCEL in the guest)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--expected", *expected, "JSON of 'coco measure tdx --output json' to compare with")->check(CLI::ExistingFile);
+  cmd->add_option("--ccel", *ccel, "event log (/sys/firmware/acpi/tables/data/CCEL in the guest)")->required()->check(input_file());
+  cmd->add_option("--expected", *expected, "JSON of 'coco measure tdx --output json' to compare with")->check(input_file());
   set_examples(cmd, {ctx.program + " tdx replay --ccel /sys/firmware/acpi/tables/data/CCEL",
                      ctx.program + " measure tdx --firmware OVMF.fd --kernel vmlinuz --output json > expected.json",
                      ctx.program + " tdx replay --ccel ccel.bin --expected expected.json"});
+  set_quiet_output(cmd, "RTMR0 to RTMR3 as replayed");
   cmd->callback([ccel, expected, &ctx] {
     const ByteVec bytes = read_binary_file(*ccel, 16 << 20);
     const tdx::EventLog log = tdx::parse_ccel(Reader(bytes, *ccel));
@@ -94,7 +100,8 @@ void add_tdx_replay(CLI::App& tdx, Context& ctx) {
       }
       out["diff"] = dj;
     }
-    ctx.emit(out, [&](std::ostream& os) { print_text(os, log, r, expected->empty() ? nullptr : &diffs, ctx.out_style()); });
+    ctx.emit(out, [&](std::ostream& os) { print_text(os, log, r, expected->empty() ? nullptr : &diffs, ctx.out_style()); },
+             {to_hex(r[0]), to_hex(r[1]), to_hex(r[2]), to_hex(r[3])});
   });
 }
 

@@ -8,6 +8,17 @@ function __coco_candidates
     for line in $out[1..-2]
         test -n "$line"; and echo $line
     end
+    # File names after a transport (oci:DIR, dir:DIR, archives); fish itself handles --flag=.
+    set -l directive (string replace ':' '' -- $out[-1])
+    if test (count $out) -le 1; and test (math "bitand($directive, 4)") -eq 0
+        set -l token (commandline -ct)
+        set -l prefix (string match -r '^(?:oci|dir|docker-archive|oci-archive):' -- $token)
+        if test -n "$prefix"
+            for path in (__fish_complete_path (string replace -- $prefix '' $token))
+                echo $prefix$path
+            end
+        end
+    end
 end
 
 function __coco_wants_files

@@ -74,6 +74,7 @@ std::optional<std::string> merged(const std::vector<LayerResult>& layers, LayerF
 
 std::unique_ptr<ImageSource> open_source(const Source& s, const ImageOptions& opts) {
   switch (s.kind) {
+    case SourceKind::Dir:  // open_oci_layout reads skopeo's dir: too
     case SourceKind::OciLayout: return open_oci_layout(s);
     case SourceKind::OciArchive:
     case SourceKind::DockerArchive: return open_archive(s);

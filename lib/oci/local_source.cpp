@@ -1,5 +1,8 @@
 // Local image sources (plumbing.md §1.4): an OCI image layout directory, a tar of one
-// (oci-archive:), and `docker save` archives (docker-archive:), legacy and Docker ≥ 25.
+// (oci-archive:), `docker save` archives (docker-archive:), legacy and Docker ≥ 25, and skopeo's
+// directory (dir:): manifest.json, each blob in a file named by its hex digest, a `version` file
+// ("Directory Transport Version: 1.1"), and with `skopeo copy --all` each platform's manifest in
+// HEX.manifest.json beside the index in manifest.json.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -101,6 +104,48 @@ class OciLayout : public ImageSource {
     if (d.size > kMaxManifestBytes) fail(s_.text, "blob " + d.digest + " of " + std::to_string(d.size) + " bytes is too large for a manifest or config");
     const std::string path = blob_path(s_.path, d.digest);
     if (!file_exists(path)) fail(s_.text, "blob " + d.digest + " is missing (" + path + ")");
+    std::string body = read_text_file(path, kMaxManifestBytes);
+    verify_digest(body, d.digest, s_.text + ": " + path);
+    return body;
+  }
+  Source s_;
+};
+
+class SkopeoDir : public ImageSource {
+ public:
+  explicit SkopeoDir(Source s) : s_(std::move(s)) {
+    if (!file_exists(s_.path + "/manifest.json"))
+      fail(s_.text, "not a skopeo directory: " + s_.path + "/manifest.json is missing");
+    const std::string version_file = s_.path + "/version";
+    if (file_exists(version_file)) {
+      const std::string v = read_text_file(version_file, 256);
+      if (!v.starts_with("Directory Transport Version: 1."))
+        fail(version_file, "unknown directory transport version '" + v.substr(0, v.find('\n')) + "' (coco reads 1.x)");
+    }
+  }
+  ResolvedImage resolve(const Platform& platform) override {
+    const std::string body = read_text_file(s_.path + "/manifest.json", kMaxManifestBytes);
+    ResolvedImage r = resolve_from(body, sha256_digest(body), "", platform, [&](const Descriptor& d) { return read(d); },
+                                   s_.text);
+    r.pinned = "dir:" + s_.path + "@" + r.index_digest.value_or(r.manifest_digest);
+    return r;
+  }
+  void stream_blob(const Descriptor& d, const std::function<void(Bytes)>& sink, const std::function<void()>&) override {
+    const std::string path = blob_file(d.digest);
+    if (!file_exists(path)) fail(s_.text, "blob " + d.digest + " is missing (" + path + ")");
+    for_each_chunk(path, sink, 256 * 1024);
+  }
+
+ private:
+  std::string blob_file(const std::string& digest) const {
+    return s_.path + "/" + digest.substr(digest.find(':') + 1);  // descriptors were checked: lower-case hex
+  }
+  std::string read(const Descriptor& d) {
+    if (d.size > kMaxManifestBytes)
+      fail(s_.text, "blob " + d.digest + " of " + std::to_string(d.size) + " bytes is too large for a manifest or config");
+    std::string path = blob_file(d.digest) + ".manifest.json";  // a platform's manifest under an index
+    if (!file_exists(path)) path = blob_file(d.digest);
+    if (!file_exists(path)) fail(s_.text, "blob " + d.digest + " is missing (" + blob_file(d.digest) + ")");
     std::string body = read_text_file(path, kMaxManifestBytes);
     verify_digest(body, d.digest, s_.text + ": " + path);
     return body;
@@ -280,7 +325,10 @@ class Archive : public ImageSource {
 
 }  // namespace
 
-std::unique_ptr<ImageSource> open_oci_layout(const Source& s) { return std::make_unique<OciLayout>(s); }
+std::unique_ptr<ImageSource> open_oci_layout(const Source& s) {
+  if (s.kind == SourceKind::Dir) return std::make_unique<SkopeoDir>(s);
+  return std::make_unique<OciLayout>(s);
+}
 std::unique_ptr<ImageSource> open_archive(const Source& s) { return std::make_unique<Archive>(s); }
 
 }  // namespace coco::oci

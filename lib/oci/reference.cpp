@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <sys/stat.h>
+
 #include "util/error.h"
 
 namespace coco::oci {
@@ -71,10 +73,32 @@ bool valid_domain(const std::string& d) {
   }
 }
 
-// containers/image transports coco does not read; "NAME:rest" with one of these names and a
-// rest that is no tag is a transport, not an image called NAME.
-constexpr const char* kOtherTransports[] = {"containers-storage", "dir", "docker-daemon", "ostree", "sif",
-                                            "tarball", "atomic"};
+// containers/image transports coco does not read: "NAME:rest" with one of these names is that
+// transport, never an image called NAME (docker://NAME:TAG still names such an image), and fails
+// before any network traffic.
+constexpr const char* kOtherTransports[] = {"containers-storage", "docker-daemon", "ostree", "sif", "tarball",
+                                            "atomic", "oci-layout", "docker-image"};
+constexpr const char* kSupported = "docker://, oci:, oci-archive:, docker-archive:, dir:";
+
+bool is_directory(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+// For a bare local path: the transport that reads what is there.
+std::string local_hint(const std::string& text) {
+  if (is_directory(text)) {
+    if (exists(text + "/oci-layout")) return "oci:" + text;
+    if (exists(text + "/manifest.json")) return "dir:" + text;
+    return "oci:" + text + " (an OCI layout) or dir:" + text + " (skopeo's directory)";
+  }
+  return "docker-archive:" + text + " or oci-archive:" + text;
+}
 
 }  // namespace
 
@@ -132,6 +156,7 @@ std::string source_kind_name(SourceKind k) {
     case SourceKind::OciLayout: return "oci";
     case SourceKind::DockerArchive: return "docker-archive";
     case SourceKind::OciArchive: return "oci-archive";
+    case SourceKind::Dir: return "dir";
   }
   return "?";
 }
@@ -152,18 +177,28 @@ Source parse_source(const std::string& text) {
   if (text.starts_with("oci:")) return local(SourceKind::OciLayout, 4);
   if (text.starts_with("oci-archive:")) return local(SourceKind::OciArchive, 12);
   if (text.starts_with("docker-archive:")) return local(SourceKind::DockerArchive, 15);
+  if (text.starts_with("dir:")) {
+    s.kind = SourceKind::Dir;
+    s.path = text.substr(4);  // skopeo's dir: has no tag: the whole rest is the path
+    if (s.path.empty()) usage_error("'" + text + "': the source needs a path");
+    return s;
+  }
   if (const auto scheme = text.find("://"); scheme != std::string::npos && !text.starts_with("docker://"))
-    usage_error("'" + text + "': unsupported transport '" + text.substr(0, scheme) +
-                "://' (docker://, oci:, oci-archive:, docker-archive:)");
+    usage_error("'" + text + "': unsupported transport " + text.substr(0, scheme) + "://" + " (supported: " +
+                kSupported + ")");
   if (const auto colon = text.find(':'); colon != std::string::npos)
     for (const char* t : kOtherTransports)
-      if (text.substr(0, colon) == t && !valid_tag(text.substr(colon + 1)))
-        usage_error("'" + text + "': the " + std::string(t) +
-                    ": transport is not supported (docker://, oci:, oci-archive:, docker-archive:)");
-  s.ref = text.starts_with("docker://") ? text.substr(9) : text;
+      if (text.substr(0, colon) == t)
+        usage_error("'" + text + "': unsupported transport " + std::string(t) + ": (supported: " + kSupported + ")");
+  const bool explicit_registry = text.starts_with("docker://");
+  s.ref = explicit_registry ? text.substr(9) : text;
+  const bool looks_local = text.starts_with("/") || text.starts_with("./") || text.starts_with("../") || text == "." ||
+                           text.starts_with("~/");
   try {
     parse_reference(s.ref);  // validates now, so a typo fails before any network traffic
   } catch (const Error& e) {
+    if (!explicit_registry && (looks_local || exists(text)))
+      usage_error("'" + text + "' is a local path, not an image reference; did you mean " + local_hint(text) + "?");
     throw Error(Exit::Usage, e.what());  // a bad argument, not bad data
   }
   return s;

@@ -1,7 +1,10 @@
 // Image references as users write them, normalised as Docker does (plumbing.md §1.1 step 1;
 // distribution/reference "normalize.go" grammar): `nginx` → docker.io/library/nginx:latest,
 // `localhost:5000/x`, `ghcr.io/org/app@sha256:…`. And the source prefixes coco accepts:
-// `docker://REF` (the default), `oci:DIR[:TAG]`, `docker-archive:FILE[:REF]`, `oci-archive:FILE[:TAG]`.
+// `docker://REF` (the default), `oci:DIR[:TAG]`, `docker-archive:FILE[:REF]`, `oci-archive:FILE[:TAG]`,
+// `dir:DIR` (skopeo's directory: manifest.json, blobs named by hex digest, version). Other
+// containers/image transports (containers-storage:, docker-daemon:, …) and bare local paths are
+// usage errors that say what to write instead, before any network traffic.
 #pragma once
 #include <optional>
 #include <string>
@@ -22,7 +25,7 @@ struct Reference {
 // Throws coco::Error (Failure) naming the text on a malformed reference.
 Reference parse_reference(const std::string& text);
 
-enum class SourceKind { Registry, OciLayout, DockerArchive, OciArchive };
+enum class SourceKind { Registry, OciLayout, DockerArchive, OciArchive, Dir };
 struct Source {
   SourceKind kind = SourceKind::Registry;
   std::string text;   // as the user wrote it
@@ -30,6 +33,6 @@ struct Source {
   std::string ref;    // registry reference, tag (oci:, oci-archive:) or REF (docker-archive:)
 };
 Source parse_source(const std::string& text);
-std::string source_kind_name(SourceKind k);  // "registry", "oci", "docker-archive", "oci-archive"
+std::string source_kind_name(SourceKind k);  // "registry", "oci", "docker-archive", "oci-archive", "dir"
 
 }  // namespace coco::oci

@@ -116,10 +116,13 @@ TEST_CASE("bash completes 'coco ver<TAB>' and '--output <TAB>' through the scrip
   const std::string bin = dir.file("coco");
   std::filesystem::create_symlink(COCO_BINARY, bin);
   const std::string script = coco::test::source_path("completions/coco.bash");
+  // COMP_LINE is the line as typed (the script reads the words from it); COMP_WORDS is bash's
+  // split of it at COMP_WORDBREAKS.
   auto complete = [&](const std::string& words, int cword) {
     return run_program({"bash", "-c",
                         "source '" + script + "'; COMP_WORDS=(" + words + "); COMP_CWORD=" +
-                            std::to_string(cword) + "; _coco_complete; printf '%s\\n' \"${COMPREPLY[@]}\""},
+                            std::to_string(cword) + "; COMP_LINE=\"${COMP_WORDS[*]}\"; "
+                            "COMP_POINT=${#COMP_LINE}; _coco_complete; printf '%s\\n' \"${COMPREPLY[@]}\""},
                        "", {"PATH=" + dir.path().string() + ":/usr/bin:/bin"});
   };
   CHECK(complete("coco ver", 1).out == "version\nverify\n");
