@@ -109,13 +109,14 @@ class TomlReader {
 
   std::string string_value() {
     const char q = at();
+    const std::size_t start_line = line_;
     const bool multi = at(1) == q && at(2) == q;
     p_ += multi ? 3 : 1;
     if (multi && at() == '\r' && at(1) == '\n') ++p_;
     if (multi && at() == '\n') advance();  // a newline right after the opening quotes is trimmed
     std::string out;
     for (;;) {
-      if (p_ >= t_.size()) fail_here("unterminated string");
+      if (p_ >= t_.size()) fail_at(start_line, "unterminated string");
       const char c = t_[p_];
       if (c == q && !multi) {
         ++p_;
