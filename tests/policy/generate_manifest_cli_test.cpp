@@ -45,6 +45,13 @@ TEST_CASE("policy generate keeps the file's bytes and leaves other runtime class
                                     "is not one of --runtime-class kata-qemu-tdx, kata-qemu-snp: left unchanged, no policy"));
   CHECK_THAT(r.err, Catch::Contains("coco: warning: Pod secret: spec.hostNetwork: the pod uses the host's network namespace"));
 
+  // the JSON report lists the pod's warnings (and validates)
+  const auto json = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--runtime-class",
+                              "kata-qemu-snp", "-o", dir.file("j.yaml"), "--cache-dir", dir.file("cache"), "--output", "json"});
+  REQUIRE(json.exit_code == 0);
+  CHECK(coco::test::schema_errors("policy-generate.schema.json", json.out) == "");
+  CHECK_THAT(json.out, Catch::Contains("\"warnings\": [\n        \"spec.hostNetwork: the pod uses the host's network namespace"));
+
   // -q: neither notes nor warnings
   const auto quiet = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--runtime-class",
                                "kata-qemu-snp", "-o", dir.file("q.yaml"), "--cache-dir", dir.file("cache"), "-q"});
