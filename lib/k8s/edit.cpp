@@ -55,7 +55,7 @@ struct Place {
 
 class Patcher {
  public:
-  Patcher(std::string_view text, const std::string& name) : y_(text), name_(name) {
+  explicit Patcher(std::string_view text) : y_(text) {
     try {
       roots_ = YAML::LoadAll(std::string(text));
     } catch (const YAML::Exception& e) {
@@ -291,7 +291,6 @@ class Patcher {
   }
 
   YamlText y_;
-  std::string name_;
   std::vector<YAML::Node> roots_;
   std::vector<Splice> splices_;
 };
@@ -322,7 +321,7 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
   if (edits.empty()) return {std::string(text), ""};
   std::string why;
   try {
-    Patcher p(text, name);
+    Patcher p(text);
     for (const Edit& e : edits) p.apply(e);
     std::string out = p.result();
     const std::vector<Document> back = load_documents(out, name);
