@@ -333,6 +333,8 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
     why = u.why;
   } catch (const Error& e) {
     why = std::string("the patched text did not parse: ") + e.what();
+  } catch (const std::exception& e) {  // a patcher defect must cost the layout, not the run
+    why = std::string("internal: ") + e.what();
   }
   return {render_documents(expected),
           name + ": rewrote the whole file, its comments and layout not kept (" + why + ")"};

@@ -5,6 +5,8 @@
 // A pod's policy text is `rules` + "\npolicy_data := " + the policy data as indented JSON, so the
 // data stays the last statement, as Trustee's claim extraction expects (§4.5). Every container
 // image is pinned: the manifest's image becomes repo@sha256:… and the policy allows only that.
+// The written manifests are the input's bytes with only those annotations and images changed
+// (k8s/edit.h); an existing initdata annotation is merged (initdata.h, issue 15 item 11).
 #pragma once
 
 #include <map>
