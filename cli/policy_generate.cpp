@@ -27,8 +27,8 @@ namespace {
 struct GenerateFlags {
   std::string out, profile = "upstream", settings, rules, annotation, algorithm = "sha256",
                           service_env = "namespace", sign_key, key_pass_file, bundle, namespace_;
-  bool in_place = false, any_namespace = false, no_check = false;
-  std::vector<std::string> inputs, allow_exec, image_sources, extras;
+  bool in_place = false, any_namespace = false, no_check = false, force = false;
+  std::vector<std::string> inputs, allow_exec, image_sources, extras, runtime_classes;
   ImageFlags image;
 };
 
@@ -125,6 +125,12 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
   cmd->add_option("--key-pass-file", f->key_pass_file, "passphrase of an encrypted --sign-key (else COCO_KEY_PASSWORD)")
       ->check(input_file());
   cmd->add_option("--bundle", f->bundle, "where --sign-key writes the bundle");
+  cmd->add_option("--runtime-class", f->runtime_classes, "only pods with one of these runtimeClassNames get a policy; "
+                                                        "the others are left unchanged (repeatable, or comma-separated)")
+      ->type_name("NAME")
+      ->delimiter(',');
+  cmd->add_flag("--force", f->force, "merge over a conflicting initdata annotation (another algorithm or version, an "
+                                     "entry that --initdata-extra replaces): the new values win");
   cmd->add_flag("--no-check", f->no_check, "do not run each policy against its pod's simulated requests before writing");
   set_examples(cmd, {ctx.program + " policy generate -f testdata/manifests/03-deployment.yaml "
                                    "--image-source registry.example/nginx:1.25=oci:./nginx-layout:1.25 -o deploy.yaml",
@@ -157,6 +163,8 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     o.algorithm = parse_algo(f->algorithm);
     o.service_env = policy::parse_service_env(f->service_env);
     o.any_namespace = f->any_namespace;
+    o.runtime_classes = f->runtime_classes;
+    o.force = f->force;
     if (!f->namespace_.empty()) {
       o.default_namespace = f->namespace_;
     } else if (!f->any_namespace) {
@@ -186,6 +194,10 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     check_inputs_offline(inputs, o);
     const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
     const auto g = policy::generate(inputs, o, resolve);
+    if (!ctx.quiet)
+      for (const auto& n : g.notes) std::cerr << "coco: note: " << n << '\n';
+    for (const auto& p : g.pods)  // issue 15 item 13: what each pod shares with the host (-q silences these)
+      for (const auto& w : p.warnings) ctx.warn(p.kind + " " + p.name + ": " + w);
     if (f->no_check) ctx.warn("--no-check: the policies were not run against their pods' requests");
     else policy::self_check(inputs, g, o, resolve);  // throws, nothing written, when a pod would be denied
     if (key) {
@@ -201,8 +213,12 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     if (f->in_place) {
       for (std::size_t i = 0; i < inputs.size(); ++i) write_file_atomic(inputs[i].name, g.outputs[i]);
     } else {
-      std::string all;
-      for (const auto& s : g.outputs) all += s;
+      std::string all;  // several files: one stream, a "---" between documents of two files
+      for (const auto& s : g.outputs) {
+        if (!all.empty() && all.back() != '\n') all += '\n';
+        if (!all.empty() && !s.starts_with("---")) all += "---\n";
+        all += s;
+      }
       if (manifests_to_stdout) {
         std::cout << all;
         std::cout.flush();

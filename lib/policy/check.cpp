@@ -92,6 +92,7 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
   for (std::size_t f = 0; f < inputs.size(); ++f)
     for (const auto& t : k8s::find_pod_templates(files[f], inputs[f].name)) {
       const Json& doc = files[f][t.document].value;
+      if (!selected_runtime_class(doc[t.spec], opts.runtime_classes)) continue;  // the generator left it alone
       const Json& object = doc[t.item];
       const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
       const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
@@ -140,9 +141,8 @@ void self_check(const std::vector<Input>& inputs, const Generated& g, const Gene
   o.simulate.node = node_options(opts.settings, Shim::Go, resolve);
   o.simulate.node.default_namespace = opts.default_namespace;
   o.explain = true;
-  bool any_pod = false;
-  for (const auto& in : written) any_pod = any_pod || !k8s::find_pod_templates(k8s::load_documents(in.text, in.name), in.name).empty();
-  if (!any_pod) return;
+  o.runtime_classes = opts.runtime_classes;
+  if (g.pods.empty()) return;
   const TestReport r = test_manifests(written, o, resolve);
   if (r.failures() == 0) return;
   std::string why;

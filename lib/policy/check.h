@@ -19,6 +19,7 @@ struct TestOptions {
   std::string rules;     // non-empty: evaluate each policy's policy_data with these rules instead
   std::string policy;    // non-empty: this bare policy for every pod instead of its annotation
   bool explain = false;  // explain every failure (denied needed request)
+  std::vector<std::string> runtime_classes;  // only pods of these runtime classes (empty: all)
 };
 
 struct RequestResult {

@@ -7,8 +7,10 @@
 #include <iostream>
 #include <optional>
 
+#include "k8s/edit.h"
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
+#include "policy/confidentiality.h"
 #include "policy/container.h"
 #include "policy/settings.h"
 #include "util/encoding.h"
@@ -49,7 +51,7 @@ Json pod_annotations(const Json& metadata) {
 }
 
 Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
-                 const ImageResolver& resolve, std::vector<std::string>& images) {
+                 const ImageResolver& resolve, std::vector<std::string>& images, std::vector<k8s::Edit>& edits) {
   const Json& s = opts.settings;
   const Json spec = effective_spec(doc, t);
   const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
@@ -79,6 +81,7 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
       containers.push_back(std::move(cp));
       images.push_back(info.pinned);
       doc[t.spec / list / i / "image"] = info.pinned;  // kubelet and containerd then ask for exactly this
+      if (image != info.pinned) edits.push_back({t.document, t.spec / list / i / "image", info.pinned, ""});
     }
   }
   if (containers.size() == 1) fail(t.where, "spec.containers: the pod has no containers");
@@ -100,13 +103,60 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
                    {"services", bound_service_names(env)}}}};
 }
 
-void set_annotation(Json& doc, const Json::json_pointer& metadata, const std::string& key, const std::string& value) {
-  if (!doc.contains(metadata) || !doc[metadata].is_object()) doc[metadata] = Json::object();
-  Json& meta = doc[metadata];
+void set_annotation(Json& doc, const k8s::PodTemplate& t, const std::string& key, const std::string& value,
+                    std::vector<k8s::Edit>& edits) {
+  if (!doc.contains(t.metadata) || !doc[t.metadata].is_object()) doc[t.metadata] = Json::object();
+  Json& meta = doc[t.metadata];
   if (!meta.contains("annotations") || !meta["annotations"].is_object()) meta["annotations"] = Json::object();
   Json& a = meta["annotations"];
-  a.erase(kInitdataAnnotation == key ? kPolicyAnnotation : kInitdataAnnotation);  // one binding per pod
+  const std::string other = kInitdataAnnotation == key ? kPolicyAnnotation : kInitdataAnnotation;
+  a.erase(other);   // one binding per pod
   a[key] = value;  // replaces in place on a re-run
+  edits.push_back({t.document, t.metadata / "annotations" / key, value, other});
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// The data of a pod's initdata (issue 15 item 11): the entries of the initdata annotation it
+// already has, the --initdata-extra files, then the new policy.rego (added by the caller).
+std::map<std::string, std::string> initdata_entries(const Json& metadata, const GenerateOptions& opts,
+                                                    const std::string& where, std::vector<std::string>& notes) {
+  auto data = opts.initdata_extra;
+  const Json& old = k8s::member_or_null(k8s::member_or_null(metadata, "annotations"), kInitdataAnnotation);
+  if (old.is_null()) return data;
+  const std::string here = where + ": annotation " + kInitdataAnnotation;
+  if (!old.is_string()) fail(here, "expected a string (base64 of gzip'ed TOML)");
+  const Initdata init = decode_initdata_annotation(old.get<std::string>(), here);
+  std::vector<std::string> conflicts, kept;
+  if (init.version != "0.1.0") conflicts.push_back("version '" + init.version + "' (coco writes 0.1.0)");
+  if (init.algorithm != algo_name(opts.algorithm))
+    conflicts.push_back("algorithm '" + init.algorithm + "' (--initdata-algorithm " + algo_name(opts.algorithm) + ")");
+  for (const auto& u : init.unsupported) conflicts.push_back(u + " (coco cannot write it back)");
+  for (const auto& [k, v] : init.data) {
+    if (k == "policy.rego") continue;
+    if (const auto it = data.find(k); it != data.end()) {
+      if (it->second != v) conflicts.push_back(k + " differs from --initdata-extra " + k);
+      continue;
+    }
+    if (opts.annotation == AnnotationKind::AgentPolicy) {
+      conflicts.push_back(k + " (--annotation agent-policy replaces the initdata annotation)");
+      continue;
+    }
+    data[k] = v;
+    kept.push_back(k);
+  }
+  if (!conflicts.empty() && !opts.force)
+    fail(here, "the existing initdata conflicts with the new one: " + join(conflicts) +
+                   " (--force lets the new values win)");
+  if (!conflicts.empty()) notes.push_back(here + ": --force: replaced " + join(conflicts));
+  if (opts.annotation == AnnotationKind::Initdata)
+    notes.push_back(here + ": merged into the existing initdata: " +
+                    (kept.empty() ? std::string("no other entries") : "kept " + join(kept)) + ", policy.rego replaced");
+  return data;
 }
 
 PodReport report_for(const k8s::PodTemplate& t, const Json& doc) {
@@ -122,6 +172,12 @@ PodReport report_for(const k8s::PodTemplate& t, const Json& doc) {
 Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
                    const ImageResolver& resolve) {
   return generate(std::vector<Input>{{name, std::string(text)}}, opts, resolve);
+}
+
+bool selected_runtime_class(const Json& pod_spec, const std::vector<std::string>& runtime_classes) {
+  if (runtime_classes.empty()) return true;
+  const std::string name = k8s::string_field(pod_spec, "runtimeClassName");
+  return std::find(runtime_classes.begin(), runtime_classes.end(), name) != runtime_classes.end();
 }
 
 Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve) {
@@ -142,13 +198,23 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   Generated out;
   for (std::size_t f = 0; f < inputs.size(); ++f) {
     auto& docs = files[f];
+    std::vector<k8s::Edit> edits;
     for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name, default_namespace)) {
       Json& doc = docs[t.document].value;
+      if (!selected_runtime_class(doc[t.spec], opts.runtime_classes)) {
+        const std::string rc = k8s::string_field(doc[t.spec], "runtimeClassName");
+        out.notes.push_back(t.where + ": runtimeClassName " + (rc.empty() ? std::string("(none)") : "'" + rc + "'") +
+                            " is not one of --runtime-class " + join(opts.runtime_classes) + ": left unchanged, no policy");
+        continue;
+      }
       PodReport r = report_for(t, doc);
       r.any_namespace = t.namespace_.empty();
+      r.warnings = confidentiality_warnings(doc[t.spec], opts.settings);
+      const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
+      auto files_in_initdata = initdata_entries(metadata, opts, t.where, out.notes);
       Json data;
       try {
-        data = policy_data(doc, t, objects, opts, resolve, r.images);
+        data = policy_data(doc, t, objects, opts, resolve, r.images, edits);
       } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
         fail(t.where, std::string("unexpected field type: ") + e.what());
       }
@@ -157,20 +223,22 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
       rego += "\npolicy_data := " + data.dump(2) + "\n";
       r.annotation = opts.annotation;
       if (opts.annotation == AnnotationKind::Initdata) {
-        auto files_in_initdata = opts.initdata_extra;
         files_in_initdata["policy.rego"] = rego;
         const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
         r.binding = bind(opts.algorithm, toml);
-        set_annotation(doc, t.metadata, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))));
+        set_annotation(doc, t, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))), edits);
       } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
         r.binding = bind(Algo::Sha256, rego);
-        set_annotation(doc, t.metadata, kPolicyAnnotation, to_base64(as_bytes(rego)));
+        set_annotation(doc, t, kPolicyAnnotation, to_base64(as_bytes(rego)), edits);
       }
       out.pods.push_back(std::move(r));
       out.policies.push_back(std::move(rego));
       out.policy_data.push_back(data);
     }
-    out.outputs.push_back(k8s::render_documents(docs));
+    // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
+    k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
+    if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));
+    out.outputs.push_back(std::move(patched.text));
   }
   if (!out.outputs.empty()) out.manifests = out.outputs.front();
   return out;
@@ -236,7 +304,7 @@ std::string embedded_rules() { return kPolicyRules; }
 
 Json report_json(const std::vector<PodReport>& pods) {
   Json list = Json::array();
-  for (const auto& p : pods)
+  for (const auto& p : pods) {
     list.push_back({{"kind", p.kind},
                     {"name", p.name},
                     {"namespace", p.namespace_},
@@ -246,6 +314,8 @@ Json report_json(const std::vector<PodReport>& pods) {
                     {"snp_hostdata", to_hex(p.binding.hostdata)},
                     {"tdx_mrconfigid", to_hex(p.binding.mrconfigid)},
                     {"images", p.images}});
+    if (!p.warnings.empty()) list.back()["warnings"] = p.warnings;  // generate only: digest has none
+  }
   return {{"pods", list}};
 }
 

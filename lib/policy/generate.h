@@ -5,6 +5,8 @@
 // A pod's policy text is `rules` + "\npolicy_data := " + the policy data as indented JSON, so the
 // data stays the last statement, as Trustee's claim extraction expects (§4.5). Every container
 // image is pinned: the manifest's image becomes repo@sha256:… and the policy allows only that.
+// The written manifests are the input's bytes with only those annotations and images changed
+// (k8s/edit.h); an existing initdata annotation is merged (initdata.h, issue 15 item 11).
 #pragma once
 
 #include <map>
@@ -33,6 +35,14 @@ struct GenerateOptions {
   bool any_namespace = false;
   std::vector<std::vector<std::string>> allow_exec;       // argv lists every container may exec
   std::map<std::string, std::string> initdata_extra;      // "aa.toml" → text
+  // Only pods whose spec.runtimeClassName is one of these get a policy (empty: every pod); the
+  // others pass through byte for byte, with a note (issue 15 item 12).
+  std::vector<std::string> runtime_classes;
+  // An existing initdata annotation is merged: its other entries are kept, policy.rego replaced.
+  // A conflict (another version or algorithm, an --initdata-extra entry with other content,
+  // entries initdata_toml cannot write, or other entries where agent-policy is asked for) is an
+  // error unless force, which lets the new values win.
+  bool force = false;
 };
 
 struct PodReport {
@@ -41,6 +51,7 @@ struct PodReport {
   AnnotationKind annotation = AnnotationKind::Initdata;
   Binding binding;
   std::vector<std::string> images;  // pinned, in container order
+  std::vector<std::string> warnings;  // what the pod shares with the host (confidentiality.h)
 };
 
 struct Input {
@@ -54,7 +65,11 @@ struct Generated {
   std::vector<PodReport> pods;
   std::vector<std::string> policies;  // Rego text per pod, for --print-policy style uses and tests
   std::vector<Json> policy_data;      // per pod
+  std::vector<std::string> notes;     // pods left alone, initdata merged, a file re-rendered
 };
+
+// Whether a pod with this PodSpec is one `runtime_classes` selects (all when it is empty).
+bool selected_runtime_class(const Json& pod_spec, const std::vector<std::string>& runtime_classes);
 
 Generated generate(std::string_view text, const std::string& name, const GenerateOptions& opts,
                    const ImageResolver& resolve);

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/bytes.h"
 #include "util/digest.h"
@@ -31,6 +32,19 @@ struct Binding {
   ByteVec mrconfigid;  // TDX MRCONFIGID: 48 bytes, likewise
 };
 Binding bind(Algo algo, std::string_view bytes);
+
+// An initdata document as a user or another tool wrote it (issue 15 item 11: an existing
+// annotation is merged, not overwritten). The TOML subset initdata uses: top-level `version` and
+// `algorithm`, a [data] table of strings (basic, literal, multi-line), comments, blank lines.
+// Anything else (another table, a dotted key, a non-string value) is named in `unsupported`.
+struct Initdata {
+  std::string version, algorithm;
+  std::map<std::string, std::string> data;
+  std::vector<std::string> unsupported;  // "line 7: [other]"
+};
+Initdata parse_initdata_toml(std::string_view toml, const std::string& where);
+// The annotation's value: base64 of a gzip stream of the TOML.
+Initdata decode_initdata_annotation(const std::string& value, const std::string& where);
 
 // Reads the top-level `algorithm` of an initdata TOML (and checks `version`).
 Algo initdata_algorithm(std::string_view toml, const std::string& where);

@@ -193,10 +193,10 @@ TEST_CASE("policy generate: bad input fails with the place named and writes noth
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK_FALSE(coco::file_exists(out));
   }
-  // Unknown kinds pass through; a manifest with no pods is returned unchanged (re-rendered).
+  // Unknown kinds pass through; a manifest with no pods is returned byte for byte (issue 15.10).
   const auto pass = run_coco({"policy", "generate", "-f", dir.write("in.yaml", "kind: Widget\nspec: {a: 1}\n")});
   CHECK(pass.exit_code == 0);
-  CHECK(pass.out == "---\nkind: Widget\nspec:\n  a: 1\n");
+  CHECK(pass.out == "kind: Widget\nspec: {a: 1}\n");
   // usage errors
   CHECK(run_coco({"policy", "generate", "-f", "-", "--in-place"}).exit_code == 2);
   CHECK(run_coco({"policy", "generate", "-f", dir.file("in.yaml"), "--output", "json"}).exit_code == 2);

@@ -1,0 +1,343 @@
+#include "k8s/edit.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "k8s/yaml_text.h"
+#include "util/error.h"
+
+namespace coco::k8s {
+namespace {
+
+constexpr std::size_t kNone = std::string::npos;
+
+struct Splice {
+  std::size_t at = 0, len = 0;
+  std::string text;
+};
+
+std::vector<std::string> tokens(Json::json_pointer p) {
+  std::vector<std::string> out;
+  while (!p.empty()) {
+    out.push_back(p.back());
+    p.pop_back();
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// A node as the text has it: where its content starts (after anchor and tag), and, when it is a
+// mapping value, where its key and the ':' are.
+struct Place {
+  YAML::Node node;
+  bool flow = false;            // inside a flow collection
+  std::size_t key = kNone;      // the key's first byte (mapping values only)
+  std::size_t key_end = kNone;
+  std::size_t colon = kNone;
+  std::size_t content = kNone;  // kNone: an empty (null) value
+  std::size_t null_len = 0;     // an explicit null token at content
+
+  Place() = default;
+  Place(const Place&) = default;
+  // YAML::Node's operator= writes through to the node it refers to; reset() rebinds.
+  Place& operator=(const Place& o) {
+    node.reset(o.node);
+    flow = o.flow;
+    key = o.key;
+    key_end = o.key_end;
+    colon = o.colon;
+    content = o.content;
+    null_len = o.null_len;
+    return *this;
+  }
+};
+
+class Patcher {
+ public:
+  explicit Patcher(std::string_view text) : y_(text) {
+    try {
+      roots_ = YAML::LoadAll(std::string(text));
+    } catch (const YAML::Exception& e) {
+      text_unsupported(std::string("yaml-cpp: ") + e.what());
+    }
+  }
+
+  void apply(const Edit& e) {
+    if (e.document >= roots_.size()) text_unsupported("no document " + std::to_string(e.document + 1));
+    const std::vector<std::string> path = tokens(e.path);
+    if (path.empty()) text_unsupported("an edit of a whole document");
+    Place here = root_place(roots_[e.document]);
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      std::optional<Place> next = child(here, path[i]);
+      if (!next || next->node.IsNull()) {  // create the rest of the path under `here`
+        if (!e.value) return;                // nothing to remove
+        const std::vector<std::string> rest(path.begin() + static_cast<std::ptrdiff_t>(i), path.end());
+        if (next) fill_null(*next, {rest.begin() + 1, rest.end()}, *e.value);
+        else insert(here, rest, *e.value);
+        return;
+      }
+      here = *next;
+    }
+    const std::optional<Place> leaf = child(here, path.back());
+    const std::optional<Place> old = e.replaces.empty() ? std::nullopt : child(here, e.replaces);
+    if (!e.value) {
+      if (leaf) remove(here, *leaf);
+      return;
+    }
+    if (leaf) {
+      replace_value(*leaf, *e.value);
+      if (old) remove(here, *old);
+    } else if (old) {
+      rename_key(*old, path.back());
+      replace_value(*old, *e.value);
+    } else {
+      insert(here, {path.back()}, *e.value);
+    }
+  }
+
+  std::string result() {
+    std::sort(splices_.begin(), splices_.end(), [](const Splice& a, const Splice& b) { return a.at < b.at; });
+    for (std::size_t i = 1; i < splices_.size(); ++i)
+      if (splices_[i].at < splices_[i - 1].at + splices_[i - 1].len) text_unsupported("overlapping edits");
+    std::string out(y_.text());
+    for (auto it = splices_.rbegin(); it != splices_.rend(); ++it) out.replace(it->at, it->len, it->text);
+    return out;
+  }
+
+ private:
+  std::size_t pos(const YAML::Mark& m) const {
+    if (m.is_null() || m.pos < 0 || y_.bom() + static_cast<std::size_t>(m.pos) > y_.size())
+      text_unsupported("a node without a position");
+    return y_.bom() + static_cast<std::size_t>(m.pos);
+  }
+
+  Place root_place(const YAML::Node& root) const {
+    Place p;
+    p.node = root;
+    p.content = y_.skip_properties(pos(root.Mark()));
+    p.flow = false;
+    return p;
+  }
+
+  // The mapping entry `key` of the mapping (or sequence item `key` of the sequence) at `parent`.
+  std::optional<Place> child(const Place& parent, const std::string& key) const {
+    const YAML::Node& n = parent.node;
+    const bool flow = parent.flow || y_.at(parent.content) == '{' || y_.at(parent.content) == '[';
+    if (n.IsSequence()) {
+      std::size_t i = 0;
+      for (const auto& item : n) {
+        if (std::to_string(i++) != key) continue;
+        Place p;
+        p.node = static_cast<const YAML::Node&>(item);
+        p.flow = flow;
+        p.content = y_.skip_properties(pos(item.Mark()));
+        return p;
+      }
+      return std::nullopt;
+    }
+    if (!n.IsMap()) text_unsupported("'" + key + "' under a node that is not a mapping");
+    check_mapping(parent);
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar() || kv.first.Scalar() != key) continue;
+      Place p;
+      p.node = kv.second;
+      p.flow = flow;
+      p.key = y_.skip_properties(pos(kv.first.Mark()));
+      const char q = y_.at(p.key);
+      if (q == '"' || q == '\'') {
+        p.key_end = y_.quoted_end(p.key);
+      } else if (y_.text().substr(p.key, key.size()) == key) {
+        p.key_end = p.key + key.size();
+      } else {
+        text_unsupported("key '" + key + "' is not written plainly at its mark");
+      }
+      p.colon = y_.skip_blanks(p.key_end);
+      if (y_.at(p.colon) != ':') text_unsupported("no ':' after key '" + key + "'");
+      const std::size_t v = y_.skip_blanks(p.colon + 1);
+      if (kv.second.IsNull()) {
+        p.null_len = y_.null_token(v);
+        if (p.null_len != 0) p.content = v;
+      } else {
+        p.content = y_.skip_properties(y_.skip_space_and_comments(p.colon + 1));
+      }
+      return p;
+    }
+    return std::nullopt;
+  }
+
+  // A block mapping's content is its first key; an alias or an explicit key is something else.
+  void check_mapping(const Place& m) const {
+    const char c = y_.at(m.content);
+    if (c == '{') return;
+    if (c == '*') text_unsupported("an aliased mapping");
+    if (c == '?') text_unsupported("an explicit mapping key");
+    if (m.node.size() == 0) text_unsupported("an empty block mapping");
+    if (y_.skip_properties(pos(m.node.begin()->first.Mark())) != m.content)
+      text_unsupported("a mapping whose first key is not where its text starts");
+  }
+
+  std::size_t key_column(const Place& p) const { return y_.column(p.key); }
+
+  void replace_value(const Place& p, const std::string& value) {
+    if (p.content == kNone) {  // an empty value: write it after the ':'
+      splices_.push_back({p.colon + 1, 0, " " + yaml_plain_or_quoted(value, p.flow)});
+      return;
+    }
+    if (!p.node.IsScalar() && !p.node.IsNull()) text_unsupported("a value that is not a scalar");
+    const char c = y_.at(p.content);
+    const std::size_t end = p.null_len ? p.content + p.null_len : y_.scalar_end(p.content, p.flow, key_column(p) + 1);
+    if (p.node.IsScalar() && c != '"' && c != '\'' && c != '|' && c != '>' && c != '*' &&
+        y_.text().substr(p.content, end - p.content) != p.node.Scalar())
+      text_unsupported("a plain scalar over more than one line");
+    std::string text = c == '"' ? yaml_double_quoted(value)
+                       : c == '\'' ? yaml_single_quoted(value)
+                                   : yaml_plain_or_quoted(value, p.flow);
+    if (y_.text().substr(p.content, end - p.content) == text) return;  // already so
+    splices_.push_back({p.content, end - p.content, std::move(text)});
+  }
+
+  void rename_key(const Place& p, const std::string& key) {
+    const char q = y_.at(p.key);
+    std::string text = q == '"' ? yaml_double_quoted(key) : q == '\'' ? yaml_single_quoted(key) : yaml_plain_or_quoted(key, p.flow);
+    splices_.push_back({p.key, p.key_end - p.key, std::move(text)});
+  }
+
+  // `keys` nested under each other, the last holding `value`: block lines at `indent`, or flow.
+  std::string block_lines(const std::vector<std::string>& keys, const std::string& value, std::size_t indent) const {
+    std::string out;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      out += std::string(indent + 2 * i, ' ') + yaml_plain_or_quoted(keys[i], false) + ":";
+      out += i + 1 == keys.size() ? " " + yaml_plain_or_quoted(value, false) + y_.newline() : y_.newline();
+    }
+    return out;
+  }
+  static std::string flow_entry(const std::vector<std::string>& keys, const std::string& value, std::size_t from = 0) {
+    std::string out = yaml_double_quoted(keys[from]) + ": ";
+    return out + (from + 1 == keys.size() ? yaml_double_quoted(value) : "{" + flow_entry(keys, value, from + 1) + "}");
+  }
+
+  // New lines go after `line_end` (the break ending the line there, or the end of the text).
+  void insert_lines_after(std::size_t line_end, std::string lines) {
+    if (line_end >= y_.size()) {  // no line break at the end: start one, and end without one
+      lines.resize(lines.size() - y_.newline().size());
+      splices_.push_back({y_.size(), 0, y_.newline() + lines});
+      return;
+    }
+    splices_.push_back({y_.next_line(line_end), 0, std::move(lines)});
+  }
+
+  void insert(const Place& m, const std::vector<std::string>& keys, const std::string& value) {
+    if (!m.node.IsMap()) text_unsupported("'" + keys.front() + "' under a node that is not a mapping");
+    check_mapping(m);
+    if (y_.at(m.content) != '{') {
+      insert_lines_after(y_.block_mapping_end(m.content), block_lines(keys, value, y_.column(m.content)));
+      return;
+    }
+    const YamlText::Flow f = y_.flow_extent(m.content);
+    std::string entry = flow_entry(keys, value);
+    if (f.last == f.open + 1) {
+      splices_.push_back({f.open + 1, 0, std::move(entry)});
+      return;
+    }
+    // One entry a line (pretty JSON): the new one goes on a line of its own before the first, so
+    // that no other line changes (after the last, that line would need a ',').
+    const std::size_t first_key = y_.skip_properties(pos(m.node.begin()->first.Mark()));
+    if (y_.line_start(first_key) != y_.line_start(f.open) && y_.skip_blanks(y_.line_start(first_key)) == first_key) {
+      splices_.push_back({first_key, 0, entry + "," + y_.newline() + std::string(y_.column(first_key), ' ')});
+      return;
+    }
+    splices_.push_back({f.last, 0, (y_.at(f.last - 1) == ',' ? " " : ", ") + entry});
+  }
+
+  // The key at `p` holds a null: it becomes a mapping of `keys` (at least one) with `value`.
+  void fill_null(const Place& p, const std::vector<std::string>& keys, const std::string& value) {
+    if (p.key == kNone) text_unsupported("a null document or sequence item");
+    if (p.flow) {
+      const std::string map = "{" + flow_entry(keys, value) + "}";
+      if (p.content != kNone) splices_.push_back({p.content, p.null_len, map});
+      else splices_.push_back({p.colon + 1, 0, " " + map});
+      return;
+    }
+    if (p.content != kNone) splices_.push_back({p.colon + 1, p.content + p.null_len - p.colon - 1, ""});
+    insert_lines_after(y_.line_end(p.colon), block_lines(keys, value, key_column(p) + 2));
+  }
+
+  void remove(const Place& m, const Place& p) {
+    const std::size_t value_end = p.content == kNone   ? p.colon + 1
+                                  : p.null_len != 0    ? p.content + p.null_len
+                                  : p.node.IsScalar() ? y_.scalar_end(p.content, p.flow, key_column(p) + 1)
+                                                       : kNone;
+    if (value_end == kNone) text_unsupported("removing a key whose value is a collection");
+    if (y_.at(m.content) != '{') {
+      const std::size_t start = y_.line_start(p.key);
+      if (y_.skip_blanks(start) != p.key) text_unsupported("removing a key that does not start its line");
+      if (y_.skip_blanks(value_end) != y_.line_end(value_end) && !y_.comment_at(y_.skip_blanks(value_end)))
+        text_unsupported("removing a key followed by more on its line");
+      splices_.push_back({start, y_.next_line(value_end) - start, ""});
+      return;
+    }
+    std::size_t end = y_.skip_space_and_comments(value_end);
+    std::size_t start = p.key;
+    if (y_.at(end) == ',') {
+      end = y_.skip_blanks(end + 1);
+    } else {  // the last entry: take the ',' before it
+      std::size_t b = start;
+      while (b > m.content && (y_.at(b - 1) == ' ' || y_.at(b - 1) == '\t' || y_.at(b - 1) == '\n' || y_.at(b - 1) == '\r')) --b;
+      if (y_.at(b - 1) == ',') start = b - 1;
+      end = value_end;
+    }
+    splices_.push_back({start, end - start, ""});
+  }
+
+  YamlText y_;
+  std::vector<YAML::Node> roots_;
+  std::vector<Splice> splices_;
+};
+
+bool same_tree_at(const Json& a, const Json& b, std::size_t depth) {
+  if (depth > 1000) return false;
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& [k, v] : a.items())
+      if (!b.contains(k) || !same_tree_at(v, b[k], depth + 1)) return false;
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_tree_at(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  return a == b;
+}
+
+}  // namespace
+
+bool same_tree(const Json& a, const Json& b) { return same_tree_at(a, b, 0); }
+
+EditResult apply_edits(std::string_view text, const std::string& name, const std::vector<Edit>& edits,
+                       const std::vector<Document>& expected) {
+  if (edits.empty()) return {std::string(text), ""};
+  std::string why;
+  try {
+    Patcher p(text);
+    for (const Edit& e : edits) p.apply(e);
+    std::string out = p.result();
+    const std::vector<Document> back = load_documents(out, name);
+    bool same = back.size() == expected.size();
+    for (std::size_t i = 0; same && i < back.size(); ++i) same = same_tree(back[i].value, expected[i].value);
+    if (same) return {std::move(out), ""};
+    why = "the patched text read back differently";
+  } catch (const TextUnsupported& u) {
+    why = u.why;
+  } catch (const Error& e) {
+    why = std::string("the patched text did not parse: ") + e.what();
+  } catch (const std::exception& e) {  // a patcher defect must cost the layout, not the run
+    why = std::string("internal: ") + e.what();
+  }
+  return {render_documents(expected),
+          name + ": rewrote the whole file, its comments and layout not kept (" + why + ")"};
+}
+
+}  // namespace coco::k8s

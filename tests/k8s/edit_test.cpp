@@ -1,0 +1,242 @@
+// Byte-preserving manifest edits (issue 15 item 10): over a corpus of tricky manifests (comments
+// everywhere, flow maps, anchors and aliases, quoted keys, null spellings, multi-document streams,
+// Lists, JSON, CRLF, a BOM), the output differs from the input only in the lines of the edited
+// keys (a line diff says which), and parses to the input's tree plus the edits.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "k8s/edit.h"
+#include "k8s/manifest.h"
+#include "util/error.h"
+
+using namespace coco;
+
+namespace {
+
+constexpr const char* kInit = "io.katacontainers.config.hypervisor.cc_init_data";
+constexpr const char* kAgent = "io.katacontainers.config.agent.policy";
+const std::string kPinned = "registry.example/app@sha256:" + std::string(64, 'a');
+
+// What the edits should give, computed on the parsed tree (as the generator does).
+std::vector<k8s::Document> expected_after(const std::string& text, const std::vector<k8s::Edit>& edits) {
+  auto docs = k8s::load_documents(text, "in.yaml");
+  for (const auto& e : edits) {
+    Json& doc = docs[e.document].value;
+    const Json::json_pointer parent = e.path.parent_pointer();
+    if (!e.value) {
+      if (doc.contains(e.path)) doc[parent].erase(e.path.back());
+      continue;
+    }
+    if (!doc.contains(parent) || !doc[parent].is_object()) doc[parent] = Json::object();
+    if (!e.replaces.empty()) doc[parent].erase(e.replaces);
+    doc[e.path] = *e.value;
+  }
+  return docs;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t b = 0;
+  for (std::size_t e; (e = s.find('\n', b)) != std::string::npos; b = e + 1) out.push_back(s.substr(b, e - b + 1));
+  if (b < s.size()) out.push_back(s.substr(b));
+  return out;
+}
+
+struct LineDiff {
+  std::vector<std::string> removed, added;
+};
+// An LCS line diff: the input lines that are not kept, and the output lines that are new.
+LineDiff diff(const std::string& a_text, const std::string& b_text) {
+  const auto a = lines_of(a_text), b = lines_of(b_text);
+  std::vector<std::vector<std::size_t>> l(a.size() + 1, std::vector<std::size_t>(b.size() + 1, 0));
+  for (std::size_t i = a.size(); i-- > 0;)
+    for (std::size_t j = b.size(); j-- > 0;) l[i][j] = a[i] == b[j] ? l[i + 1][j + 1] + 1 : std::max(l[i + 1][j], l[i][j + 1]);
+  LineDiff d;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      ++i, ++j;
+    } else if (j < b.size() && (i == a.size() || l[i][j + 1] >= l[i + 1][j])) {
+      d.added.push_back(b[j++]);
+    } else {
+      d.removed.push_back(a[i++]);
+    }
+  }
+  return d;
+}
+
+struct Case {
+  const char* name;
+  std::string yaml;
+  std::vector<k8s::Edit> edits;
+  std::vector<std::string> touched;  // every removed or added line contains one of these
+};
+
+k8s::Edit annotation(std::size_t doc, const std::string& meta = "/metadata", const std::string& value = "H4sIAAAAbase64+/=") {
+  return {doc, Json::json_pointer(meta + "/annotations/" + kInit), value, kAgent};
+}
+k8s::Edit image(std::size_t doc, const std::string& at) { return {doc, Json::json_pointer(at), kPinned, ""}; }
+
+std::vector<Case> corpus() {
+  const std::vector<std::string> ann{kInit, kAgent, "annotations", kPinned, "registry.example/app:1"};
+  std::vector<Case> c;
+  c.push_back({"comments everywhere",
+               "# top comment\n\napiVersion: v1 # trailing\nkind: Pod\nmetadata:   # the metadata\n  name: basic\n"
+               "  # between\n  labels: {app: web}   # flow labels\n\n# before spec\nspec:\n  containers:\n"
+               "    # first\n    - name: app # the app\n      image: registry.example/app:1   # pinned below\n"
+               "      args: [\"a\", 'b', c]\n...\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  c.push_back({"flow metadata and flow document",
+               "apiVersion: v1\nkind: Pod\nmetadata: {name: flow, labels: {app: x}}  # one line\nspec: {containers: "
+               "[{name: app, image: \"registry.example/app:1\"}]}\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, {"metadata:", "spec:"}});
+  c.push_back({"flow annotations", "kind: Pod\nmetadata:\n  name: a\n  annotations: {team: x, 'b': \"c\"}  # keep\n"
+               "spec:\n  containers:\n  - {name: app, image: 'registry.example/app:1'}\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, {"annotations:", "- {name"}});
+  c.push_back({"empty flow annotations", "kind: Pod\nmetadata:\n  annotations: {}\n  name: a\nspec:\n  containers:\n"
+               "  - name: app\n    image: \"registry.example/app:1\"\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, {"annotations:", "image:"}});
+  for (const char* null : {"~", "null", "Null", "NULL", ""})
+    c.push_back({"null annotations",
+                 std::string("kind: Pod\nmetadata:\n  name: a\n  annotations: ") + null + "  # none yet\n  labels:\n"
+                     "    x: y\nspec:\n  containers:\n  - name: app\n    image: registry.example/app:1\n",
+                 {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  c.push_back({"anchors and aliases",
+               "kind: Pod\nmetadata:\n  name: a\n  labels: &labels\n    app: web\nspec:\n  containers:\n"
+               "  - name: one\n    image: &img registry.example/app:1\n    env:\n    - {name: X, value: *img}\n"
+               "  - name: two\n    image: *img\n---\nkind: ConfigMap\nmetadata: {name: c, labels: &l2 {a: b}}\ndata:\n"
+               "  k: v\n",
+               {annotation(0), image(0, "/spec/containers/1/image")}, {kInit, "annotations", kPinned, "image: *img"}});
+  c.push_back({"quoted keys and values",
+               "\"apiVersion\": v1\n'kind': Pod\n\"metadata\":\n  \"name\": q\n  'annotations':\n    \"other\": 'x'\n"
+               "\"spec\":\n  \"containers\":\n  - \"name\": app\n    \"image\": 'registry.example/app:1'\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  c.push_back({"multi-document stream and a List",
+               "%YAML 1.2\n---\n# only a comment\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"
+               "  metadata:\n    name: one\n  spec:\n    containers:\n    - name: app\n      image: registry.example/app:1\n"
+               "- kind: Pod\n  metadata:\n    name: two\n    annotations:\n      keep: me\n  spec:\n    containers:\n"
+               "    - name: app\n      image: registry.example/app:1\n--- # third\nkind: Service\nmetadata:\n  name: s\n"
+               "spec: {ports: [{port: 80}]}\n...\n",
+               {annotation(1, "/items/0/metadata"), image(1, "/items/0/spec/containers/0/image"),
+                annotation(1, "/items/1/metadata"), image(1, "/items/1/spec/containers/0/image")},
+               ann});
+  c.push_back({"pretty JSON", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\n    \"name\": \"j\"\n"
+               "  },\n  \"spec\": {\n    \"containers\": [\n      {\"name\": \"app\", \"image\": \"registry.example/app:1\"}\n"
+               "    ]\n  }\n}\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  c.push_back({"one-line JSON without a final newline",
+               "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"j\",\"annotations\":{}},\"spec\":{\"containers\":[{\"name\":\"a\","
+               "\"image\":\"registry.example/app:1\"}]}}",
+               {annotation(0), image(0, "/spec/containers/0/image")}, {"{"}});
+  c.push_back({"agent-policy annotation replaced by initdata in place",
+               "kind: Pod\nmetadata:\n  annotations:\n    a: b\n    io.katacontainers.config.agent.policy: \"old\" # x\n"
+               "    z: y\n  name: p\nspec:\n  containers:\n  - name: app\n    image: registry.example/app:1\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  c.push_back({"both bindings present: one set, the other removed",
+               "kind: Pod\nmetadata:\n  annotations:\n    io.katacontainers.config.agent.policy: |\n      old policy\n"
+               "      text\n    io.katacontainers.config.hypervisor.cc_init_data: >-\n      H4sIold\n    z: y\n  name: p\n"
+               "spec:\n  containers:\n  - name: app\n    image: >\n      registry.example/app:1\n",
+               {annotation(0), image(0, "/spec/containers/0/image")},
+               {kInit, kAgent, "old policy", "text", "H4sIold", "image:", "registry.example/app:1"}});
+  c.push_back({"Deployment template without metadata, no final newline",
+               "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n"
+               "      containers:\n      - name: app\n        image:\n          registry.example/app:1",
+               {annotation(0, "/spec/template/metadata"), image(0, "/spec/template/spec/containers/0/image")},
+               {kInit, "annotations", "metadata:", kPinned, "registry.example/app:1"}});
+  std::string crlf = c.front().yaml, with_cr;
+  for (char ch : crlf) with_cr += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+  c.push_back({"CRLF", with_cr, c.front().edits, ann});
+  c.push_back({"UTF-8 BOM and unicode before the edits",
+               "\xEF\xBB\xBFkind: Pod\nmetadata:\n  name: bom\n  labels: {\"caf\xC3\xA9\": \"\xE2\x82\xAC\"}\n"
+               "spec:\n  containers:\n  - name: app\n    image: registry.example/app:1\n",
+               {annotation(0), image(0, "/spec/containers/0/image")}, ann});
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("manifest edits keep every other byte of the corpus", "[k8s][edit]") {
+  for (const Case& tc : corpus()) {
+    INFO("case: " << tc.name << "\n" << tc.yaml);
+    const auto expected = expected_after(tc.yaml, tc.edits);
+    const auto r = k8s::apply_edits(tc.yaml, "in.yaml", tc.edits, expected);
+    INFO("output:\n" << r.text);
+    CHECK(r.note == "");
+    // The output parses to the input's tree plus the edits.
+    const auto back = k8s::load_documents(r.text, "out.yaml");
+    REQUIRE(back.size() == expected.size());
+    for (std::size_t i = 0; i < back.size(); ++i) CHECK(k8s::same_tree(back[i].value, expected[i].value));
+    // Only the edited lines differ.
+    const LineDiff d = diff(tc.yaml, r.text);
+    CHECK(!d.added.empty());
+    CHECK(d.removed.size() <= d.added.size() + 5);  // block scalars removed with the agent-policy annotation
+    for (const auto* side : {&d.removed, &d.added})
+      for (const auto& line : *side) {
+        INFO("changed line: " << line);
+        CHECK(std::any_of(tc.touched.begin(), tc.touched.end(), [&](const std::string& t) { return line.find(t) != std::string::npos; }));
+      }
+    // CRLF in, CRLF out: no bare line feed appears.
+    if (tc.yaml.find("\r\n") != std::string::npos)
+      for (std::size_t p = r.text.find('\n'); p != std::string::npos; p = r.text.find('\n', p + 1)) CHECK(r.text[p - 1] == '\r');
+    // Applying the same edits to the output changes nothing more (a re-run).
+    const auto again = k8s::apply_edits(r.text, "out.yaml", tc.edits, expected_after(r.text, tc.edits));
+    CHECK(again.note == "");
+    CHECK(again.text == r.text);
+  }
+}
+
+TEST_CASE("manifest edits: no edits give the input back byte for byte", "[k8s][edit]") {
+  const std::string in = "# just a comment\nkind: Pod\nmetadata: {name: x}   \n\n\n...\n";
+  const auto r = k8s::apply_edits(in, "in.yaml", {}, k8s::load_documents(in, "in.yaml"));
+  CHECK(r.text == in);
+  CHECK(r.note == "");
+}
+
+TEST_CASE("manifest edits the patcher does not place re-render the file and say so", "[k8s][edit]") {
+  struct Odd { const char* name; std::string yaml; std::string why; };
+  for (const Odd& o : {Odd{"aliased metadata", "a: &m\n  name: x\nkind: Pod\nmetadata: *m\n", "an aliased mapping"},
+                       Odd{"explicit key", "kind: Pod\nmetadata:\n  ? name\n  : x\n", "explicit"},
+                       Odd{"multi-line plain image", "kind: Pod\nmetadata:\n  name: x\nimage: registry.example/app\n  :1\n",
+                           "more than one line"}}) {
+    INFO(o.name);
+    std::vector<k8s::Edit> edits{annotation(0)};
+    if (std::string(o.name) == "multi-line plain image") edits = {image(0, "/image")};
+    const auto expected = expected_after(o.yaml, edits);
+    const auto r = k8s::apply_edits(o.yaml, "odd.yaml", edits, expected);
+    CHECK_THAT(r.note, Catch::Contains("odd.yaml: rewrote the whole file") && Catch::Contains(o.why));
+    const auto back = k8s::load_documents(r.text, "out.yaml");
+    REQUIRE(back.size() == expected.size());
+    CHECK(k8s::same_tree(back[0].value, expected[0].value));
+  }
+}
+
+TEST_CASE("manifest edits of mutated manifests give the expected tree or a coco error", "[k8s][edit][hostile]") {
+  const std::string base = corpus().front().yaml + "---\n" + corpus()[7].yaml;
+  std::mt19937 rng(15);
+  std::size_t patched = 0, rerendered = 0;
+  for (int n = 0; n < 400; ++n) {
+    std::string m = base;
+    for (int k = 0; k < 3; ++k)
+      m[rng() % m.size()] = " :-#{}[],'\"&*!|>\n\tax"[rng() % 21];
+    std::vector<k8s::Document> docs;
+    try {
+      docs = k8s::load_documents(m, "m.yaml");
+    } catch (const Error&) {
+      continue;  // not YAML any more
+    }
+    std::vector<k8s::Edit> edits;
+    for (std::size_t d = 0; d < docs.size(); ++d)
+      if (docs[d].value.is_object() && docs[d].value.contains("metadata") && docs[d].value["metadata"].is_object())
+        edits.push_back(annotation(d));
+    const auto expected = expected_after(m, edits);
+    INFO("mutant:\n" << m);
+    const auto r = k8s::apply_edits(m, "m.yaml", edits, expected);
+    (r.note.empty() ? patched : rerendered)++;
+    const auto back = k8s::load_documents(r.text, "out.yaml");
+    REQUIRE(back.size() == expected.size());
+    for (std::size_t i = 0; i < back.size(); ++i) CHECK(k8s::same_tree(back[i].value, expected[i].value));
+  }
+  INFO(patched << " patched, " << rerendered << " re-rendered");
+  CHECK(patched > rerendered);
+}
