@@ -1,5 +1,6 @@
 // coco tdx authenticode: the PE/COFF image hash as EDK2 measures it (and Secure Boot db lists).
 #include "commands.h"
+#include "io.h"
 #include "pe/pe_file.h"
 #include "util/encoding.h"
 
