@@ -50,9 +50,20 @@ Json plain_scalar(const std::string& s) {
 }
 
 // Every byte of a manifest must be UTF-8: JSON strings are Unicode, and a name, value, key or
-// binaryData entry with a stray byte would fail only when the policy is written.
-void reject_invalid_utf8(std::string_view text, const std::string& name) {
-  const std::size_t bad = invalid_utf8_at(text);
+// binaryData entry with a stray byte would fail only when the policy is written. Control characters
+// other than tab, CR and LF are not YAML (c-printable; kubectl refuses them too), and yaml-cpp 0.7
+// took "-\x12" for a sequence entry and then allocated without end (tests/fuzz/k8s_manifest).
+void reject_unreadable_bytes(std::string_view text, const std::string& name) {
+  std::size_t bad = invalid_utf8_at(text);
+  std::string what = "invalid UTF-8";
+  for (std::size_t i = 0; i < std::min(bad, text.size()); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      bad = i;
+      what = "a control character";
+      break;
+    }
+  }
   if (bad == std::string_view::npos) return;
   const std::size_t newline = bad == 0 ? std::string_view::npos : text.rfind('\n', bad - 1);
   const std::size_t col = newline == std::string_view::npos ? bad : bad - newline - 1;  // 0-based, in bytes
@@ -60,7 +71,7 @@ void reject_invalid_utf8(std::string_view text, const std::string& name) {
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[bad]));
   fail(name + ":" + std::to_string(line + 1) + ":" + std::to_string(col + 1),
-       std::string("invalid UTF-8 (byte ") + hex + " at offset " + std::to_string(bad) + ")");
+       what + " (byte " + hex + " at offset " + std::to_string(bad) + ")");
 }
 
 // A scalar after YAML escapes ("\ud800" decodes to a lone surrogate).
@@ -161,7 +172,7 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
 
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits) {
-  reject_invalid_utf8(text, name);
+  reject_unreadable_bytes(text, name);
   reject_leading_comma(text, name);
   std::vector<YAML::Node> nodes;
   try {

@@ -52,6 +52,9 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
   CHECK_THROWS_WITH(k8s::load_documents("- a\n, b\n", "s.yaml"), Catch::StartsWith("s.yaml:2:1: a line cannot start with ','"));
   CHECK_THROWS_WITH(k8s::load_documents("kind: A\n---\n  - a: b\n# c\n  , d\n", "s.yaml"), Catch::StartsWith("s.yaml:5:3:"));
   CHECK(k8s::load_documents("a:\n- x\n- y, z\n", "ok.yaml").size() == 1);
+  CHECK_THROWS_WITH(k8s::load_documents("-\x12[\x12\n#&a\n, b\n", "s.yaml"),
+                    Catch::StartsWith("s.yaml:1:2: a control character (byte 0x12 at offset 1)"));
+  CHECK(k8s::load_documents("a: \"tab\there\"\r\nb: 1\r\n", "ok.yaml").size() == 1);
   k8s::LoadLimits small;
   small.max_nodes = 50;
   CHECK_THROWS_WITH(k8s::load_documents("a: &x [1, 2, 3, 4, 5, 6, 7, 8]\nb: [*x, *x, *x, *x, *x, *x, *x]\n", "b.yaml", small),
