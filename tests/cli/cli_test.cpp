@@ -61,7 +61,7 @@ TEST_CASE("a missing input file exits 1 and names the file", "[cli][hostile]") {
   CHECK(r.err == "coco: /nonexistent/OVMF.fd: cannot open: No such file or directory\n");
 }
 
-TEST_CASE("--help exits 0 and shows examples", "[cli]") {
+TEST_CASE("help: --help exits 0 and shows examples", "[cli]") {
   const auto help = run_coco({"--help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("Examples:") && Catch::Contains("version"));

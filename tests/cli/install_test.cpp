@@ -13,7 +13,7 @@ namespace {
 void check_layout(const fs::path& root) {
   for (const char* f : {"usr/bin/coco", "usr/share/bash-completion/completions/coco",
                         "usr/share/zsh/vendor-completions/_coco", "usr/share/fish/vendor_completions.d/coco.fish",
-                        "usr/share/man/man1/coco.1", "usr/share/coco/schemas/version.schema.json"}) {
+                        "usr/share/man/man1/coco.1.gz", "usr/share/coco/schemas/version.schema.json"}) {
     INFO(f);
     CHECK(fs::is_regular_file(root / f));
   }

@@ -160,7 +160,7 @@ TEST_CASE("unsupported transports and bare paths fail at once with what to write
              !Contains("unsupported transport"));
 }
 
-TEST_CASE("-q prints the primary values one per line, and each help says which", "[cli][usability]") {
+TEST_CASE("quiet output: -q prints the primary values one per line, and each help says which", "[cli][usability]") {
   CHECK(run_coco({"version", "-q"}).out == COCO_VERSION "\n");
   CHECK(run_coco({"-q", "version", "--output", "json"}).out.front() == '{');  // -q shapes the text form only
   coco::test::TempDir dir;
@@ -195,7 +195,7 @@ TEST_CASE("-q prints the primary values one per line, and each help says which",
   }
 }
 
-TEST_CASE("- is stdin for inputs and stdout for -o", "[cli][usability]") {
+TEST_CASE("stdin and stdout: - is stdin for inputs and stdout for -o", "[cli][usability]") {
   coco::test::TempDir dir;
   REQUIRE(run_coco({"key", "generate", "-o", dir.file("k.key")}).exit_code == 0);
   const std::string file = dir.write("a.txt", "hello\n");

@@ -43,7 +43,7 @@ TEST_CASE("dir: reads what skopeo copy writes, layer for layer as the OCI layout
   CHECK_THAT(bare.err, Catch::Contains("not a skopeo directory"));
 }
 
-TEST_CASE("--platform that a single-platform image is not is an error", "[oci][cli][hostile]") {
+TEST_CASE("image hash: --platform that a single-platform image is not is an error", "[oci][cli][hostile]") {
   const std::string empty = "oci:" + oci_images() + "/layout:empty";  // linux/arm64 only
   const auto wrong = run_coco({"image", "inspect", empty, "--platform", "linux/amd64"});
   CHECK(wrong.exit_code == 1);

@@ -144,7 +144,7 @@ TEST_CASE("a conflicting initdata annotation is an error unless --force", "[poli
   }
 }
 
-TEST_CASE("--runtime-class: only the named classes get a policy, the rest pass through", "[policy][runtime-class]") {
+TEST_CASE("runtime classes: with --runtime-class only pods of the named classes get a policy, the rest pass through", "[policy][runtime-class]") {
   const auto resolve = test::test_resolver();
   const std::string snp = "kind: Pod\nmetadata:\n  name: snp\nspec:\n  runtimeClassName: kata-qemu-snp\n  containers:\n"
                           "  - name: app\n    image: registry.example/app:1\n";
