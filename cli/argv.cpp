@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Argument words before CLI11 sees them. CLI11 2.1 reads "--name=" as "--name" with no value and
 // then takes the NEXT word as the value, so `measure snp --append= --guest-features=0x1` measured
 // the command line "--guest-features=0x1" (issue 12.1). Here "--name=" of an option that takes a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco cache dir: where the layer cache lives, and how much it holds.
 #include "commands.h"
 #include "oci/cache.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco cache prune: empties the layer cache.
 #include "commands.h"
 #include "oci/cache.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The command tree, registered in one place (commands.cpp). Each command lives in its own file
 // and exposes one add_* function that wires its flags to one library call.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shell completion in the cobra protocol (plumbing.md §5.2): `coco __complete WORDS… PARTIAL`
 // prints one candidate per line ("value\tdescription") and a last line ":<directive>". The bash,
 // zsh and fish scripts under completions/ only forward to it, and kubectl's plugin completion

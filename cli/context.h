@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every command shares: the global flags, the rendering of results, and the completion
 // table. Only cli/ knows CLI11; commands call one library function and hand its result to emit().
 #pragma once

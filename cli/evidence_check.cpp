@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco evidence check: compare every field of a report or quote with coco's own outputs (refvals,
 // measure snp|tdx, policy generate), a table of field / expected / actual / verdict; exit 1 on
 // any mismatch, naming the likely cause.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco evidence show: parse an SEV-SNP report or a TDX quote (raw, hex, base64, Azure HCL, JSON)
 // and print every field with its spec name, bit fields decoded into names.
 #include <iomanip>

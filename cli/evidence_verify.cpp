@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco evidence verify: check the signatures and certificate chains of an SEV-SNP report or a
 // TDX quote offline, one line per check; exit 1 when any check fails.
 #include <ctime>

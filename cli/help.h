@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How --help and the man pages show a command: option value names without CLI11's type noise
 // (TEXT:FILE, UINT:INT in [1 - 4096]), defaults and "required" said once in the description, and
 // every paragraph wrapped to the terminal's width (80 columns when stdout is not a terminal).

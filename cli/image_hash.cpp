@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco image hash: per-layer blob digest, diff_id and dm-verity roots of one or more images.
 #include <iostream>
 

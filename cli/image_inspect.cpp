@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco image inspect: manifest and index digests, config and layer list of one image, without
 // downloading layers.
 #include "commands.h"

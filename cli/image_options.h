@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The registry option group every command that reads images shares (image hash, image inspect,
 // policy generate, policy test): one set of flags with one help text, filled into
 // oci::ImageOptions, plus the flags only hashing takes.

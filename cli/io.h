@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Files named on the command line: "-" is standard input for an input and standard output for
 // an output (-o), as in cosign, kubectl and skopeo; a missing input is coco's error (exit 1,
 // "PATH: cannot open: …") in every command, checked while the flags are read.

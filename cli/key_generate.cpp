@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco key generate: a signing key pair (private key PKCS#8 PEM, mode 0600; public key SPKI PEM).
 #include "attest/key.h"
 #include "commands.h"

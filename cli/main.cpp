@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco's entry point: build the command tree, parse, map every failure to an exit code
 // (0 ok, 1 failure, 2 usage, 3 transient) and one line on stderr.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `coco __man --dir DIR` writes coco(1) and one page per top-level command from the same CLI11
 // tree that --help and completion read, so the pages cannot drift from the binary (a test
 // compares them with man/). Regenerate with `cmake --build build --target man`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco measure snp: the SEV-SNP / SEV-ES / SEV launch digest, flag-compatible with
 // sev-snp-measure (specs/snp.md §2.1). Flags → snp::measure() → one line, JSON or --explain.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco measure tdx: MRTD and RTMR0-3 of a QEMU/OVMF TD in direct boot, under a named profile.
 #include <iomanip>
 

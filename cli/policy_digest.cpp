@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy digest: recompute the initdata digest, SNP HOSTDATA and TDX MRCONFIGID of the
 // policies already written into manifests.
 #include "commands.h"

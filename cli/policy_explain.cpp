@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy explain: why a pod's policy denies a request, down to the failing field.
 #include "commands.h"
 #include "io.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy generate: Kubernetes manifests → the same manifests with a pod policy per pod,
 // bound through initdata (or the legacy agent-policy annotation), and the digests SNP HOSTDATA /
 // TDX MRCONFIGID will report.

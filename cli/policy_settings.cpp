@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy settings: the effective generator settings of a profile (and a settings file), as
 // JSON to copy and edit.
 #include <iostream>

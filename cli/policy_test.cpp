@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy test: run pod policies offline against the requests a node will send for their pods
 // (simulated from the manifest and its images) or against requests recorded from a node.
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco refvals: Trustee reference values (RVPS sample message, operator ConfigMap entries) from
 // coco's measurement, policy and image-hash JSON outputs; optionally signed as a Sigstore bundle.
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco sign: an in-toto Statement over files in a DSSE envelope, as a Sigstore bundle (default),
 // the bare envelope, or cosign-style detached signatures.
 #include "attest/signing.h"

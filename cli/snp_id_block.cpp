@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco snp id-block: the SNP ID block and ID auth structure for a launch digest, signed with
 // ECDSA P-384 keys, as QEMU's sev-snp-guest object takes them (snp-create-id-block compatible).
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco tdx authenticode: the PE/COFF image hash as EDK2 measures it (and Secure Boot db lists).
 #include "commands.h"
 #include "io.h"

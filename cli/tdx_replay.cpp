@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco tdx replay: replay a CCEL event log into RTMR0-3, list its events and, with --expected,
 // show per register the first event where the log and coco's expectation diverge.
 #include <iomanip>

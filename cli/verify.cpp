@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco verify: checks a Sigstore bundle, DSSE envelope or detached signature against files.
 #include "attest/signing.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco version: the version, the commit it was built from and the libraries it links.
 #include <archive.h>
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "attest/bundle.h"
 
 #include "util/encoding.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sigstore bundle v0.3 (sigstore/protobuf-specs protos/sigstore_bundle.proto; plumbing.md §4.2,
 // §4.3) as coco writes it: a DSSE envelope with one signature, a public-key hint (lower-case hex
 // SHA-256 of the DER SubjectPublicKeyInfo) and no transparency-log entries:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "attest/cosign_key.h"
 
 #include <sodium.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cosign's encrypted private key (cosign.key, written by `cosign generate-key-pair`): a PEM block
 // "ENCRYPTED SIGSTORE PRIVATE KEY" (older cosign: "ENCRYPTED COSIGN PRIVATE KEY") whose body is
 // the JSON of go-securesystemslib's `encrypted` package,

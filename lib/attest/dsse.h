@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DSSE envelopes (github.com/secure-systems-lab/dsse, protocol v1.0; plumbing.md §3.3):
 // {"payload": base64, "payloadType": URI, "signatures": [{"keyid", "sig": base64}]}. Each
 // signature covers the pre-authentication encoding PAE(type, body), never the raw JSON, so a

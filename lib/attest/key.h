@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signing keys (plumbing.md §4.2, §4.3): ECDSA P-256 (the default, cosign's key type), ECDSA
 // P-384 and Ed25519 (deterministic signatures, RFC 8032 "pure" mode). ECDSA hashes with SHA-256
 // on both curves, as cosign and @sigstore/verify do when they verify with a key file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reference values for Trustee (plumbing.md §3.1), made from coco's own JSON outputs:
 //   measure snp → snp_launch_measurement          measure tdx → mr_td, rtmr_0 … rtmr_3
 //   policy generate → snp_init_data (HOST_DATA), mr_config_id (MRCONFIGID), container_images

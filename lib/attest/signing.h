@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signing and verifying files (plumbing.md §4.3): the primary form is an in-toto Statement in a
 // DSSE envelope, written as a Sigstore bundle v0.3 or as the bare envelope; the secondary form is
 // a cosign sign-blob style detached signature, base64 of the DER signature over the file bytes.

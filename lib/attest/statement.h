@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // in-toto Statement v1 (github.com/in-toto/attestation spec/v1/statement.md; plumbing.md §3.3):
 // {"_type", "subject": [{"name", "digest": {"sha256": hex}}], "predicateType": URI, "predicate"}.
 // A subject's digest is SHA-256 for files; a pod's initdata subject carries the digest the TEE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `evidence check`: every field of a report or quote against coco's own outputs.
 //   SEV-SNP  measurement  <- snp_launch_measurement (measure snp: launch_digest)
 //            host_data    <- snp_init_data (policy generate: the pod's initdata digest)

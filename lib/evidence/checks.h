@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The result of `evidence verify` and `evidence check`: one line per check, passed, failed or
 // skipped, each with the reason. The command exits 1 when any line failed.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Intel PCS collateral as `evidence verify --collateral` reads it (Intel "PCS API v4"): TCB info
 // ({"tcbInfo": {...}, "signature": hex r‖s} for one FMSPC), the TD_QE identity
 // ({"enclaveIdentity": {...}, "signature"}), CRLs (PEM or DER) and issuer chains (PEM: the TCB

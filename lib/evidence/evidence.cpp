@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "evidence/evidence.h"
 
 #include "evidence/pck.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading evidence as users have it: an SEV-SNP report or a TDX quote, raw, as hex or base64
 // text, inside an Azure HCL report ("HCLA" header, SNP report at 0x20, runtime claims after it),
 // or inside JSON with a `quote` / `report` / `attestation_report` member (a string or an array of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One printed field of a piece of evidence: its spec name, its value as text (hex in file order
 // for byte arrays, 0x… for integers, as expected.tsv and trustee write them) and, for bit fields,
 // the names of the bits set. `show` prints these lists; `check` looks fields up by name.

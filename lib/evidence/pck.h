@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Intel SGX PCK certificate extension (OID 1.2.840.113741.1.13.1, Intel "SGX PCK Certificate
 // and CRL Profile" §1.3.5): a SEQUENCE of {OID, value} pairs, among them the TCB (.2: sixteen
 // component SVNs .2.1-.2.16, PCESVN .2.17, CPUSVN .2.18), PCE-ID (.3) and FMSPC (.4). The TCB

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The trust anchors, pinned as SHA-256 fingerprints of their DER SubjectPublicKeyInfo. The
 // certificates themselves come from the user's files or the quote; only these keys are trusted.
 //

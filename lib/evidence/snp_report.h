@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The AMD SEV-SNP ATTESTATION_REPORT (SEV-SNP ABI spec 56860, Table 23 in rev 1.55; versions 2-5):
 // 0x4A0 bytes, little-endian, signed by the VCEK or VLEK over bytes [0, 0x2A0).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Offline verification of an SEV-SNP report (SEV-SNP ABI spec §3 "Attestation"; AMD "Versioned
 // Chip Endorsement Key (VCEK) Certificate and KDS Interface Specification" 57230 for the
 // certificate extensions):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "evidence/tdx_quote.h"
 
 #include "util/encoding.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Intel TDX DCAP quote, versions 4 and 5 (Intel TDX DCAP Quoting Library API, appendix A
 // "Quote format"), little-endian:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Offline verification of a TDX quote (Intel TDX DCAP Quoting Library API, appendix A; Intel
 // "SGX PCK Certificate and CRL Profile"; PCS API v4 for the collateral):
 //   quote signature    ECDSA P-256 / SHA-256 over header‖body with the attestation key x‖y

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "evidence/x509.h"
 
 #include <openssl/bn.h>

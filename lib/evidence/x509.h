@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The X.509 pieces evidence verification needs, behind OpenSSL (STYLE.md "OpenSSL behind one RAII
 // wrapper"): certificates from PEM or DER, "is A signed by B" (RSA-PSS for AMD, ECDSA for Intel,
 // whatever the certificate names), validity at a given time, SubjectPublicKeyInfo fingerprints for

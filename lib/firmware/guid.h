@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EFI GUIDs as stored in firmware: the first three fields little-endian, the last 8 bytes as
 // written ("mixed-endian"), so 96b582de-1fb2-… is stored de 82 b5 96 b2 1f ….
 #pragma once

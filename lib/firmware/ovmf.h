@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OVMF footer GUID table (specs/snp.md §1.3, specs/tdx.md; edk2
 // OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm). Shared by the SEV and TDX measurements: the
 // entries point to the SEV-ES reset block, the SEV metadata and the TDX metadata.

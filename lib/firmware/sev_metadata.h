@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OVMF SEV metadata ("ASEV" block) and the other SEV entries of the footer GUID table
 // (specs/snp.md §1.3; edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm). The sections tell the
 // VMM which guest pages to pre-validate, and so which pages the SNP launch digest covers after the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TDVF metadata: where a TDX firmware image says which pages the VMM adds to the TD and which
 // of them enter MRTD (specs/tdx.md §1.2, §1.3; Intel TDVF design guide §11; QEMU hw/i386/tdvf.c).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-preserving edits of a manifest (issue 15 item 10): `policy generate` hands back the user's
 // file with only the annotation lines it adds or replaces and the image scalars it pins changed;
 // comments, key order, quoting, flow style, null spellings, blank lines, document separators and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The namespace kubectl gives objects that name none (policy.md §1.2): the current context's
 // namespace in the kubeconfig (the files $KUBECONFIG lists, colon-separated, else
 // ~/.kube/config; the first file that sets current-context, and the first definition of that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Kubernetes manifests as data (policy.md §1.2, §5.3): multi-document YAML → one JSON value per
 // document, and back. YAML is read with yaml-cpp; scalars get the YAML 1.2 core-schema types
 // (a quoted "80" stays a string, a plain 80 is a number), so the re-rendered document means what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Workloads → pod templates, and the objects a pod's environment is built from (policy.md §1.2,
 // §2.3, §2.5). A policy is attached to each pod template; ConfigMaps, Secrets and Services in the
 // same input are collected so env and volumes can be resolved offline.

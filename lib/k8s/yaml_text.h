@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where YAML constructs end in the source text (the half of byte-preserving edits that yaml-cpp
 // does not give: its marks say where a node starts, not where it ends). A scanner over the bytes
 // of one stream, without recursion: flow collections are matched with a depth counter, quoted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Registry authentication (plumbing.md §1.2): WWW-Authenticate challenges, the Bearer token flow
 // (anonymous or with Basic credentials, identity tokens via the OAuth2 refresh grant), Basic auth,
 // and credentials from Docker's config.json (credHelpers, credsStore, auths) and podman/skopeo

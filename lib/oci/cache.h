@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The content-addressed layer cache (plumbing.md §6): per-layer results keyed by the blob digest,
 // the verity flavour and kCacheAlgoVersion, under $XDG_CACHE_HOME/coco (default ~/.cache/coco).
 // Entries are written atomically and carry a SHA-256 of their own payload, so a torn or edited

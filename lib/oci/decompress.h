@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Push-mode layer decompression (plumbing.md §2.2): gzip (every member of a multi-member stream,
 // as eStargz writes; isa-l's igzip when the build found it, 2-3x zlib, else zlib: both accept and
 // refuse the same streams and produce the same bytes), zstd (every frame, skippable frames

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A second thread for the hashes of one layer's uncompressed bytes (issue 17): the thread that
 // inflates hands each piece over and goes on inflating, while this one feeds the SHA-256 of the
 // diff_id and the dm-verity trees. So one large layer keeps two cores busy. The pieces travel in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small HTTP client over libcurl for the registry API (plumbing.md §1.5): one reused easy handle
 // per thread (connections and TLS sessions are kept), HTTP/2 over TLS, TLS verification unless a
 // registry is named insecure, no automatic redirects (the registry client follows them itself so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The image configuration (OCI image-spec config.md): the fields a pod policy needs, and the
 // diff_ids to check computed layer hashes against.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What coco knows about an image once it has read it: the digests a guest pull pins, the config
 // a pod policy starts from, per-layer hashes, and /etc/passwd + /etc/group as they are in the
 // final merged filesystem. The one entry point for `coco image …` and for the policy generator.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One streaming pass per layer (plumbing.md §0.5, §2.2): blob bytes → SHA-256 (blob digest) →
 // decompressor → 256 KiB pieces → SHA-256 (diff_id) + tar walk (entries, /etc/passwd, /etc/group,
 // whiteouts) + dm-verity leaves; with LayerJob::pipeline the diff_id and the verity leaves are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Local image sources (plumbing.md §1.4): an OCI image layout directory, a tar of one
 // (oci-archive:), `docker save` archives (docker-archive:), legacy and Docker ≥ 25, and skopeo's
 // directory (dir:): manifest.json, each blob in a file named by its hex digest, a `version` file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "oci/manifest.h"
 
 #include <sys/utsname.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing OCI / Docker v2 manifests, indexes and image configs (OCI image-spec manifest.md,
 // image-index.md, config.md; plumbing.md §1.1 steps 4-6) and choosing a platform from an index.
 // Parsers take the exact bytes that were digested; nothing is re-serialised.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Media types coco recognises (plumbing.md §1.1 table; OCI image-spec media-types.md; Docker
 // image manifest v2 schema 2).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Image references as users write them, normalised as Docker does (plumbing.md §1.1 step 1;
 // distribution/reference "normalize.go" grammar): `nginx` → docker.io/library/nginx:latest,
 // `localhost:5000/x`, `ghcr.io/org/app@sha256:…`. And the source prefixes coco accepts:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The registry source (OCI distribution spec 1.1 pull flow; plumbing.md §1.1, §1.2, §1.5).
 #include <signal.h>
 

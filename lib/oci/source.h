@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where image bytes come from. A source resolves a reference to one manifest (choosing a platform
 // when the reference names an index) and streams blobs; callers verify every digest. This is the
 // seam that lets registry, OCI layout and archive sources share one hashing pipeline.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A push-mode tar reader for layer streams (POSIX ustar/pax, GNU long names; OCI image-spec
 // layer.md "Changesets"). Bytes arrive in pieces of any size straight from the decompressor, so a
 // layer is parsed in the same pass that hashes it, without a temporary file. The reader keeps the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tarfs index that Kata's tardev-snapshotter appends to a layer tar before dm-verity
 // (policy.md §3.5 step 2), built exactly as the node builds it: tarindex in
 // kata-containers/tardev-snapshotter 06183a5 (Upstream) and its copy in microsoft/kata-containers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tar reader the node's tardev-snapshotter indexes with: the Rust `tar` crate 0.4.38
 // (`Archive::entries()`), read the way tarindex reads it. A tarfs verity root is only right when
 // every entry is seen exactly as that reader sees it, and its rules differ from Go's archive/tar

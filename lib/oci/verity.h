@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming dm-verity root hash (policy.md §3.5 step 3; plumbing.md §2.1): SHA-256, 4096-byte data
 // and hash blocks, salt = 32 zero bytes prepended to every block (format 1), 128 digests per hash
 // block zero-padded, levels built bottom-up until one block remains; root = sha256(salt ‖ top).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The PE/COFF Authenticode image hash exactly as EDK2 computes it when it measures an image
 // (specs/tdx.md §6; EDK2 MeasureBootPeCoff.c, which follows the Authenticode PE spec, app. A).
 // OVMF measures the kernel with it into RTMR1; Secure Boot db/dbx entries use the same hash.

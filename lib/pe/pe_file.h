@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A PE image (a kernel) read from a file in pieces, so hashing it costs the same memory whatever
 // its size: the headers and section table first (at most kMaxPeHeaders bytes), then each range
 // Authenticode hashes, in hash order, 1 MiB at a time with pread. A FIFO or device cannot be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `coco policy test` and the generator's self-check: every pod's policy (from its annotation, or a
 // bare policy) decides the requests a node would send for that pod (simulate.h) or requests
 // recorded from a node (recorded.h), with the agent's state carried along (evaluate.h). A needed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a pod shares with the untrusted host (issue 15 item 13). A confidential pod's policy pins
 // what the node may ask of the agent, but some pod settings hand data to the host by design: its
 // network or process or IPC namespace, a privileged container (every device, no masked paths), a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One entry of policy_data.containers (policy.md §1.4): the OCI process, root, mounts,
 // annotations and Linux settings the Kata runtime will send for the container, with the storages
 // the agent must set up, the exec commands its probes and hooks need, and coco's additions (the

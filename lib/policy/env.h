@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Container environment as kubelet and containerd build it (policy.md §1.4 step 3-5, §2): image
 // env, then envFrom (with prefix and optional), then env (value, configMapKeyRef, secretKeyRef,
 // fieldRef, resourceFieldRef), `$(VAR)` expansion exactly as kubelet's expansion package does it

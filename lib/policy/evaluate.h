@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Deciding agent requests with a policy as the Kata agent does (policy.md §1.5): the agent asks
 // its engine for data.agent_policy.<RequestName> with the request as `input`. A boolean is the
 // answer; an object {"allowed": bool, "ops": [...]} is the answer plus JSON-patch operations the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `coco policy explain`: why a policy denied a request, from the engine's trace (rego.h Tracer).
 //
 // A denial is the absence of any successful body; the evaluation that came closest is the one

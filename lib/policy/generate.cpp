@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "policy/generate.h"
 
 #include "policy_rules.h"  // generated from rules.rego

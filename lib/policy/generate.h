@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generator (policy.md §1, §4, §8): manifests in, the same manifests out with one policy per
 // pod template, written as the initdata annotation (or the legacy agent-policy annotation), and
 // for each pod the digest and the values SNP HOSTDATA / TDX MRCONFIGID will report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the generator needs to know about an image (policy.md §3.4): the digest a guest pull must
 // resolve to, the config fields that shape the process, /etc/passwd and /etc/group of the merged
 // filesystem, and per-layer dm-verity roots for the AKS profile. Filled from oci::ImageFacts by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generator's images come from lib/oci (image_facts): a registry, or, for offline and
 // air-gapped runs, an OCI layout or archive named with --image-source REF=SOURCE. A manifest that
 // coco already pinned (repo@sha256:…) still finds its source by repository, and must resolve to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Initdata (policy.md §4): the canonical TOML document that carries the policy, its gzip+base64
 // annotation form, and the digest the hardware reports. The digest is hash(algorithm, exact TOML
 // bytes) with no canonicalisation on the verifier side, so coco fixes the bytes: keys in a fixed

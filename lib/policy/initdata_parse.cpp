@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading an initdata TOML that coco did not write (initdata.h): TOML 1.0 §Strings for the four
 // string forms, §Keys for bare and quoted keys, §Table for [data]. A hand-written scanner over
 // the bytes; nothing nests, so nothing recurses.

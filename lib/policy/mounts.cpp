@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "policy/mounts.h"
 
 #include "k8s/workload.h"

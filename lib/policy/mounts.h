@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Volumes → OCI mounts and agent storages (policy.md §1.4 "Volume → mount/storage mapping").
 // Sources the node chooses (bundle ids, random share names) are regexes built from the settings'
 // `$(sfprefix)`-style placeholders, which the rules expand; everything else is literal.

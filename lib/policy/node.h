@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A pod as a node runs it (policy.md §1.5): the names, labels, environment, user, mounts and
 // storages that kubelet, containerd 2.x and the Kata runtime put into the agent requests for one
 // pod template, written from what those components do and NOT from the generator or the

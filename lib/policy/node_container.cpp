@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NodePod: CreateContainer, the files the runtime copies for a container, and exec (node.h).
 #include <algorithm>
 

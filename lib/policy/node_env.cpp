@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NodePod: the environment kubelet builds and the user containerd resolves (node.h).
 #include <algorithm>
 #include <set>

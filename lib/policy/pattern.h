@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Regular expressions as the Kata agent's Rego engine (regorus) runs them: Go/RE2 syntax, matched
 // with RE2, never std::regex. The generator matches names against settings patterns
 // (svc_name_downward_env) and writes patterns into policy_data; a settings pattern that RE2

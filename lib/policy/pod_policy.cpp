@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "policy/pod_policy.h"
 
 #include "policy/initdata.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The policy a pod carries (policy.md §4): the Rego text in the initdata annotation's TOML
 // (data."policy.rego") or in the legacy agent-policy annotation, as the agent will receive it.
 // Reads what coco, genpolicy and az confcom write, so `policy test` can check any of them.

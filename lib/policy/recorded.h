@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recorded agent requests (`coco policy test --requests FILE`), for users who copy them from a
 // node's agent log, and bare policies (`--policy FILE`).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // resourceFieldRef values as kubelet computes them (k8s.io/kubernetes pkg/api/v1/resource
 // ExtractContainerResourceValue): a limit or request the manifest gives is a number the policy
 // binds literally, divided by the divisor and rounded up as kubelet rounds. Only a value the node

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generator settings (policy.md §1.6): what the cluster and the Kata runtime add to every pod
 // (pause container, default mounts and env, OCI version, paths, capability sets, request
 // defaults). Two built-in profiles: "upstream" (CoCo with guest pull, initdata) and "aks"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent requests a node sends for a pod, in order (policy.md §1.5), and the near misses a
 // compromised host would try instead. `coco policy test` evaluates them against the pod's policy;
 // `coco policy generate` runs the same simulation on every policy it writes (its self-check).

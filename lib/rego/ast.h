@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Rego syntax tree (OPA's ast package, reduced to what evaluation needs): terms, expressions,
 // bodies, rules and modules. The parser builds it; the compiler resolves variables to frame slots
 // and reorders bodies for safety; the evaluator walks it. Nodes are immutable after compile.

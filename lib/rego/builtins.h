@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego builtin functions: how a family of builtins registers itself and reports errors as OPA does.
 //
 // A family lives in lib/rego/builtins_<family>.cpp and defines one function

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hex.*, urlquery.* and yaml.* (OPA's topdown/encoding.go): Go's encoding/hex, net/url query
 // escaping (url.QueryEscape, url.ParseQuery, url.Values.Encode with keys sorted) and YAML read with
 // the same bounded loader as Kubernetes manifests (lib/k8s/manifest.h), written as block YAML.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Array, object, set, type and cast builtins (OPA's topdown/array.go, object.go, sets.go,
 // types.go, casts.go).
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crypto.md5/sha1/sha256 and crypto.hmac.* (OPA's topdown/crypto.go): lower-case hex digests of a
 // string's bytes, through OpenSSL (lib/util/digest.h); crypto.hmac.equal compares in constant time.
 // uuid.rfc4122 and rand.intn (topdown/uuid.go, rand.go) must give the same answer for the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Encoding builtins (OPA's topdown/encoding.go): json.marshal/marshal_with_options/unmarshal/
 // is_valid, base64 and
 // base64url (RFC 4648 §4 and §5; decoding accepts missing padding as Go's decoders used by OPA do

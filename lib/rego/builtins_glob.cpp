@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // glob.match and glob.quote_meta (OPA's topdown/glob.go, which uses gobwas/glob): a glob is
 // translated into an RE2 expression and matched whole.
 //   *      any run of characters except the delimiters     **   any run of characters

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // graph.reachable, graph.reachable_paths, walk and object.subset (OPA's topdown/reachable.go,
 // walk.go and object.go). A graph is an object from node to a set or array of neighbours (null:
 // none); nodes that are not keys of the graph are not reached. reachable_paths follows OPA's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json.filter, json.remove, object.filter and object.remove (OPA's topdown/json.go and object.go).
 // Paths are "a/b/c" strings (a leading "/" is dropped, "~1" is "/" and "~0" is "~") or arrays of
 // segments; they are gathered into a trie first, so that {"a", "a/b"} means all of "a". Below an

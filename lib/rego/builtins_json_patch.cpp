@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json.patch (OPA's topdown/json.go, RFC 6902 over Rego values): add, remove, replace, move, copy
 // and test, applied in order to an immutable document. Besides objects and arrays a path may run
 // through sets, where a segment names the element itself (adding to a set needs the segment and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json.verify_schema and json.match_schema (OPA's topdown/jsonschema.go) over lib/rego/json_schema.h.
 // Both take the schema (and match_schema the document) as a value or as JSON text.
 #include "rego/builtins.h"

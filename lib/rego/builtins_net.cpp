@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // net.cidr_contains, net.cidr_contains_matches, net.cidr_expand, net.cidr_is_valid,
 // net.cidr_intersects and net.cidr_merge (OPA's topdown/net.go and cidr.go, Go's net.ParseCIDR /
 // net.ParseIP): IPv4 and IPv6 through inet_pton. An IPv4 and an IPv6 network never contain or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Arithmetic, comparison, bitwise and aggregate builtins (OPA's topdown/arithmetic.go, bits.go,
 // aggregates.go). Infix operators compile to these names: plus, minus, mul, div, rem, equal, neq,
 // lt, lte, gt, gte; `-`, `&` and `|` on sets are difference, intersection and union.

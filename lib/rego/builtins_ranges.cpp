@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // numbers.range, numbers.range_step, bits.lsh, bits.rsh and bits.xor (OPA's topdown/numbers.go and
 // bits.go). Integers are exact to 128 bits (Go uses math/big; the suite shifts int64 max left and
 // steps by 99999999999999999999). A range is bounded (kMaxRangeLength) so a hostile policy cannot

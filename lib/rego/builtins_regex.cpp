@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Regex builtins with RE2 (Go's regexp syntax and semantics, as OPA and regorus use):
 // regex.match and regex.find_all_string_submatch_n. Compiled patterns are cached per thread.
 #include <re2/re2.h>

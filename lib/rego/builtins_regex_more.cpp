@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // regex.find_n, regex.replace, regex.split, regex.is_valid and regex.template_match (OPA's
 // topdown/regex.go). Patterns are RE2 (Go's regexp syntax); the loops below follow Go's
 // FindAllString / ReplaceAllString / Split on empty matches (an empty match right after another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // semver.compare and semver.is_valid (OPA's topdown/semver.go): Semantic Versioning 2.0.0,
 // MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD], no leading "v"; build metadata does not take part in
 // precedence.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // String builtins (OPA's topdown/strings.go semantics): strings are indexed by Unicode code point.
 #include <algorithm>
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // time.* (OPA's topdown/time.go) on nanosecond Unix timestamps: parse_ns / parse_rfc3339_ns /
 // format with Go layouts (lib/rego/time_layout.h), date / clock / weekday / add_date / diff in a
 // tzdata zone ("America/Los_Angeles"; "" and "UTC" are UTC, "Local" is the machine's), and

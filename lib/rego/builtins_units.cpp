@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // units.parse and units.parse_bytes (OPA's topdown/units.go): "1.5Gi", "500m", "10KB" to numbers,
 // computed exactly (decimal mantissa x 10^n x 2^m) so that "500m" == 0.5 and "1.1Ki" == 1126.4 hold.
 // units.parse is case-insensitive except for "m" (milli) against "M" (mega); units.parse_bytes

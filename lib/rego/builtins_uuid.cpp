@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // uuid.parse, uuid.rfc4122 and rand.intn (OPA's topdown/uuid.go and rand.go).
 // uuid.rfc4122 and rand.intn must give the same answer for the same arguments within one query:
 // they are derived from a per-process random secret, the query's time.now_ns and the arguments

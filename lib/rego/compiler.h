@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The compile step (OPA's ast.Compiler, reduced): rules indexed by path in a tree under `data`,
 // variables resolved to frame slots (locals, `:=`/`some` declarations, comprehension scopes,
 // imports, rule names of the package), calls bound to their function or builtin (including the

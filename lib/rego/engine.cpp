@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Engine (rego.h): modules are kept as source and compiled together on the first query after a
 // change, so several modules per package and any order of add_module work; the rule tree and the
 // compiled queries are reused until the next add_module.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The top-down evaluator (OPA's topdown): backtracking search over a frame of variable slots,
 // written in continuation-passing style (each step calls the rest of the search for every
 // solution; a continuation returns false to stop the search). Rule values are cached per query

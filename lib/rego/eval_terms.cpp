@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Evaluator, second half: terms, references into data/input, calls, comprehensions and rules.
 #include "rego/eval.h"
 

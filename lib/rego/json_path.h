@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Paths into Rego documents as json.filter, json.remove and json.patch take them (OPA's
 // topdown/json.go parsePath): a string "a/b/c" with one optional leading "/" and JSON Pointer
 // escapes ("~1" is "/", "~0" is "~"; "" is the root), or an array of segments of any type.

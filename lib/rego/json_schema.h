@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON Schema validation for json.verify_schema and json.match_schema (OPA's topdown/jsonschema.go,
 // which uses xeipuuv/gojsonschema): drafts 4 to 7 keywords on Rego values, errors worded and typed
 // as gojsonschema reports them ({"error": "id: Invalid type. Expected: integer, given: string",

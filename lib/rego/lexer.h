@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego tokens (OPA's ast/internal/scanner): identifiers, numbers, strings ("…" with JSON escapes,
 // `raw`), operators and punctuation. Newlines separate body expressions, so each token records
 // whether a newline or whitespace came before it. Errors name file:line:column.

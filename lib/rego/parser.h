@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego parser (OPA's grammar, v0 and v1): module = package, imports, rules; rule heads (complete,
 // partial set/object, functions, ref heads, default, else); bodies of expressions separated by
 // newlines or ';'; terms with OPA's operator precedence (in < relations < | < & < + - < * / %).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The compile step's recursion check (OPA's rego_recursion_error, raised before any evaluation):
 // a rule or function whose value depends on itself through references and calls. The graph has
 // one edge per reference to a rule document (data.a.b or a package rule's name) or call to a

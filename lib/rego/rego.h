@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Rego engine's public face: what lib/policy, cli/ and the tests use. Everything else under
 // lib/rego (lexer, parser, compiler, evaluator, builtins, values) is the engine's own business.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rego/time_layout.h"
 
 #include <cctype>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Go's reference-time layouts ("2006-01-02T15:04:05Z07:00", "Mon Jan _2 15:04:05 2006") for
 // time.parse_ns and time.format, as Go's time.Parse and Time.Format read and write them, and the
 // named layouts OPA accepts ("RFC3339", "RFC822Z", "Kitchen"...).

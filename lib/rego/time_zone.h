@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Civil time for the time.* builtins: proleptic Gregorian calendar arithmetic on Unix seconds, and
 // time zones read from the system's TZif files (Debian's tzdata, /usr/share/zoneinfo), as Go's
 // time.LoadLocation does. Only the transition table is used: Debian ships "fat" files whose

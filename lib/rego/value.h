@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego values (OPA's ast.Value for ground terms): null, boolean, number, string, array, set and
 // object. A Value is an immutable, reference-counted handle, so copying one is a pointer copy: the
 // evaluator passes documents (policy_data, a 50 KB request) around without duplicating them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "snp/cpu_sig.h"
 
 namespace coco::snp {

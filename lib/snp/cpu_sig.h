@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vCPU signatures: what QEMU puts in RDX at reset, CPUID Fn0000_0001_EAX (specs/snp.md §1.7;
 // AMD pub. 25481 "CPUID Specification"). The signature of the vCPU model the VMM emulates, not of
 // the host.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SNP ID block and ID authentication information structure, passed to SNP_LAUNCH_FINISH
 // (QEMU sev-snp-guest id-block= / id-auth=) so that the PSP checks the launch digest and puts the
 // key digests in the attestation report (specs/snp.md §2.2; AMD SEV-SNP ABI spec, tables

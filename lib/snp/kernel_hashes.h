@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The kernel/initrd/cmdline hash table QEMU writes into guest memory for direct boot with
 // kernel-hashes=on, and edk2's BlobVerifierLib checks (specs/snp.md §1.5; QEMU target/i386/sev.c
 // "SevHashTable"). Packed, little-endian, then zero-padded to a multiple of 16:

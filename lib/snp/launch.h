@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SEV-SNP, SEV-ES and SEV launch digests from firmware bytes (specs/snp.md §1.4, §1.9–§1.11).
 // Pure computation over byte views: the files are mapped and the kernel and initrd hashed by
 // measure() (measure.h), so that tests and the mutation fuzzer call this directly.

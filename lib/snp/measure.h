@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `coco measure snp` as a library call: the reference tool's flags (specs/snp.md §2.1) in, a
 // launch digest plus every input that shaped it out. Validates flag combinations (usage errors
 // name the flag), maps the firmware, streams the kernel and initrd, then runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SNP launch digest chain (specs/snp.md §1.2; AMD SEV-SNP ABI spec, SNP_LAUNCH_UPDATE,
 // "PAGE_INFO"). Every page the PSP adds to the guest replaces the digest with SHA-384 of a
 // 112-byte record:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON and --explain renderings of a Measurement (declared in measure.h): the digest and
 // every input that shaped it, since most "my digest does not match" reports come from a default
 // nobody saw.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The initial VMSA page of a vCPU (specs/snp.md §1.6 and §1.11; AMD APM vol. 2 table B-4 "VMSA
 // layout", Linux `struct sev_es_save_area`). Only the fields below are non-zero; everything the
 // table does not list stays zero. The VMM decides several of them, which is why the VMM type is

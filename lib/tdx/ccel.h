@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TDX event log (CCEL): a TCG crypto-agile event log whose first field per event is the CC
 // measurement-register index (1..4 → RTMR0..3), replayed into RTMR values (specs/tdx.md §2.9;
 // TCG PC Client PFP spec §10.2.1 TCG_PCClientPCREvent, §10.2.2 TCG_PCR_EVENT2, §10.4.5.1

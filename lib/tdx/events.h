@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event model shared by pre-computation and CCEL replay: labelled events, their TCG event
 // types, and the RTMR extend fold (specs/tdx.md §2.1; TCG PC Client PFP spec §10.4.1 for the
 // event types; UEFI 2.10 §38.4.1 for the PCR → MR index mapping).

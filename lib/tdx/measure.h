@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `coco measure tdx`: MRTD and RTMR0-3 of a QEMU/KVM TD booted with OVMF (TDVF), for direct
 // (-kernel) boot, as the event lists of specs/tdx.md §2.2 (RTMR0), §2.5 (RTMR1), §2.6 (RTMR2)
 // and §2.7 (RTMR3, zero at launch) describe them for each OVMF layout generation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MRTD: the TDX module's single running SHA-384 over the records of every TDH.MEM.PAGE.ADD and
 // TDH.MR.EXTEND the VMM issues while building the TD (specs/tdx.md §1.1, §1.4, §1.5).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Named measurement profiles (specs/tdx.md §0 item 4, §2.8, §7): the four version axes that
 // change MRTD and RTMR0-2 for the same files, bundled under the name of a real stack so that a
 // user picks one word and sees every assumption it implies. Individual flags override fields.

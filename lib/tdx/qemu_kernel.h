@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // QEMU's rewrite of the Linux setup header for -kernel boot (specs/tdx.md §2.5; QEMU
 // hw/i386/x86.c x86_load_linux; Linux Documentation/arch/x86/boot.rst). Before QEMU 10.2 (and
 // with OVMF not fetching the untouched etc/boot/kernel), OVMF measures the bzImage *as QEMU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Why do the values not match? Compares a replayed CCEL log with coco's own expectation (the
 // JSON of `coco measure tdx`), register by register, and names the first event where the two
 // lists diverge with both descriptions (specs/tdx.md §2.9, §5 "Event-log tooling").

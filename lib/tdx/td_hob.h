@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TD HOB that QEMU writes into the TD_HOB section and OVMF measures into RTMR0 as its first
 // event (specs/tdx.md §2.3; QEMU hw/i386/tdvf-hob.c, hw/i386/tdx.c; PI spec vol. 3 §5).
 //

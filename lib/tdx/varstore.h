@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The UEFI variable store inside OVMF's CFV (PI spec vol. 3 §3.2.1 firmware volume header;
 // edk2 MdeModulePkg/Include/Guid/VariableFormat.h). RTMR0's secure-boot events measure the
 // SecureBoot, PK, KEK, db and dbx variables: coco models a store where none of them is set (as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte views and the checked little-endian Reader (STYLE.md "Reading a little-endian structure").
 // Every failure reads "<name>: offset 0x…: <what>", with the offset in the whole input.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming SHA-2 through OpenSSL EVP (STYLE.md "OpenSSL behind one RAII wrapper").
 // OpenSSL stays in digest.cpp and attest/key.cpp: call sites read Hasher(Algo::Sha384).update(page).finish().
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hex and base64, the two text forms every digest and key takes on the command line, and the
 // UTF-8 check that text inputs (manifests) pass before they become JSON strings.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Errors and exit codes (ARCHITECTURE.md "Conventions"). One error type for the whole library:
 // the message names the input and the place, the kind decides the exit code.
 #pragma once

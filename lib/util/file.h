@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // File input and output. Large inputs (kernels, initrds, layers) are streamed in chunks or
 // mapped, never read whole; outputs are written to a temporary file and renamed into place so a
 // failed run leaves nothing half-written. Only regular files are replaced that way: a FIFO or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rendering results: one value, three forms. JSON is nlohmann::ordered_json (keys stay in the
 // order the code inserted them, so output is deterministic) and ends with a newline.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Terminal behaviour: colour (NO_COLOR, --color, TERM=dumb) and a progress line that is drawn on
 // stderr only when stderr is a terminal, --quiet is off and CI is unset.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cosign interop (issue 15 item 14): cosign's encrypted private keys (scrypt + NaCl secretbox) and
 // messageSignature bundles (cosign sign-blob --bundle). Independent checks: a key written by
 // cosign itself, node's scrypt + tweetnacl opening the keys coco writes, @sigstore/sign making

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests of lib/attest: the DSSE PAE (protocol.md example), key parsing of every truncation
 // of a PEM, and random mutations of a signed bundle, which must parse and fail verification or
 // throw a coco::Error naming the input, never crash (also run under ASan/UBSan).

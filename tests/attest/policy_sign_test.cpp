@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco policy generate --sign-key: the bundle's subjects are each pod's initdata digest (the value
 // behind SNP HOSTDATA / TDX MRCONFIGID), checked against the initdata the manifest now carries,
 // with openssl computing the digest; @sigstore/verify checks the signature.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco refvals against golden files written by an independent Python model of plumbing.md §3.1
 // (testdata/refvals/README.md), on both sides of Trustee's SNP encoding change (v0.17 base64,
 // v0.18 hex), plus malformed inputs that must name the file and the field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco key generate / sign / verify end to end, each result also checked by an independent
 // verifier (plumbing.md §4.2): openssl over the DSSE PAE and over files, @sigstore/verify for
 // bundles. Ed25519 signatures are deterministic and compared byte for byte with openssl's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The independent bundle verifier of plumbing.md §4.2 / appendix B: npm @sigstore/verify 4 and
 // @sigstore/bundle 5, with @sigstore/sign 5 (an independent maker of messageSignature bundles)
 // and tweetnacl 1 (an independent NaCl secretbox, to open cosign keys), installed once per build tree (under the build directory, never the

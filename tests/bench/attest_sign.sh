@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Signing a large file: coco sign (detached ECDSA P-256, and a Sigstore bundle whose subject is
 # the file's SHA-256) against the peers on the same input: `openssl dgst -sha256 -sign` and
 # `sha256sum`. Prints wall time, the ratio and peak RSS (coco streams: RSS must stay flat).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: coco image hash --verity tar against the same work done with standard tools, on a
 # ~1 GiB image of several gzip layers in a loopback registry (tests/registry/registry.sh).
 #   standard: skopeo copy docker://… dir:…, then per layer sha256sum (blob digest),

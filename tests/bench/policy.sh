@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: coco policy generate over a generated 500-workload manifest (Deployments, Pods,
 # StatefulSets, CronJobs with ConfigMaps, Secrets and Services), images from an OCI layout that
 # umoci writes (one layer with /etc/passwd and /etc/group), with a warm layer cache.

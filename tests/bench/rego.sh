@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: the embedded Rego engine on regorus's Kata replays (../shared/vectors/rego/regorus/kata):
 # parse + compile time of each policy, evaluation latency of every request (target: under 1 ms per
 # CreateContainerRequest) and peak RSS. rego-cpp is not packaged for Debian 12; when REGO_CPP (or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Times `coco measure snp` against the unavoidable work standard tools do on the same bytes, in
 # one run, and prints the ratios and coco's peak RSS (GNU time):
 #   (a) Debian's OVMF.fd, 4 vCPUs, EPYC-v4, vs `openssl dgst -sha384` of the firmware;

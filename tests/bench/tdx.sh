@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: `coco measure tdx` on Debian's OVMF.fd + the Debian kernel + a 128 MiB initrd, against
 # `openssl dgst -sha384` over the same three files (the least any tool must do: read and hash
 # every byte once). Prints both times, the ratio (target <= 1.1) and coco's peak RSS.

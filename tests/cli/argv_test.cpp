@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "--flag=" is an empty value on every command, never the next word (issue 12.1), and
 // "--flag=value" equals "--flag value" everywhere.
 #include <catch2/catch.hpp>

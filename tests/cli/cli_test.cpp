@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end tests of the command tree and its conventions, through the built binary.
 #include <catch2/catch.hpp>
 #include <filesystem>

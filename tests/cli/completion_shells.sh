@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Shell completion tried for real: an interactive bash (without and with Debian's bash-completion),
 # zsh and fish each run in a tmux pane; keys are typed with send-keys, TAB pressed, and the line
 # read back with capture-pane. Usage: completion_shells.sh PATH/TO/coco

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Installation: `cmake --install` and the .deb put the binary, the kubectl plugin names,
 // completions and man pages where users and kubectl look for them.
 #include <catch2/catch.hpp>

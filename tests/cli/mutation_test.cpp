@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mutated inputs through every command that reads a file (issue 12.5): whatever the bytes, the
 // answer is a result or a named error (exit 0, 1 or 2), never "internal error", a crash or a hang.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 15 items 2-9 through the built binary: typos, help, flag spellings, the registry option
 // group, quiet output, "-" for stdin/stdout, help layout and the smaller conventions.
 #include <catch2/catch.hpp>

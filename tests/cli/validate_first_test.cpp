@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inputs are parsed and validated before any network access (issue 12.7): a manifest error in a
 // later pod is reported at once, not after the registry of an earlier pod was retried.
 #include <catch2/catch.hpp>

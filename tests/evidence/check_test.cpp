@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // evidence check: reference values made from expected.tsv in each of coco's formats match the
 // real evidence; a changed value is a mismatch naming the likely cause; the CCEL log replays to
 // the COS quote's RTMRs. The CLI runs end to end (exit codes, JSON schemas).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Intel collateral: signed TCB info and QE identity cut out exactly, TCB status, freshness and
 // CRL revocation (the vectors' CRLs, and a CRL made here that revokes a certificate).
 #include <catch2/catch.hpp>

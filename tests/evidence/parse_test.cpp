@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing real SEV-SNP reports and TDX quotes (../shared/vectors/evidence): every field of
 // expected.tsv, the wrappers they came in, and hostile inputs (truncations, bad length fields,
 // wrong versions) that must give a named coco::Error, never a crash.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Offline verification of the real evidence in ../shared/vectors/evidence: every genuine report
 // and quote verifies; every single-byte change of a signed region, a wrong chain, a synthetic
 // certificate, an expired certificate and a revoked one fail with the reason named.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PE/COFF layout and the Authenticode hash of a kernel or EFI binary (pe/authenticode.h).
 #include "fuzz.h"
 #include "pe/authenticode.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TDX CC event log (CCEL): parsed, replayed into RTMRs, every event described.
 #include "fuzz.h"
 #include "tdx/ccel.h"

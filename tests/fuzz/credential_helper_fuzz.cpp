@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a docker-credential-* helper prints on success (oci/auth.h), and the WWW-Authenticate
 // challenges a registry answers with.
 #include "fuzz.h"

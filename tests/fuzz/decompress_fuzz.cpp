@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gzip and zstd layer streams (oci/decompress.h): sniffed or forced, fed in uneven pieces, with
 // an output limit so that a bomb is a named refusal.
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Docker / containers auth files (oci/auth.h find_credentials): auths entries with base64
 // user:password and identity tokens, credHelpers and credsStore. The harness empties PATH, so a
 // helper named by the input is never found and its spawn is a named refusal, never a program run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every libFuzzer harness under tests/fuzz shares. A harness feeds one input to one parser;
 // a coco::Error is the expected answer to a malformed input, anything else escaping (another
 // exception, a sanitizer report, a crash) is a finding. The same sources are built twice: with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Initdata (policy/initdata.h): the TOML document's version and algorithm, and the gzip stream of
 // the annotation, inflated with its size limit.
 #include "fuzz.h"

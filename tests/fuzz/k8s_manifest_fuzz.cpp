@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Kubernetes YAML manifests (k8s/manifest.h): the multi-document stream, scalar typing, UTF-8
 // checks, the depth and node limits, and the rendering back to YAML.
 #include "fuzz.h"

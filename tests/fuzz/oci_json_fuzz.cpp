@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OCI and Docker JSON documents from a registry or a layout: the type sniffed from the body, then
 // an index (and platform selection), a manifest or an image config.
 #include "fuzz.h"

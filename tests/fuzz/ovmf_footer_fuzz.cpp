@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OVMF footer GUID table (firmware/ovmf.h) and the SEV-ES reset block read from it.
 #include "firmware/ovmf.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PEM keys (attest/key.h): public keys, and private keys with and without a passphrase.
 #include "attest/key.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Trustee reference-value inputs (attest/refvals.h): the JSON that `measure snp|tdx`, `policy
 // generate` and `image hash` print, read back as one input of the kind the first byte picks.
 #include "attest/refvals.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A JSON document as the Rego engine's `input` (lib/rego): parsed, converted to Rego values,
 // walked and marshalled back by a fixed module, as an agent request reaches the policy.
 #include "fuzz.h"

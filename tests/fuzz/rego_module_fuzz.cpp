@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego module source (lib/rego): lexed, parsed (v0 or v1 by the first byte), compiled, and the
 // whole `data` tree evaluated under a small step limit, so a slow input is a named refusal.
 #include "fuzz.h"

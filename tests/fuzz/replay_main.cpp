@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco_fuzz_replay: runs a harness over every file of its corpus directory (seeds and regression
 // inputs under testdata/fuzz/<name>/), so the normal compiler and the ASan build check them in
 // every ctest run without libFuzzer. Each harness source is compiled here with its

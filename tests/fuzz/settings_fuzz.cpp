@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // genpolicy-style policy settings (policy/settings.h) merged over the upstream or AKS defaults.
 #include "fuzz.h"
 #include "policy/settings.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SEV metadata ("ASEV" sections) and the kernel-hashes table block, found through the OVMF footer.
 #include "firmware/ovmf.h"
 #include "firmware/sev_metadata.h"

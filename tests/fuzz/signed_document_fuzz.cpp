@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signed documents (attest/bundle.h, attest/dsse.h): a Sigstore bundle or a bare DSSE envelope,
 // then the envelope's signatures tried against a fixed key.
 #include "attest/bundle.h"

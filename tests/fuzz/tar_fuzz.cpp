@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The streaming tar reader (oci/tar_stream.h) fed in uneven pieces, with every path cleaned the
 // way the layer hasher cleans it.
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tarfs index (oci/tarfs.h) built over a tar stream by the node's reader, in both variants,
 // as `--verity tarfs` and `tarfs-aks` build it.
 #include "fuzz.h"

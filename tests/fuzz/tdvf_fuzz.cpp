@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TDVF metadata ("TDVF" section table) of a TDX firmware image.
 #include "firmware/tdvf.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-preserving manifest edits (issue 15 item 10): over a corpus of tricky manifests (comments
 // everywhere, flow maps, anchors and aliases, quoted keys, null spellings, multi-document streams,
 // Lists, JSON, CRLF, a BOM), the output differs from the input only in the lines of the edited

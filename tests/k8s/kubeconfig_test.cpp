@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kubectl's namespace for objects that name none (issue 11 item 9): the current context's
 // namespace across the files $KUBECONFIG lists, else ~/.kube/config, else "default".
 #include <catch2/catch.hpp>

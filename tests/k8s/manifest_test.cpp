@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Manifest loading (policy.md §1.2): YAML 1.2 scalar types survive the round trip, hostile YAML is
 // bounded and named by line:column, and random mutations never crash the loader.
 #include <catch2/catch.hpp>

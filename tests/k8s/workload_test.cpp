@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Generated pod names and hostnames (issue 11 item 6, 8, 9): the patterns the controllers' names
 // really follow, with exact lengths, checked with RE2 (the agent's regex dialect) on names from
 // real clusters and on near misses.

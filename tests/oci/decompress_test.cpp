@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // isa-l and zlib side by side: every gzip stream here goes through both backends, in pieces of
 // several sizes, and both must give the same bytes (digest and size) or both refuse it the same
 // way ("truncated" or "corrupt"). The streams: the test images' real layer blobs, members with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // skopeo's dir: transport (written here by skopeo itself, the independent writer) read by coco,
 // and --platform naming a platform a single-platform image does not have.
 #include <catch2/catch.hpp>

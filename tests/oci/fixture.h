@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OCI test images, built once per test run by tests/registry/make_images.sh (umoci + skopeo
 // on tars generated there) into a scratch directory.
 #pragma once

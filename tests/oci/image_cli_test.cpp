@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco image hash|inspect and coco cache dir|prune through the built binary: JSON against the
 // schemas (python3-jsonschema), exit codes, messages, credential helpers, the cache.
 #include <catch2/catch.hpp>

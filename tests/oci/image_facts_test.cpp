@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // image_facts over local sources: the OCI layout (umoci/skopeo-written), oci-archive and
 // docker-archive. Expected values come from sha256sum over the blobs and the generated tars,
 // veritysetup, and the config umoci wrote; never from coco's own earlier output.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The layer pipeline on hand-built and mutated inputs: tar headers (ustar, pax, GNU), gzip
 // members, whiteouts, and the hostile cases (truncation, bombs, garbage sizes, path traversal,
 // dangling hard links, random mutations). Expected names come from Python's tarfile.

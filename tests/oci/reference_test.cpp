@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Image references and sources: what is malformed or unsupported fails at once with exit 1 or 2,
 // before any network traffic, never as a "transient" exit 3 after retries (issue 18.4).
 #include <catch2/catch.hpp>

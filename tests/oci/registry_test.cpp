@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The registry source against Debian's docker-registry on loopback (tests/registry/registry.sh):
 // four configurations and a fault proxy. Expected values are those of the same image read from the
 // OCI layout umoci wrote (itself checked against sha256sum in image_facts_test.cpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco's tarfs verity roots against the node's own indexer on the edge-case corpus: the layers in
 // testdata/tarfs/corpus (written by gen_corpus.py there) and the roots (or the refusal) that
 // tardev-snapshotter's tarindex produced for them, upstream and AKS (expected.tsv; README.md says

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Rust tar crate's field parsing as TarfsReader reproduces it (values from the crate's rules:
 // octal_from, numeric_extended_from, PaxExtensions), and the push-mode reader's independence
 // from how the bytes are cut.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tarfs index (policy.md §3.5 step 2) on a hand-built tar whose expected index was worked
 // out by hand from that description (no independent tarfs oracle runs here), and the tarfs verity
 // root against veritysetup over tar + index.

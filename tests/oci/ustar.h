@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A ustar header built byte by byte, for tests that hand-craft (and break) tar layers.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dm-verity roots: policy.md §3.5 step 3 vectors, and veritysetup (cryptsetup-bin) on the same bytes.
 #include <catch2/catch.hpp>
 #include <random>

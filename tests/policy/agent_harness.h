@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replaying agent requests against a generated policy with the embedded engine, as the Kata
 // agent does (policy.rs): evaluate data.agent_policy.<Request>; an {"allowed": true, "ops": [...]}
 // answer applies its JSON-patch "add" ops to data.pstate. Also: reading regorus's captured

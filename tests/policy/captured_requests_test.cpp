@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The requests real nodes sent (issue 11 "Against real requests"): for each of the 9 pods in
 // ../shared/vectors/rego/regorus/kata/ (genpolicy policies, the requests an AKS node sent them,
 // regorus's answers), the manifest and the images' configs are rebuilt here from genpolicy's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the policy data binds for requests real nodes send (issue 11 items 1-5, 7-9): read-only
 // shared files under readOnlyRootFilesystem, AppArmor profiles, binaryData, service links bound
 // in every --service-env mode, resourceFieldRef literals, the sandbox's names, the namespace.

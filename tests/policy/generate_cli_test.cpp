@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: `coco policy generate | digest | settings` through the binary, with images read
 // from an OCI layout that umoci wrote (tests/registry/make_images.sh); expected digests come from
 // the layout's index.json, openssl and coreutils, never from coco's earlier output.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 15 items 10-13 through the binary: the written file keeps the user's bytes, --runtime-class
 // leaves other pods alone with a note, warnings and notes go to stderr, and -q silences both.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden tests over testdata/manifests (policy.md §5.3 shapes): the policy data of every pod and
 // the annotated output are asserted byte for byte against testdata/policy/*.expected.*, which were
 // reviewed by hand. COCO_UPDATE_GOLDEN=1 rewrites them (then review the diff).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Initdata (policy.md §4): the TOML is read back by an independent parser (Python's tomllib), the
 // gzip stream by gunzip, and the gunzip side is hostile-tested by truncation and mutation.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 15 items 11-13 at the library: an existing initdata annotation is merged (its TOML read
 // by coco and by Python's tomllib must agree), --runtime-class selects pods and leaves the others
 // byte for byte, and what a pod shares with the host is reported per pod.

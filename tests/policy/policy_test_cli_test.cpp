@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: `coco policy test | explain` and the generator's self-check through the binary,
 // with images from the OCI layout umoci wrote (tests/registry/make_images.sh).
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `policy test` with the embedded Rego engine: every golden manifest's policy allows the requests
 // a node sends for its pod and denies the near misses; the regorus captures replayed against their
 // Kata policies give regorus's answers; a denied request is explained down to the failing field.

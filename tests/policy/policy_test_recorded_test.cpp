@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recorded requests (`policy test --requests`): agent log lines as in the regorus captures, Kata's
 // testcases.json shape, one bare object with --kind; truncated and malformed files name file:line.
 #include <catch2/catch.hpp>

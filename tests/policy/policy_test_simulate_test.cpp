@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The simulated node requests (lib/policy/node.h, simulate.h): field shapes against requests a
 // real node sent (../shared/vectors/rego/regorus/kata/*/inputs.txt), the order the runtime sends
 // them in, and the values kubelet and containerd put in them.

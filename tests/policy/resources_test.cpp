@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // resourceFieldRef values (issue 11 item 7): quantities parsed as resource.Quantity does, divided
 // and rounded up as kubelet does; expected numbers worked by hand from the Kubernetes docs'
 // examples (dapi-envars-resourcefieldref) and the quantity grammar.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Item-level decisions of coco's rules (issue 11), evaluated by the embedded Rego engine: the
 // requests a real node sends are allowed, each near miss is denied. The requests start from a
 // real capture (../shared/vectors/rego/regorus/kata/k8s-policy-job: a Job's busybox container

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Image facts for the golden tests, from testdata/policy/images.json (hand-written: configs,
 // /etc/passwd and /etc/group as the images would have them, digests made up but well-formed).
 #pragma once

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A misbehaving front for a registry, for coco's fault tests (loopback only).
 
 usage: fault_proxy.py PORT UPSTREAM_PORT

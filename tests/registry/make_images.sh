@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the reproducible test images coco's OCI tests read, from tars generated here, with Debian's
 # umoci and skopeo (independent writers of the OCI layout). Usage: make_images.sh OUTDIR
 # Writes OUTDIR/layout (OCI layout, tags below), OUTDIR/layers/*.tar (the uncompressed layer tars,

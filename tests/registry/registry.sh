@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Loopback registries for coco's tests: Debian's docker-registry (distribution 2.8) in four
 # configurations over one storage directory, a token server, a blob server for redirects and a
 # fault-injecting proxy. Stops only the processes it started (their PIDs are in DIR/pids).

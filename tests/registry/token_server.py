@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Bearer-token issuer for coco's registry tests (distribution "token" auth, loopback only).
 
 usage: token_server.py PORT KEY.pem CERT.pem USER:PASSWORD

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Kata agent requests that kubelet, containerd 2.x and the Kata (Go) runtime send for a pod.
 
 Written from what those components do, not from coco's policy generator, so that evaluating a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rego engine benchmark (hidden: run with `coco_tests "[bench]"`, or tests/bench/rego.sh):
 // parse + compile time of each Kata policy, evaluation latency of every replayed request (and of
 // CreateContainerRequest alone), and peak RSS.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Calling one Rego builtin directly (no parser, no evaluator) for the builtin family tests:
 // arguments are written as JSON text, sets are built with set_of().
 #pragma once

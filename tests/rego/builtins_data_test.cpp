@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // regex (beyond match), numbers.range, bits shifts, json/object filter and remove, json.patch,
 // graph, walk and object.subset: values from OPA's conformance cases and RFC 6902.
 #include <catch2/catch.hpp>

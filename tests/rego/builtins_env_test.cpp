@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // time, net.cidr*, uuid, rand and crypto builtins: values from OPA's conformance cases, Python's
 // hashlib/hmac and the tzdata zones Debian ships.
 #include <catch2/catch.hpp>

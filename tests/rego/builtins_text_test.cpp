@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // glob, semver, units, hex, urlquery, yaml: values from OPA's conformance cases and Go's libraries.
 #include <catch2/catch.hpp>
 

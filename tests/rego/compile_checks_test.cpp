@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compile-time checks of lib/rego/recursion.h: recursion between rules or functions is an error of
 // the compile step (before any rule is evaluated, whatever the query), naming the place and the
 // cycle; a function named only as a `with` mock is no dependency.

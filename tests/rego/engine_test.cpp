@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Engine facade (rego.h) as lib/policy and `coco policy explain` use it: eval vs query,
 // undefined vs false, print of undefined values, strict builtin errors, conflicts, `with`,
 // v0 syntax, and the tracer's Fail events (location, source text, locals).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Evaluate generated pod policies with an independent Rego engine (policy.md §1.5, rego-oracle.md).
 
 For each annotated golden manifest (testdata/policy/*.expected.yaml) this decodes the initdata,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Upstream genpolicy's request cases that need only the settings file
 // (../shared/vectors/kata-genpolicy-tests/policy/testdata: CopyFile, CreateSandbox, UpdateRoutes,
 // UpdateInterface, AddARPNeighbors), decided by upstream rules.rego on the embedded engine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile modules and requests: a policy is untrusted input (`--rules`), so every one of these
 // must end in a coco::Error naming the place, or a normal answer — never a crash or a hang.
 #include <filesystem>

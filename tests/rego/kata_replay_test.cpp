@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // regorus's Kata replays (../shared/vectors/rego/regorus/kata): each genpolicy policy (Rego v0)
 // answers every recorded agent request, in order, as regorus did (outputs.json), and writes the
 // same print lines (prints.json, formatted "<module>:<line>: <args>").

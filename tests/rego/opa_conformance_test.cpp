@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OPA's own v1 test-case suite (../shared/vectors/rego/opa/v1) run through coco::rego::Engine,
 // compared as OPA's runner does (vectors/rego/README.md): rows as an unordered set, numbers by
 // value, sets as sorted arrays, sort_bindings, want_error_code / want_error. Folders, files and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every row of ../shared/vectors/snp.tsv (sev-snp-measure 0.0.13 run on fixtures, Debian's OVMF
 // and synthetic kernels; specs/snp.md §4) through the built coco, compared exactly.
 #include <catch2/catch.hpp>

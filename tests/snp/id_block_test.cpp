@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco snp id-block: layouts of specs/snp.md §2.2, signatures checked by the openssl CLI, public
 // keys round-tripped against openssl's view of the PEM files.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // compute_launch_digest() on hostile firmware: every defect is a coco::Error naming the image,
 // never a crash, a hang or a silent digest of garbage.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coco measure snp end to end: JSON that matches its schema, --explain, the reference tool's
 // text forms, and bad input (flags, files, mutated firmware) through the binary.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests of the pieces of the SNP launch digest, with the intermediate values of
 // specs/snp.md §1.12 (computed by the reference tool on ovmf_AmdSev_suffix.bin).
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test helpers: run the built binary, read ../shared, make scratch directories.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EDK2's Authenticode image hash (specs/tdx.md §6) on hand-built PE files. The expected value is
 // each case's byte ranges written out from the spec, hashed in one piece.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CCEL parsing and replay (specs/tdx.md §2.9) on dstack's sample log, and hostile logs.
 #include <catch2/catch.hpp>
 #include <random>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end tests of coco measure tdx, coco tdx authenticode and coco tdx replay through the
 // built binary: JSON against the schemas, folds re-done by python3's hashlib, the messages of
 // bad input, and the per-event diff of a log against an expectation.

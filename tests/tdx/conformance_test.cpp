@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every row of ../shared/vectors/tdx.tsv whose inputs exist here: Debian's ovmf package, the
 // Debian kernel package the rows name (downloaded in set-up when reachable), synthetic inputs
 // and the CCEL fixture. Prints ran/skipped counts; skipping every row fails.

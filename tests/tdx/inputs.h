@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inputs the TDX tests share: Debian's ovmf files (checked by sha256), the Debian kernel that
 // tdx.tsv rows name (apt-get download into a cache when reachable, sha256 checked, else the
 // rows are skipped visibly), the vector table itself, and builders of small synthetic images.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pieces the RTMR events are made of: TD HOB bytes (specs/tdx.md §2.3), MR.EXTEND and
 // PAGE.ADD records (§1.1), CHAR16 text and UEFI structures (§2.2, §2.6), QEMU's setup-header
 // rewrite (§2.5) and memory sizes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-built PE/COFF images for Authenticode tests: a DOS stub, a PE32 or PE32+ header, sections
 // with chosen raw sizes and file order, an optional certificate table and trailing bytes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The streamed Authenticode hash (pe/pe_file.h) against the in-memory one (pe/authenticode.h) on
 // the same files: equal digests, or the same error message, for hand-built, cut and mutated PE
 // images; then peak memory of `measure tdx` and `tdx authenticode` on 64 MiB and 256 MiB kernels.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small synthetic TDVF image: CFV + BFV in the file, TempMem and TD_HOB in RAM, the TDVF
 // descriptor inside the BFV and an OVMF footer GUID table pointing at it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TDVF metadata (specs/tdx.md §1.2-1.3): Debian's OVMF.fd as the spec lists it, a synthetic
 // image, and every kind of bad metadata named at its offset.
 #include <catch2/catch.hpp>

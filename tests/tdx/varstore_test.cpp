@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CFV variable-store check behind RTMR0's secure-boot events (lib/tdx/varstore.h).
 #include <catch2/catch.hpp>
 #include <random>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing outputs over special files (issue 12.2), all-or-none output sets (18.3), temporary
 // files removed on SIGINT/SIGTERM (18.6), endless and directory inputs (18.1, 18.2).
 #include <catch2/catch.hpp>
