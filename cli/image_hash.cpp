@@ -11,15 +11,6 @@
 namespace coco::cli {
 namespace {
 
-// A --platform the user named that a single-platform image is not is an error, not that image
-// (an index picks the platform; a single manifest is taken as it is).
-void check_platform(const std::string& wanted, const oci::ImageFacts& f) {
-  if (wanted.empty() || f.index_digest || f.platform == "/" || f.platform.empty()) return;
-  const std::string want = oci::parse_platform(wanted).str();
-  if (f.platform != want && f.platform.rfind(want + "/", 0) != 0)
-    fail(f.reference, "--platform " + want + ": the image is single-platform " + f.platform);
-}
-
 std::vector<std::string> quiet_values(const std::vector<oci::ImageFacts>& facts) {
   std::vector<std::string> out;
   for (const auto& f : facts)
@@ -42,9 +33,10 @@ void add_image_hash(CLI::App& image, Context& ctx) {
                      ctx.program + " image hash localhost:5000/app:1.0 --insecure-registry localhost:5000"});
   set_quiet_output(cmd, "each layer's dm-verity root (with --verity), else its diff_id");
   cmd->callback([flags, refs, &ctx] {
-    const auto facts = oci::image_facts(*refs, image_options(*flags, ctx));
+    const oci::ImageOptions opts = image_options(*flags, ctx);
+    const auto facts = oci::image_facts(*refs, opts);
     Json images = Json::array();
-    for (const auto& f : facts) check_platform(flags->platform, f);
+    for (const auto& f : facts) oci::require_platform(opts, f);
     for (const auto& f : facts) {
       images.push_back(oci::to_json(f));
       for (const auto& w : f.warnings) ctx.warn(f.reference + ": " + w);

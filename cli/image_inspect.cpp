@@ -8,18 +8,6 @@
 #include "util/term.h"
 
 namespace coco::cli {
-namespace {
-
-// A --platform the user named that a single-platform image is not is an error, not that image
-// (an index picks the platform; a single manifest is taken as it is).
-void check_platform(const std::string& wanted, const oci::ImageFacts& f) {
-  if (wanted.empty() || f.index_digest || f.platform == "/" || f.platform.empty()) return;
-  const std::string want = oci::parse_platform(wanted).str();
-  if (f.platform != want && f.platform.rfind(want + "/", 0) != 0)
-    fail(f.reference, "--platform " + want + ": the image is single-platform " + f.platform);
-}
-
-}  // namespace
 
 void add_image_inspect(CLI::App& image, Context& ctx) {
   auto flags = std::make_shared<ImageFlags>();
@@ -35,7 +23,7 @@ void add_image_inspect(CLI::App& image, Context& ctx) {
     oci::ImageOptions o = image_options(*flags, ctx);
     o.hash_layers = false;
     const oci::ImageFacts f = oci::image_facts(*ref, o);
-    check_platform(flags->platform, f);
+    oci::require_platform(o, f);
     const Json j = oci::to_json(f);
     const Style s = ctx.out_style();
     ctx.emit(j, [&](std::ostream& os) {

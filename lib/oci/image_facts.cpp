@@ -284,4 +284,11 @@ Json to_json(const ImageFacts& f) {
           {"diff_ids_match", f.mismatches.empty()}};
 }
 
+void require_platform(const ImageOptions& opts, const ImageFacts& f) {
+  if (!opts.platform || f.index_digest || f.platform == "/" || f.platform.empty()) return;
+  const std::string want = parse_platform(*opts.platform).str();
+  if (f.platform != want && f.platform.rfind(want + "/", 0) != 0)
+    fail(f.reference, "--platform " + want + ": the image is single-platform " + f.platform);
+}
+
 }  // namespace coco::oci

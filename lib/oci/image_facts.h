@@ -55,6 +55,10 @@ ImageFacts image_facts(const std::string& source, const ImageOptions& opts);
 // Several images at once: layers of all of them share one pool of `jobs` workers.
 std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, const ImageOptions& opts);
 
+// A --platform the user named (opts.platform) that a single-platform image is not is an error, not
+// that image: an index picks the platform, a single manifest is taken as it is.
+void require_platform(const ImageOptions& opts, const ImageFacts& f);
+
 Json to_json(const ImageFacts& f);  // the `coco image hash --output json` image object
 
 }  // namespace coco::oci

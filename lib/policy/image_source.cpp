@@ -56,6 +56,7 @@ ImageResolver make_resolver(std::map<std::string, std::string> sources, oci::Ima
     if (hit == cache->end()) {
       try {
         hit = cache->emplace(source, oci::image_facts(source, opts)).first;
+        oci::require_platform(opts, hit->second);
       } catch (const Error& e) {  // say which container (or the pause image) needed it
         throw Error(e.kind(), where, "image " + image + ": " + e.what());
       }

@@ -8,6 +8,7 @@
 #include "policy/initdata.h"
 #include "util/encoding.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace coco::policy {
 namespace {
@@ -166,7 +167,7 @@ class TomlReader {
           cp = cp * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (h | 0x20) - 'a' + 10);
         }
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail_here("an escape that is not a Unicode scalar value");
-        utf8(out, cp);
+        append_utf8(out, static_cast<char32_t>(cp));
         p_ += static_cast<std::size_t>(n) + 1;
         return;
       }
@@ -183,23 +184,6 @@ class TomlReader {
     ++p_;
   }
 
-  static void utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
 
   std::string_view t_;
   const std::string& where_;

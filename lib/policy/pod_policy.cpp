@@ -4,27 +4,14 @@
 #include "policy/initdata.h"
 #include "util/encoding.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace coco::policy {
 namespace {
 
 void append_utf8(std::string& out, unsigned long cp, const std::string& where) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail(where, "invalid unicode escape in a TOML string");
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  coco::append_utf8(out, static_cast<char32_t>(cp));
 }
 
 // A basic string body from `i` (after the opening quotes) to `close`, with escapes.
