@@ -39,13 +39,13 @@ std::optional<std::string> pem_body(std::string_view pem, const std::string& nam
   return std::nullopt;
 }
 
-const Json& member(const Json& object, const char* key, const std::string& name, const std::string& path) {
+const Json& cosign_member(const Json& object, const char* key, const std::string& name, const std::string& path) {
   if (!object.is_object() || !object.contains(key)) fail(name, "cosign key: missing \"" + path + "\"");
   return object[key];
 }
 
 std::string string_member(const Json& object, const char* key, const std::string& name, const std::string& path) {
-  const Json& v = member(object, key, name, path);
+  const Json& v = cosign_member(object, key, name, path);
   if (!v.is_string()) fail(name, "cosign key: \"" + path + "\" is not a string");
   return v.get<std::string>();
 }
@@ -55,7 +55,7 @@ ByteVec base64_member(const Json& object, const char* key, const std::string& na
 }
 
 std::uint64_t uint_member(const Json& object, const char* key, const std::string& name, const std::string& path) {
-  const Json& v = member(object, key, name, path);
+  const Json& v = cosign_member(object, key, name, path);
   if (!v.is_number_unsigned()) fail(name, "cosign key: \"" + path + "\" is not a positive integer");
   return v.get<std::uint64_t>();
 }
@@ -100,12 +100,12 @@ PrivateKey parse_cosign_private_key(std::string_view pem, const std::string& nam
   const ByteVec json_bytes = from_base64(*body, name + ": cosign key PEM body");
   const Json doc = parse_json(std::string_view(reinterpret_cast<const char*>(json_bytes.data()), json_bytes.size()),
                               name + " (cosign key JSON)");
-  const Json& kdf = member(doc, "kdf", name, "kdf");
+  const Json& kdf = cosign_member(doc, "kdf", name, "kdf");
   const std::string kdf_name = string_member(kdf, "name", name, "kdf.name");
   if (kdf_name != kKdfName) fail(name, "cosign key: unsupported kdf \"" + kdf_name + "\" (coco reads scrypt)");
-  const ScryptParams params = checked_params(member(kdf, "params", name, "kdf.params"), name);
+  const ScryptParams params = checked_params(cosign_member(kdf, "params", name, "kdf.params"), name);
   const ByteVec salt = base64_member(kdf, "salt", name, "kdf.salt");
-  const Json& cipher = member(doc, "cipher", name, "cipher");
+  const Json& cipher = cosign_member(doc, "cipher", name, "cipher");
   const std::string cipher_name = string_member(cipher, "name", name, "cipher.name");
   if (cipher_name != kCipherName)
     fail(name, "cosign key: unsupported cipher \"" + cipher_name + "\" (coco reads nacl/secretbox)");

@@ -55,8 +55,7 @@ std::string hex_field(const Json& v, std::size_t bytes, const std::string& file,
   if (s.size() != 2 * bytes || !std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
     fail(file, path + ": expected " + std::to_string(2 * bytes) + " hex digits (" + std::to_string(bytes) +
                    " bytes), got \"" + (s.size() > 120 ? s.substr(0, 120) + "…" : s) + "\"");
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+  return ascii_lower(s);
 }
 
 std::string encode(const std::string& hex, RefEncoding e) {

@@ -32,11 +32,6 @@ std::string json_str(const Json& j, const char* key, const std::string& where) {
   return j[key].get<std::string>();
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Statuses under which the platform still runs the certified TCB (Intel lists the advisories).
 bool acceptable_status(const std::string& s) {
   return s == "UpToDate" || s == "SWHardeningNeeded" || s == "ConfigurationNeeded" ||
@@ -112,7 +107,7 @@ void tcb_status(CheckList& out, const TdxQuote& q, const PckInfo& pck, const Sig
 
 void qe_identity(CheckList& out, const TdxQuote& q, const SignedJson& id) {
   const QeReport qe = parse_qe_report(q);
-  const std::string signer = lower(json_str(id.body, "mrsigner", id.file));
+  const std::string signer = ascii_lower(json_str(id.body, "mrsigner", id.file));
   const std::uint64_t prod = json_u64(id.body, "isvprodid", id.file);
   const bool same = signer == qe.mr_signer && prod == qe.isv_prod_id;
   out.add("QE identity", same,
@@ -210,7 +205,7 @@ CheckList verify_tdx(const Evidence& e, const TdxVerifyInputs& in) {
   }
   const SignedJson* tcb = nullptr;
   for (const auto& t : c.tcb_infos)
-    if (lower(t.body.value("fmspc", "")) == info.fmspc && t.body.value("id", "") == "TDX") tcb = &t;
+    if (ascii_lower(t.body.value("fmspc", "")) == info.fmspc && t.body.value("id", "") == "TDX") tcb = &t;
   if (tcb == nullptr) {
     out.add("TCB status", false, "no TDX TCB info for FMSPC " + info.fmspc + " in the collateral");
   } else {

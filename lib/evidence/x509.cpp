@@ -88,8 +88,7 @@ std::string Cert::serial_hex() const {
   std::string s = h != nullptr ? h : "";
   OPENSSL_free(h);
   BN_free(bn);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+  return ascii_lower(s);
 }
 
 ByteVec Cert::der() const {

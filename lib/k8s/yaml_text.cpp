@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/encoding.h"
 #include "util/output.h"
 
 namespace coco::k8s {
@@ -210,8 +211,7 @@ std::string yaml_plain_or_quoted(const std::string& s, bool flow) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._/@:+=-").find(c) == std::string_view::npos)
       return yaml_double_quoted(s);
   if (flow || s.back() == ':') return yaml_double_quoted(s);
-  std::string lower = s;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = ascii_lower(s);
   for (const char* word : {"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
     if (lower == word) return yaml_double_quoted(s);
   return s;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::oci {
@@ -51,8 +52,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   }
   const auto colon = line.find(':');
   if (colon == std::string::npos) return size * n;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string name = ascii_lower(line.substr(0, colon));
   std::string value = line.substr(colon + 1);
   const auto b = value.find_first_not_of(" \t");
   const auto e = value.find_last_not_of(" \t\r\n");

@@ -46,17 +46,13 @@ std::optional<Compression> layer_compression(const std::string& media_type, cons
 
 namespace {
 
-struct Digest {
-  Algo algo;
-  std::string hex;
-};
-
-Digest parse_digest_or_fail(const std::string& d, const std::string& where) {
+// The algorithm of a layer's "algorithm:hex" digest (the hex is compared as text at the end).
+Algo digest_algo_or_fail(const std::string& d, const std::string& where) {
   const auto colon = d.find(':');
   if (colon == std::string::npos) fail(where, "'" + d + "' is not a digest (algorithm:hex)");
   const std::string alg = d.substr(0, colon);
   if (alg != "sha256" && alg != "sha512") fail(where, "digest algorithm '" + alg + "' is not supported (sha256, sha512)");
-  return {parse_algo(alg), d.substr(colon + 1)};
+  return parse_algo(alg);
 }
 
 const char* const kEtcPasswd = "etc/passwd";
@@ -66,7 +62,7 @@ const char* const kEtcGroup = "etc/group";
 
 struct LayerHasher::Impl {
   LayerJob job;
-  Digest expected;
+  Algo blob_algo;
   Hasher blob;
   Hasher diff{Algo::Sha256};
   std::optional<VerityTree> tar_verity;
@@ -97,8 +93,8 @@ struct LayerHasher::Impl {
 
   explicit Impl(LayerJob j)
       : job(std::move(j)),
-        expected(parse_digest_or_fail(job.digest, job.name)),
-        blob(expected.algo),
+        blob_algo(digest_algo_or_fail(job.digest, job.name)),
+        blob(blob_algo),
         tar(job.name + ": uncompressed tar",
             [this](const TarEntry& e) { return on_entry(e); },
             [this](const TarEntry&, Bytes data) { on_data(data); }) {
@@ -222,7 +218,7 @@ LayerResult LayerHasher::finish() {
   if (m.blob_bytes != m.job.size)
     fail(m.job.name, "blob has " + std::to_string(m.blob_bytes) + " bytes, its descriptor declares " +
                          std::to_string(m.job.size) + " (truncated)");
-  const std::string got = algo_name(m.expected.algo) + ":" + to_hex(m.blob.finish());
+  const std::string got = algo_name(m.blob_algo) + ":" + to_hex(m.blob.finish());
   if (got != m.job.digest) fail(m.job.name, "blob digest mismatch: expected " + m.job.digest + ", got " + got);
   if (!m.decompressor) {  // fewer than 4 bytes in all
     m.compression = sniff_compression(m.head);

@@ -11,12 +11,7 @@
 namespace coco::oci {
 namespace {
 
-// ustar header fields (POSIX.1-2001 pax "ustar Interchange Format"): {offset, length}.
-struct Field { std::size_t off, len; };
-constexpr Field kName{0, 100}, kMode{100, 8}, kUid{108, 8}, kGid{116, 8}, kSize{124, 12},
-    kMtime{136, 12}, kChksum{148, 8}, kLinkname{157, 100}, kMagic{257, 6}, kDevmajor{329, 8},
-    kDevminor{337, 8}, kPrefix{345, 155};
-constexpr std::size_t kTypeflag = 156;
+using namespace ustar;  // the header fields
 constexpr std::uint64_t kMaxEntrySize = std::uint64_t{1} << 62;  // rounding up cannot wrap
 
 std::string text_field(const std::uint8_t* h, Field f) {
@@ -41,12 +36,12 @@ void TarStream::update(Bytes data) {
   while (!data.empty()) {
     switch (state_) {
       case State::Header: {
-        const std::size_t take = std::min(data.size(), kTarBlock - header_fill_);
+        const std::size_t take = std::min(data.size(), kBlock - header_fill_);
         std::memcpy(header_ + header_fill_, data.data(), take);
         header_fill_ += take;
         offset_ += take;
         data = data.subspan(take);
-        if (header_fill_ == kTarBlock) {
+        if (header_fill_ == kBlock) {
           header_fill_ = 0;
           on_header();
         }
@@ -108,9 +103,9 @@ bool parse_number(const std::uint8_t* h, Field f, std::uint64_t& out) {
 }  // namespace
 
 void TarStream::on_header() {
-  const std::uint64_t at = offset_ - kTarBlock;
+  const std::uint64_t at = offset_ - kBlock;
   const std::uint8_t* h = header_;
-  if (std::all_of(h, h + kTarBlock, [](std::uint8_t b) { return b == 0; })) {
+  if (std::all_of(h, h + kBlock, [](std::uint8_t b) { return b == 0; })) {
     // The end marker is two zero blocks; readers (Go archive/tar, Rust tar) stop at the first.
     state_ = State::End;
     return;
@@ -119,7 +114,7 @@ void TarStream::on_header() {
   if (!parse_number(h, kChksum, stored)) fail(at, "tar header checksum field is not a number (not a tar header?)");
   std::uint64_t sum_unsigned = 0;
   std::int64_t sum_signed = 0;
-  for (std::size_t i = 0; i < kTarBlock; ++i) {
+  for (std::size_t i = 0; i < kBlock; ++i) {
     const bool in_chk = i >= kChksum.off && i < kChksum.off + kChksum.len;
     sum_unsigned += in_chk ? ' ' : h[i];
     sum_signed += in_chk ? ' ' : static_cast<std::int8_t>(h[i]);
@@ -133,7 +128,7 @@ void TarStream::on_header() {
       {kGid, &gid, "gid"},    {kMtime, &mtime, "mtime"}};
   for (const auto& n : nums)
     if (!parse_number(h, n.f, *n.v)) fail(at, std::string("tar header ") + n.what + " field is malformed");
-  const char type = h[kTypeflag] == 0 ? '0' : static_cast<char>(h[kTypeflag]);
+  const char type = h[kTypeflag.off] == 0 ? '0' : static_cast<char>(h[kTypeflag.off]);
   if (size > kMaxEntrySize) fail(at, "tar entry size " + std::to_string(size) + " is not plausible");
 
   if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
@@ -143,7 +138,7 @@ void TarStream::on_header() {
     meta_type_ = type;
     meta_.clear();
     meta_offset_ = offset_;
-    remaining_ = (size + kTarBlock - 1) / kTarBlock * kTarBlock;
+    remaining_ = (size + kBlock - 1) / kBlock * kBlock;
     padding_ = remaining_ - size;
     if (remaining_ == 0) apply_meta();
     else state_ = State::Meta;
@@ -186,7 +181,7 @@ void TarStream::on_header() {
   entry_.data_offset = offset_;
   ++entries_;
   want_data_ = on_entry_(entry_);
-  remaining_ = (entry_.size + kTarBlock - 1) / kTarBlock * kTarBlock;
+  remaining_ = (entry_.size + kBlock - 1) / kBlock * kBlock;
   padding_ = remaining_ - entry_.size;
   state_ = remaining_ == 0 ? State::Header : State::Data;
 }

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "oci/ustar.h"
 #include "util/bytes.h"
 
 namespace coco::oci {
 
-inline constexpr std::size_t kTarBlock = 512;
 inline constexpr std::uint64_t kMaxMetaRecord = 1 << 20;  // pax / GNU long-name payloads
 
 struct TarEntry {
@@ -60,7 +60,7 @@ class TarStream {
   DataFn on_data_;
   State state_ = State::Header;
   std::uint64_t offset_ = 0;  // stream position of the next byte
-  std::uint8_t header_[kTarBlock];
+  std::uint8_t header_[ustar::kBlock];
   std::size_t header_fill_ = 0;
   std::uint64_t remaining_ = 0;  // data (then padding) bytes of the current entry still to come
   std::uint64_t padding_ = 0;    // of those, how many are padding

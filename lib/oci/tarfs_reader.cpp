@@ -7,18 +7,16 @@
 #include <string_view>
 #include <utility>
 
+#include "oci/tar_stream.h"
+#include "oci/ustar.h"
 #include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::oci {
 namespace {
 
-constexpr std::size_t kBlock = 512;
-constexpr std::uint64_t kMaxMeta = 1 << 20;  // a long name or pax payload; the crate has no limit
-// ustar header fields (offset, length).
-constexpr std::size_t kName = 0, kMode = 100, kUid = 108, kGid = 116, kSize = 124, kMtime = 136, kChksum = 148,
-                      kType = 156, kLink = 157, kMagic = 257, kVersion = 263, kDevMajor = 329, kDevMinor = 337,
-                      kPrefix = 345;
+using namespace ustar;  // the header fields
+constexpr std::uint64_t kMaxMeta = kMaxMetaRecord;  // a long name or pax payload; the crate has no limit
 
 std::string truncated(const std::uint8_t* p, std::size_t len) {
   const auto* end = std::find(p, p + len, 0);
@@ -212,11 +210,11 @@ void TarfsReader::on_header() {
   }
   std::uint32_t sum = 8 * ' ';
   for (std::size_t i = 0; i < kBlock; ++i)
-    if (i < kChksum || i >= kChksum + 8) sum += h[i];
-  const auto stored = tar_crate::octal(h + kChksum, 8);
+    if (i < kChksum.off || i >= kChksum.off + kChksum.len) sum += h[i];
+  const auto stored = tar_crate::octal(h + kChksum.off, kChksum.len);
   if (!stored) fail(at, "numeric field was not a number when getting cksum");
   if (static_cast<std::uint32_t>(*stored) != sum) fail(at, "archive header checksum mismatch");
-  const auto header_size = tar_crate::number(h + kSize, 12);
+  const auto header_size = tar_crate::number(h + kSize.off, kSize.len);
   if (!header_size) fail(at, "numeric field was not a number when getting size");
   std::uint64_t size = *header_size;
   if (size == 0 && pax_size_) size = *pax_size_;
@@ -224,9 +222,9 @@ void TarfsReader::on_header() {
   const std::uint64_t rounded = (size + 511) & ~std::uint64_t{511};
   if (rounded > std::numeric_limits<std::uint64_t>::max() - offset_) fail(at, "size overflow");
 
-  const bool ustar = std::memcmp(h + kMagic, "ustar\0", 6) == 0 && std::memcmp(h + kVersion, "00", 2) == 0;
-  const bool gnu = std::memcmp(h + kMagic, "ustar ", 6) == 0 && std::memcmp(h + kVersion, " \0", 2) == 0;
-  const char type = static_cast<char>(h[kType]);
+  const bool ustar = std::memcmp(h + kMagic.off, "ustar\0", 6) == 0 && std::memcmp(h + kVersion.off, "00", 2) == 0;
+  const bool gnu = std::memcmp(h + kMagic.off, "ustar ", 6) == 0 && std::memcmp(h + kVersion.off, " \0", 2) == 0;
+  const char type = static_cast<char>(h[kTypeflag.off]);
   payload_ = size;
   skip_ = rounded - size;
   if ((ustar || gnu) && (type == 'L' || type == 'K' || type == 'x')) {
@@ -255,23 +253,23 @@ void TarfsReader::on_header() {
   e.type = type;
   if (long_name_) e.path = strip_one_nul(std::move(*long_name_));
   else if (auto p = pax_ ? tar_crate::pax_value(*pax_, "path") : std::nullopt) e.path = std::move(*p);
-  else if (ustar && (h[kPrefix] != 0 || std::memchr(h + kName, '\\', 100))) {
-    const std::string prefix = truncated(h + kPrefix, 155);
-    e.path = (prefix.empty() ? "" : prefix + "/") + truncated(h + kName, 100);
+  else if (ustar && (h[kPrefix.off] != 0 || std::memchr(h + kName.off, '\\', kName.len))) {
+    const std::string prefix = truncated(h + kPrefix.off, kPrefix.len);
+    e.path = (prefix.empty() ? "" : prefix + "/") + truncated(h + kName.off, kName.len);
   } else {
-    e.path = truncated(h + kName, 100);
+    e.path = truncated(h + kName.off, kName.len);
   }
-  if (h[kLink] != 0) e.header_link = truncated(h + kLink, 100);
+  if (h[kLinkname.off] != 0) e.header_link = truncated(h + kLinkname.off, kLinkname.len);
   if (long_link_) e.link = strip_one_nul(std::move(*long_link_));
   else if (auto l = pax_ ? tar_crate::pax_value(*pax_, "linkpath") : std::nullopt) e.link = std::move(*l);
   else e.link = e.header_link;
-  if (auto m = tar_crate::octal(h + kMode, 8)) e.mode = static_cast<std::uint32_t>(*m);
-  e.uid = tar_crate::number(h + kUid, 8).value_or(0);
-  e.gid = tar_crate::number(h + kGid, 8).value_or(0);
-  e.mtime = tar_crate::number(h + kMtime, 12).value_or(0);
+  if (auto m = tar_crate::octal(h + kMode.off, kMode.len)) e.mode = static_cast<std::uint32_t>(*m);
+  e.uid = tar_crate::number(h + kUid.off, kUid.len).value_or(0);
+  e.gid = tar_crate::number(h + kGid.off, kGid.len).value_or(0);
+  e.mtime = tar_crate::number(h + kMtime.off, kMtime.len).value_or(0);
   if (ustar || gnu) {
-    if (auto v = tar_crate::octal(h + kDevMajor, 8)) e.devmajor = static_cast<std::uint32_t>(*v);
-    if (auto v = tar_crate::octal(h + kDevMinor, 8)) e.devminor = static_cast<std::uint32_t>(*v);
+    if (auto v = tar_crate::octal(h + kDevmajor.off, kDevmajor.len)) e.devmajor = static_cast<std::uint32_t>(*v);
+    if (auto v = tar_crate::octal(h + kDevminor.off, kDevminor.len)) e.devminor = static_cast<std::uint32_t>(*v);
   }
   e.size = size;
   e.header_pos = at;

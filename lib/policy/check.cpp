@@ -9,12 +9,10 @@
 #include "util/error.h"
 
 namespace coco::policy {
-namespace {
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
+using k8s::member_or_null;
+using k8s::string_field;
+namespace {
 
 std::string pad(std::string s, std::size_t n) {
   if (s.size() < n) s.append(n - s.size(), ' ');
@@ -64,7 +62,7 @@ PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Obj
                    const TestOptions& opts, const ImageResolver& resolve) {
   PodResult p;
   p.kind = t.kind;
-  p.name = t.name.empty() ? str(object.value("metadata", Json::object()), "generateName") : t.name;
+  p.name = t.name.empty() ? string_field(object.value("metadata", Json::object()), "generateName") : t.name;
   p.namespace_ = t.namespace_;
   p.where = t.where;
   const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);

@@ -7,6 +7,7 @@
 
 #include "policy/pattern.h"
 #include "policy/resources.h"
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -14,7 +15,7 @@ namespace {
 
 using k8s::regex_escape;
 
-std::string str(const Json& obj, const char* key) {
+std::string field_text(const Json& obj, const char* key) {
   if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return "";
   return obj[key].is_string() ? obj[key].get<std::string>() : obj[key].dump();
 }
@@ -60,8 +61,8 @@ Value field_ref(const std::string& path, const PodEnvContext& ctx, const std::st
   if (path == "metadata.uid") return dynamic(kUuid, "$(pod-uid)");
   if (path == "spec.nodeName") return dynamic(c["dns_subdomain"].get<std::string>(), "$(node-name)");
   if (path == "spec.serviceAccountName") {
-    std::string sa = str(ctx.spec, "serviceAccountName");
-    if (sa.empty()) sa = str(ctx.spec, "serviceAccount");
+    std::string sa = field_text(ctx.spec, "serviceAccountName");
+    if (sa.empty()) sa = field_text(ctx.spec, "serviceAccount");
     return literal(sa.empty() ? "default" : sa);
   }
   if (path == "status.podIP") return dynamic(ip_regex(c), "$(pod-ip)");
@@ -73,7 +74,7 @@ Value field_ref(const std::string& path, const PodEnvContext& ctx, const std::st
     if (path.rfind(head, 0) == 0 && path.size() > head.size() + 2 && path.substr(path.size() - 2) == "']") {
       const std::string key = path.substr(head.size(), path.size() - head.size() - 2);
       const Json map = ctx.metadata.value(kind, Json::object());
-      if (map.is_object() && map.contains(key)) return literal(str(map, key.c_str()));
+      if (map.is_object() && map.contains(key)) return literal(field_text(map, key.c_str()));
       if (std::string(kind) == "labels") return injected_label(key, ctx);
       return literal("");
     }
@@ -138,11 +139,6 @@ std::map<std::string, Value> expansion_map(const std::vector<EnvVar>& env, const
 // kubelet's makeEnvVariableName: upper case, '-' → '_'.
 std::string env_name(std::string s) {
   for (char& ch : s) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return s;
 }
 
@@ -263,11 +259,11 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
     for (std::size_t i = 0; i < container["envFrom"].size(); ++i) {
       const Json& src = container["envFrom"][i];
       const std::string here = where + ".envFrom[" + std::to_string(i) + "]";
-      const std::string prefix = str(src, "prefix");
+      const std::string prefix = field_text(src, "prefix");
       const bool is_cm = src.contains("configMapRef");
       const Json ref = is_cm ? src["configMapRef"] : src.value("secretRef", Json());
       if (!ref.is_object()) fail(here, "needs configMapRef or secretRef");
-      const std::string name = str(ref, "name");
+      const std::string name = field_text(ref, "name");
       const k8s::DataObject* obj = find_object(is_cm ? ctx.objects.config_maps : ctx.objects.secrets, ctx, name);
       if (obj == nullptr) {
         if (optional_ref(ref, here)) continue;
@@ -287,22 +283,22 @@ std::vector<EnvVar> container_env(const Json& container, const PodEnvContext& ct
     for (std::size_t i = 0; i < container["env"].size(); ++i) {
       const Json& e = container["env"][i];
       const std::string here = where + ".env[" + std::to_string(i) + "]";
-      const std::string name = str(e, "name");
+      const std::string name = field_text(e, "name");
       if (name.empty()) fail(here, "env entry without a name");
       if (!e.contains("valueFrom") || e["valueFrom"].is_null()) {
-        set_var(env, name, expand(str(e, "value"), expansion_map(env, services), &ctx));
+        set_var(env, name, expand(field_text(e, "value"), expansion_map(env, services), &ctx));
         continue;
       }
       const Json& from = e["valueFrom"];
       if (from.contains("fieldRef")) {
-        set_var(env, name, field_ref(str(from["fieldRef"], "fieldPath"), ctx, here + ".valueFrom.fieldRef"));
+        set_var(env, name, field_ref(field_text(from["fieldRef"], "fieldPath"), ctx, here + ".valueFrom.fieldRef"));
       } else if (from.contains("resourceFieldRef")) {
         const std::optional<std::string> v = resource_field_value(from["resourceFieldRef"], container, ctx.spec, here + ".valueFrom.resourceFieldRef");
         set_var(env, name, v ? literal(*v) : dynamic("[0-9]+", "$(resource-field)"));  // no limit: node allocatable
       } else if (from.contains("configMapKeyRef") || from.contains("secretKeyRef")) {
         const bool is_cm = from.contains("configMapKeyRef");
         const Json& ref = is_cm ? from["configMapKeyRef"] : from["secretKeyRef"];
-        const std::string obj_name = str(ref, "name"), key = str(ref, "key");
+        const std::string obj_name = field_text(ref, "name"), key = field_text(ref, "key");
         const k8s::DataObject* obj = find_object(is_cm ? ctx.objects.config_maps : ctx.objects.secrets, ctx, obj_name);
         const ByteVec* v = nullptr;
         if (obj != nullptr) {
@@ -345,11 +341,11 @@ std::vector<EnvVar> service_env(const PodEnvContext& ctx) {
     out.push_back({n + "_SERVICE_PORT", literal(std::to_string(first.port))});
     for (const auto& p : s.ports)
       if (!p.name.empty()) out.push_back({n + "_SERVICE_PORT_" + env_name(p.name), literal(std::to_string(p.port))});
-    out.push_back({n + "_PORT", join(lower(first.protocol) + "://", ":" + std::to_string(first.port))});
+    out.push_back({n + "_PORT", join(ascii_lower(first.protocol) + "://", ":" + std::to_string(first.port))});
     for (const auto& p : s.ports) {
       const std::string base = n + "_PORT_" + std::to_string(p.port) + "_" + p.protocol;
-      out.push_back({base, join(lower(p.protocol) + "://", ":" + std::to_string(p.port))});
-      out.push_back({base + "_PROTO", literal(lower(p.protocol))});
+      out.push_back({base, join(ascii_lower(p.protocol) + "://", ":" + std::to_string(p.port))});
+      out.push_back({base + "_PROTO", literal(ascii_lower(p.protocol))});
       out.push_back({base + "_PORT", literal(std::to_string(p.port))});
       out.push_back({base + "_ADDR", ip});
     }
@@ -393,7 +389,7 @@ std::vector<std::string> service_env_regexes(const PodEnvContext& ctx) {
   out.push_back("^" + svc + "_SERVICE_PORT=" + port + "$");
   out.push_back("^" + svc + "_SERVICE_PORT_[A-Z0-9_]+=" + port + "$");
   for (const std::string proto : {"TCP", "UDP", "SCTP"}) {
-    const std::string p = lower(proto);
+    const std::string p = ascii_lower(proto);
     out.push_back("^" + svc + "_PORT=" + p + "://" + ip + ":" + port + "$");
     out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "=" + p + "://" + ip + ":" + port + "$");
     out.push_back("^" + svc + "_PORT_" + port + "_" + proto + "_PROTO=" + p + "$");

@@ -19,19 +19,17 @@
 #include "util/file.h"
 
 namespace coco::policy {
-namespace {
 
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
+using k8s::member_or_null;
+using k8s::string_field;
+namespace {
 
 // The PodSpec as the policy sees it: a StatefulSet's volumeClaimTemplates are volumes too.
 Json effective_spec(const Json& object, const k8s::PodTemplate& t) {
   Json spec = object[t.spec];
   if (t.kind == "StatefulSet" && object.contains("/spec/volumeClaimTemplates"_json_pointer)) {
     for (const auto& claim : object["/spec/volumeClaimTemplates"_json_pointer]) {
-      const std::string name = str(claim.value("metadata", Json::object()), "name");
+      const std::string name = string_field(claim.value("metadata", Json::object()), "name");
       if (!spec.contains("volumes") || !spec["volumes"].is_array()) spec["volumes"] = Json::array();
       spec["volumes"].push_back({{"name", name}, {"persistentVolumeClaim", {{"claimName", name}}}});
     }
@@ -71,10 +69,10 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
     for (std::size_t i = 0; i < spec[list].size(); ++i) {
       const Json& c = spec[list][i];
       const std::string where = t.where + ": spec." + list + "[" + std::to_string(i) + "]" +
-                                (str(c, "name").empty() ? "" : " (" + str(c, "name") + ")");
+                                (string_field(c, "name").empty() ? "" : " (" + string_field(c, "name") + ")");
       if (!c.is_object()) fail(where, "expected a container object");
-      if (str(c, "name").empty()) fail(where, "container without a name");
-      const std::string image = str(c, "image");
+      if (string_field(c, "name").empty()) fail(where, "container without a name");
+      const std::string image = string_field(c, "image");
       if (image.empty()) fail(where, "container without an image");
       const ImageInfo info = resolve(image, where);
       Json cp = container_policy(c, info, pod, where);
@@ -163,7 +161,7 @@ std::map<std::string, std::string> initdata_entries(const Json& metadata, const 
 PodReport report_for(const k8s::PodTemplate& t, const Json& doc) {
   PodReport r;
   r.kind = t.kind;
-  r.name = t.name.empty() ? str(doc[t.item].value("metadata", Json::object()), "generateName") : t.name;
+  r.name = t.name.empty() ? string_field(doc[t.item].value("metadata", Json::object()), "generateName") : t.name;
   r.namespace_ = t.namespace_;
   return r;
 }
@@ -270,7 +268,7 @@ std::vector<PodReport> digests(std::string_view text, const std::string& name) {
     const Json spec = doc[t.spec];
     for (const char* list : {"initContainers", "containers"})
       if (spec.contains(list) && spec[list].is_array())
-        for (const auto& c : spec[list]) r.images.push_back(str(c, "image"));
+        for (const auto& c : spec[list]) r.images.push_back(string_field(c, "image"));
     out.push_back(std::move(r));
   }
   return out;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/node.h"
+#include "policy/node_internal.h"
 
 #include <algorithm>
 #include <set>
@@ -10,20 +11,17 @@
 #include "util/error.h"
 
 namespace coco::policy {
+
+using namespace node_internal;
+using k8s::member_or_null;
+using k8s::string_field;
+
 namespace {
 
-// containerd's default capability set for a container that asks for nothing else.
-const std::vector<std::string> kDefaultCaps = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-                                               "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-                                               "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-                                               "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
 const char* const kMasked[] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
                                "/proc/scsi"};
 const char* const kReadonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
-constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-constexpr const char* kShared = "/run/kata-containers/shared/containers";
-constexpr const char* kShm = "/run/kata-containers/sandbox/shm";
 // Fixed stand-ins for what the cluster decides.
 constexpr const char* kPodUid = "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f";
 constexpr const char* kControllerUid = "9c64c5bf-298f-46c4-ad63-e2270a2ff44c";
@@ -33,8 +31,6 @@ constexpr const char* kCronMinute = "29421360";    // a CronJob's scheduled time
 
 std::string hexid(const std::string& joined) { return to_hex(digest(Algo::Sha256, joined)); }
 
-std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
-const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::string scalar_text(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
@@ -183,7 +179,7 @@ NodePod::NodePod(const Json& object, const k8s::PodTemplate& t, const k8s::Objec
   // The pod's name as its controller gives it.
   const std::string& n = t.name;
   const std::string job = t.kind == "CronJob" ? n + "-" + kCronMinute : n;
-  if (t.kind == "Pod") name_ = n.empty() ? str(object.value("metadata", Json::object()), "generateName") + kSuffix : n;
+  if (t.kind == "Pod") name_ = n.empty() ? string_field(object.value("metadata", Json::object()), "generateName") + kSuffix : n;
   else if (t.indexed_job) name_ = job + "-1-" + kSuffix;
   else if (t.kind == "Deployment") name_ = n + "-" + kTemplateHash + "-" + kSuffix;
   else if (t.kind == "StatefulSet") name_ = n + "-0";
@@ -213,7 +209,7 @@ NodePod::NodePod(const Json& object, const k8s::PodTemplate& t, const k8s::Objec
   }
   // kubelet: spec.hostname, else the pod name cut to 63 characters without trailing '-' or '.';
   // an Indexed Job's controller sets "<job>-<index>".
-  hostname_ = str(spec_, "hostname");
+  hostname_ = string_field(spec_, "hostname");
   if (t.indexed_job) {
     hostname_ = job + "-1";
   } else if (hostname_.empty()) {
@@ -222,17 +218,17 @@ NodePod::NodePod(const Json& object, const k8s::PodTemplate& t, const k8s::Objec
   }
 
   for (const char* list : {"initContainers", "containers"}) {
-    const Json& l = member(spec_, list);
+    const Json& l = member_or_null(spec_, list);
     if (l.is_null()) continue;
     if (!l.is_array()) fail(t.where, std::string("spec.") + list + ": expected a list");
     for (const auto& c : l) {
-      if (!c.is_object() || str(c, "name").empty() || str(c, "image").empty())
+      if (!c.is_object() || string_field(c, "name").empty() || string_field(c, "image").empty())
         fail(t.where, std::string("spec.") + list + ": a container needs a name and an image");
       Json copy = c;
       if (t.indexed_job) {  // the Job controller's env for the index, unless the container sets it
         bool has = false;
         if (copy.contains("env") && copy["env"].is_array())
-          for (const auto& e : copy["env"]) has = has || str(e, "name") == "JOB_COMPLETION_INDEX";
+          for (const auto& e : copy["env"]) has = has || string_field(e, "name") == "JOB_COMPLETION_INDEX";
         if (!has) {
           if (!copy.contains("env") || !copy["env"].is_array()) copy["env"] = Json::array();
           copy["env"].push_back({{"name", "JOB_COMPLETION_INDEX"},
@@ -249,13 +245,13 @@ NodePod::NodePod(const Json& object, const k8s::PodTemplate& t, const k8s::Objec
 }
 
 const ImageInfo& NodePod::image_of(std::size_t index) const {
-  if (!images_[index]) images_[index] = resolve_(str(containers_[index], "image"), t_.where + ": container " +
-                                                                                       str(containers_[index], "name"));
+  if (!images_[index]) images_[index] = resolve_(string_field(containers_[index], "image"), t_.where + ": container " +
+                                                                                       string_field(containers_[index], "name"));
   return *images_[index];
 }
 
 std::string NodePod::container_id(std::size_t index) const {
-  return hexid("container/" + name_ + "/" + str(containers_.at(index), "name"));
+  return hexid("container/" + name_ + "/" + string_field(containers_.at(index), "name"));
 }
 
 Json NodePod::common_annotations() const {
@@ -291,12 +287,12 @@ Json NodePod::create_pause() const {
   anno["io.kubernetes.cri.sandbox-memory"] = "0";
   anno["io.kubernetes.cri.sandbox-log-directory"] = "/var/log/pods/" + namespace_name_ + "_" + name_ + "_" + uid_;
   anno["nerdctl/network-namespace"] = "/var/run/netns/cni-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
-  const Json& psc = member(spec_, "securityContext");
-  const long long uid = member(psc, "runAsUser").is_number_integer() ? psc["runAsUser"].get<long long>() : 65535;
-  const long long gid = member(psc, "runAsGroup").is_number_integer() ? psc["runAsGroup"].get<long long>() : 65535;
+  const Json& psc = member_or_null(spec_, "securityContext");
+  const long long uid = member_or_null(psc, "runAsUser").is_number_integer() ? psc["runAsUser"].get<long long>() : 65535;
+  const long long gid = member_or_null(psc, "runAsGroup").is_number_integer() ? psc["runAsGroup"].get<long long>() : 65535;
   std::set<long long> groups{gid};
-  if (member(psc, "fsGroup").is_number_integer()) groups.insert(psc["fsGroup"].get<long long>());
-  if (member(psc, "supplementalGroups").is_array())
+  if (member_or_null(psc, "fsGroup").is_number_integer()) groups.insert(psc["fsGroup"].get<long long>());
+  if (member_or_null(psc, "supplementalGroups").is_array())
     for (const auto& g : psc["supplementalGroups"])
       if (g.is_number_integer()) groups.insert(g.get<long long>());
   Json mounts = default_mounts_json(false, false);
@@ -305,8 +301,8 @@ Json NodePod::create_pause() const {
                               {"rbind", "ro", "nosuid", "nodev", "noexec"}));
   // containerd 2.x sets these on every pod sandbox.
   Json sysctls = {{"net.ipv4.ip_unprivileged_port_start", "0"}, {"net.ipv4.ping_group_range", "0 2147483647"}};
-  if (member(psc, "sysctls").is_array())
-    for (const auto& s : psc["sysctls"]) sysctls[str(s, "name")] = scalar_text(member(s, "value"));
+  if (member_or_null(psc, "sysctls").is_array())
+    for (const auto& s : psc["sysctls"]) sysctls[string_field(s, "name")] = scalar_text(member_or_null(s, "value"));
   const Json user = {{"UID", uid}, {"GID", gid}, {"AdditionalGids", Json(groups)}, {"Username", ""}};
   Json process = make_process({"/pause"}, {kDefaultPath}, "/", user, kDefaultCaps, true, false, "", -998);
   return create_request(cid, anno, process, mounts, sysctls, "pause", true, false, Json::array(),
@@ -371,7 +367,7 @@ Json NodePod::create_request(const std::string& cid, Json anno, Json process, Js
           {"devices", Json::array()},
           {"storages", std::move(storages)},
           {"OCI", std::move(oci)},
-          {"sandbox_pidns", sandbox ? false : member(spec_, "shareProcessNamespace") == true},
+          {"sandbox_pidns", sandbox ? false : member_or_null(spec_, "shareProcessNamespace") == true},
           {"shared_mounts", Json::array()}};
 }
 

@@ -3,17 +3,19 @@
 #include <algorithm>
 
 #include "policy/node.h"
+#include "policy/node_internal.h"
 #include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::policy {
+
+using namespace node_internal;
+using k8s::member_or_null;
+using k8s::string_field;
+
 namespace {
 
-constexpr const char* kShared = "/run/kata-containers/shared/containers";
-constexpr const char* kSandboxStorage = "/run/kata-containers/sandbox/storage";
-constexpr const char* kShm = "/run/kata-containers/sandbox/shm";
 constexpr const char* kAppArmorProfile = "cri-containerd.apparmor.d";
-constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr const char* kServiceAccount = "/var/run/secrets/kubernetes.io/serviceaccount";
 // The ..data directory kubelet's atomic writer publishes a volume's files through.
 constexpr const char* kVolumeStamp = "..2026_12_01_00_00_00.1887069138";
@@ -21,10 +23,6 @@ constexpr const char* kVolumeStamp = "..2026_12_01_00_00_00.1887069138";
 constexpr unsigned kRegularMode = 0100644, kDirMode = 040755, kSymlinkMode = 0120777;  // S_IF* | permissions
 constexpr unsigned long long kParentDirMode = 0x80000000ULL | 0750;
 
-const std::vector<std::string> kDefaultCaps = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-                                               "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-                                               "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-                                               "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
 const std::vector<std::string> kAllCaps = {
     "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
     "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
@@ -34,8 +32,6 @@ const std::vector<std::string> kAllCaps = {
     "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
     "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"};
 
-std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
-const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::vector<std::string> strings(const Json& v) {
   std::vector<std::string> out;
@@ -67,43 +63,43 @@ Json copy_request(const std::string& path, const std::string& type, unsigned mod
 void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, bool readonly_root, Json& out,
                      Json& storages, const ImageInfo& image) const {
   std::vector<std::string> taken;
-  const Json& vms = member(c, "volumeMounts");
+  const Json& vms = member_or_null(c, "volumeMounts");
   if (vms.is_array())
-    for (const auto& vm : vms) taken.push_back(str(vm, "mountPath"));
+    for (const auto& vm : vms) taken.push_back(string_field(vm, "mountPath"));
   auto is_taken = [&](const std::string& d) { return std::find(taken.begin(), taken.end(), d) != taken.end(); };
-  const std::string term = str(c, "terminationMessagePath").empty() ? "/dev/termination-log" : str(c, "terminationMessagePath");
+  const std::string term = string_field(c, "terminationMessagePath").empty() ? "/dev/termination-log" : string_field(c, "terminationMessagePath");
   // containerd mounts kubelet's files read-only when the root filesystem is (issue 11 item 1).
   const std::string etc_mode = readonly_root ? "ro" : "rw";
   for (const auto& [dest, mode] : {std::pair<std::string, std::string>{"/etc/hosts", etc_mode}, {term, "rw"},
                                    {"/etc/hostname", etc_mode}, {"/etc/resolv.conf", etc_mode}})
     if (!is_taken(dest)) out.push_back(bind_mount_json(dest, shared_source(cid, dest), {"rbind", "rprivate", mode}));
   out.push_back(bind_mount_json("/dev/shm", kShm, {"rbind"}));
-  if (member(spec_, "automountServiceAccountToken") != false && !is_taken(kServiceAccount))
+  if (member_or_null(spec_, "automountServiceAccountToken") != false && !is_taken(kServiceAccount))
     out.push_back(bind_mount_json(kServiceAccount, shared_source(cid, kServiceAccount), {"rbind", "rprivate", "ro"}));
 
   Json volumes = Json::object();
-  if (member(spec_, "volumes").is_array())
-    for (const auto& v : spec_["volumes"]) volumes[str(v, "name")] = v;
-  const Json& claims = member(member(object_, "spec"), "volumeClaimTemplates");
+  if (member_or_null(spec_, "volumes").is_array())
+    for (const auto& v : spec_["volumes"]) volumes[string_field(v, "name")] = v;
+  const Json& claims = member_or_null(member_or_null(object_, "spec"), "volumeClaimTemplates");
   if (t_.kind == "StatefulSet" && claims.is_array())
     for (const auto& claim : claims) {
-      const std::string n = str(member(claim, "metadata"), "name");
+      const std::string n = string_field(member_or_null(claim, "metadata"), "name");
       volumes[n] = {{"persistentVolumeClaim", {{"claimName", n}}}};
     }
-  const Json& psc = member(spec_, "securityContext");
-  const long long fs_group = member(psc, "fsGroup").is_number_integer() ? psc["fsGroup"].get<long long>() : 0;
+  const Json& psc = member_or_null(spec_, "securityContext");
+  const long long fs_group = member_or_null(psc, "fsGroup").is_number_integer() ? psc["fsGroup"].get<long long>() : 0;
   std::size_t n = 0;
   if (vms.is_array())
     for (const auto& vm : vms) {
-      const std::string name = str(vm, "name"), dest = str(vm, "mountPath");
-      if (!volumes.contains(name)) fail(t_.where, "container " + str(c, "name") + ": volumeMount " + name + ": no such volume");
+      const std::string name = string_field(vm, "name"), dest = string_field(vm, "mountPath");
+      if (!volumes.contains(name)) fail(t_.where, "container " + string_field(c, "name") + ": volumeMount " + name + ": no such volume");
       const Json& vol = volumes[name];
-      bool ro = member(vm, "readOnly") == true;
-      const std::string propagation = str(vm, "mountPropagation");
+      bool ro = member_or_null(vm, "readOnly") == true;
+      const std::string propagation = string_field(vm, "mountPropagation");
       const std::string prop = propagation == "Bidirectional" ? "rshared" : propagation == "HostToContainer" ? "rslave" : "rprivate";
       std::string source;
       bool local_storage = false;
-      if (vol.contains("emptyDir") && str(member(vol, "emptyDir"), "medium") == "Memory") {
+      if (vol.contains("emptyDir") && string_field(member_or_null(vol, "emptyDir"), "medium") == "Memory") {
         source = "/run/kata-containers/sandbox/ephemeral/" + name;
         storages.push_back({{"driver", "ephemeral"}, {"driver_options", Json::array()}, {"source", "tmpfs"},
                             {"fstype", "tmpfs"},
@@ -126,13 +122,13 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
                             {"source", pci}, {"fstype", "ext4"}, {"options", Json::array()}, {"mount_point", source},
                             {"fs_group", fs_group > 0 ? Json{{"group_id", fs_group}} : Json(nullptr)},  // as Kata's test cases
                             {"shared", true}});
-      } else if (vol.contains("hostPath") && (str(vol["hostPath"], "path").rfind("/dev/", 0) == 0 ||
-                                              str(vol["hostPath"], "path").rfind("/sys/", 0) == 0)) {
-        source = str(vol["hostPath"], "path");
+      } else if (vol.contains("hostPath") && (string_field(vol["hostPath"], "path").rfind("/dev/", 0) == 0 ||
+                                              string_field(vol["hostPath"], "path").rfind("/sys/", 0) == 0)) {
+        source = string_field(vol["hostPath"], "path");
       } else {
         source = shared_source(cid, dest);
         for (const char* k : {"configMap", "secret", "projected", "downwardAPI"}) ro = ro || vol.contains(k);
-        ro = ro || member(member(vol, "persistentVolumeClaim"), "readOnly") == true;
+        ro = ro || member_or_null(member_or_null(vol, "persistentVolumeClaim"), "readOnly") == true;
       }
       ++n;
       Json m = bind_mount_json(dest, source, {"rbind", prop, ro ? "ro" : "rw"});
@@ -151,11 +147,11 @@ void NodePod::mounts(const Json& c, const std::string& cid, bool privileged, boo
 Json NodePod::create_container(std::size_t index) const {
   const Json& c = containers_.at(index);
   const ImageInfo& image = image_of(index);
-  const std::string where = t_.where + ": container " + str(c, "name");
+  const std::string where = t_.where + ": container " + string_field(c, "name");
   const std::string cid = container_id(index);
   const Env env = kubelet_env(c, where);
   std::vector<std::string> argv;
-  const auto command = strings(member(c, "command")), args = strings(member(c, "args"));
+  const auto command = strings(member_or_null(c, "command")), args = strings(member_or_null(c, "args"));
   for (const auto& a : command) argv.push_back(kubelet_expand(a, env.vars));
   if (command.empty()) argv = image.entrypoint;
   if (!args.empty() || !command.empty())
@@ -163,11 +159,11 @@ Json NodePod::create_container(std::size_t index) const {
   else
     argv.insert(argv.end(), image.cmd.begin(), image.cmd.end());
 
-  const Json& csc = member(c, "securityContext");
-  const bool privileged = member(csc, "privileged") == true;
+  const Json& csc = member_or_null(c, "securityContext");
+  const bool privileged = member_or_null(csc, "privileged") == true;
   std::vector<std::string> caps = privileged ? kAllCaps : kDefaultCaps;
-  const auto drop = strings(member(member(csc, "capabilities"), "drop"));
-  const auto add = strings(member(member(csc, "capabilities"), "add"));
+  const auto drop = strings(member_or_null(member_or_null(csc, "capabilities"), "drop"));
+  const auto add = strings(member_or_null(member_or_null(csc, "capabilities"), "add"));
   if (std::find(drop.begin(), drop.end(), "ALL") != drop.end()) caps.clear();
   std::erase_if(caps, [&](const std::string& cap) { return std::find(drop.begin(), drop.end(), cap.substr(4)) != drop.end(); });
   for (const auto& a : add) {
@@ -179,11 +175,11 @@ Json NodePod::create_container(std::size_t index) const {
   std::vector<std::string> full = image.env;
   if (full.empty()) full.push_back(kDefaultPath);
   replace_or_append(full, "HOSTNAME=" + hostname_);
-  const bool tty = member(c, "tty") == true;
+  const bool tty = member_or_null(c, "tty") == true;
   if (tty) replace_or_append(full, "TERM=xterm");
   for (const auto& e : env.list) replace_or_append(full, e);
-  const bool nnp = !privileged && member(csc, "allowPrivilegeEscalation") == false;
-  std::string cwd = str(c, "workingDir");
+  const bool nnp = !privileged && member_or_null(csc, "allowPrivilegeEscalation") == false;
+  std::string cwd = string_field(c, "workingDir");
   if (cwd.empty()) cwd = image.working_dir.empty() ? "/" : image.working_dir;
   const std::string apparmor = node_.apparmor && !privileged ? kAppArmorProfile : "";
   Json process = {{"Terminal", tty},
@@ -199,21 +195,21 @@ Json NodePod::create_container(std::size_t index) const {
                   {"ApparmorProfile", apparmor},
                   {"OOMScoreAdj", 1000},
                   {"SelinuxLabel", ""}};
-  const bool readonly_root = member(csc, "readOnlyRootFilesystem") == true;
+  const bool readonly_root = member_or_null(csc, "readOnlyRootFilesystem") == true;
   Json mount_list = default_mounts_json(privileged, true);
   Json storages = Json::array();
   mounts(c, cid, privileged, readonly_root, mount_list, storages, image);
   Json anno = common_annotations();
   anno["io.katacontainers.pkg.oci.bundle_path"] = "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" + cid;
   anno["io.katacontainers.pkg.oci.container_type"] = "pod_container";
-  anno["io.kubernetes.cri.container-name"] = str(c, "name");
+  anno["io.kubernetes.cri.container-name"] = string_field(c, "name");
   anno["io.kubernetes.cri.container-type"] = "container";
-  anno["io.kubernetes.cri.image-name"] = str(c, "image");
+  anno["io.kubernetes.cri.image-name"] = string_field(c, "image");
   Json sysctls = Json::object();
-  const Json& psc = member(spec_, "securityContext");
-  if (member(psc, "sysctls").is_array())
-    for (const auto& s : psc["sysctls"]) sysctls[str(s, "name")] = member(s, "value").is_string() ? s["value"] : Json(s["value"].dump());
-  return create_request(cid, anno, process, mount_list, sysctls, str(c, "image"), readonly_root, privileged, storages,
+  const Json& psc = member_or_null(spec_, "securityContext");
+  if (member_or_null(psc, "sysctls").is_array())
+    for (const auto& s : psc["sysctls"]) sysctls[string_field(s, "name")] = member_or_null(s, "value").is_string() ? s["value"] : Json(s["value"].dump());
+  return create_request(cid, anno, process, mount_list, sysctls, string_field(c, "image"), readonly_root, privileged, storages,
                         &image);
 }
 
@@ -234,18 +230,18 @@ std::vector<Json> NodePod::copy_files(std::size_t index) const {
     std::vector<std::string> keys;
     bool volume = dest == kServiceAccount;
     if (volume) keys = {"ca.crt", "namespace", "token"};
-    if (member(c, "volumeMounts").is_array())
+    if (member_or_null(c, "volumeMounts").is_array())
       for (const auto& vm : c["volumeMounts"]) {
-        if (str(vm, "mountPath") != dest || !member(spec_, "volumes").is_array()) continue;
+        if (string_field(vm, "mountPath") != dest || !member_or_null(spec_, "volumes").is_array()) continue;
         for (const auto& v : spec_["volumes"]) {
-          if (str(v, "name") != str(vm, "name")) continue;
+          if (string_field(v, "name") != string_field(vm, "name")) continue;
           for (const char* kind : {"configMap", "secret", "projected", "downwardAPI"}) volume = volume || v.contains(kind);
           auto add_items = [&](const Json& src, bool config_map) {
-            if (member(src, "items").is_array()) {
-              for (const auto& it : src["items"]) keys.push_back(str(it, "path"));
+            if (member_or_null(src, "items").is_array()) {
+              for (const auto& it : src["items"]) keys.push_back(string_field(it, "path"));
               return;
             }
-            const std::string obj = str(src, config_map ? "name" : "secretName").empty() ? str(src, "name") : str(src, config_map ? "name" : "secretName");
+            const std::string obj = string_field(src, config_map ? "name" : "secretName").empty() ? string_field(src, "name") : string_field(src, config_map ? "name" : "secretName");
             const auto& table = config_map ? objects_.config_maps : objects_.secrets;
             for (const auto& [key, d] : table)
               if (key.substr(key.find('/') + 1) == obj)
@@ -254,18 +250,18 @@ std::vector<Json> NodePod::copy_files(std::size_t index) const {
           if (v.contains("configMap")) add_items(v["configMap"], true);
           if (v.contains("secret")) add_items(v["secret"], false);
           if (v.contains("downwardAPI")) add_items(v["downwardAPI"], true);
-          if (member(member(v, "projected"), "sources").is_array())
+          if (member_or_null(member_or_null(v, "projected"), "sources").is_array())
             for (const auto& s : v["projected"]["sources"]) {
               if (s.contains("configMap")) add_items(s["configMap"], true);
               if (s.contains("secret")) add_items(s["secret"], false);
               if (s.contains("downwardAPI")) add_items(s["downwardAPI"], true);
-              if (s.contains("serviceAccountToken")) keys.push_back(str(s["serviceAccountToken"], "path"));
+              if (s.contains("serviceAccountToken")) keys.push_back(string_field(s["serviceAccountToken"], "path"));
             }
         }
       }
     if (!volume) {  // kubelet's files are files; a host directory (PVC, image VOLUME) is a directory
       const bool file = dest == "/etc/hosts" || dest == "/etc/hostname" || dest == "/etc/resolv.conf" ||
-                        dest == "/dev/termination-log" || dest == str(c, "terminationMessagePath");
+                        dest == "/dev/termination-log" || dest == string_field(c, "terminationMessagePath");
       out.push_back(file ? copy_request(src, "Regular", kRegularMode, 64) : copy_request(src, "Directory", kDirMode, 0));
       continue;
     }

@@ -4,67 +4,23 @@
 #include <set>
 
 #include "policy/node.h"
+#include "policy/node_internal.h"
+#include "policy/resources.h"
 #include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::policy {
+
+using namespace node_internal;
+using k8s::member_or_null;
+using k8s::string_field;
+
 namespace {
 
-std::string str(const Json& obj, const char* key) { return k8s::string_field(obj, key); }
-const Json& member(const Json& obj, const char* key) { return k8s::member_or_null(obj, key); }
 
 std::string upper_env_name(const std::string& s) {
   std::string out;
   for (char c : s) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// A Kubernetes quantity ("500m", "128Mi", "1.5G", "2") as an exact fraction num / den.
-struct Quantity {
-  __int128 num = 0, den = 1;
-};
-
-Quantity parse_quantity(const std::string& text, const std::string& where) {
-  std::size_t i = 0;
-  Quantity q;
-  bool digits = false;
-  for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, digits = true) {
-    if (q.num > (static_cast<__int128>(1) << 80)) fail(where, "quantity '" + text + "' is too large");
-    q.num = q.num * 10 + (text[i] - '0');
-  }
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, digits = true) {
-      if (q.den > 1'000'000'000'000LL) fail(where, "quantity '" + text + "' has too many decimals");
-      q.num = q.num * 10 + (text[i] - '0');
-      q.den *= 10;
-    }
-  }
-  if (!digits) fail(where, "'" + text + "' is not a quantity");
-  const std::string suffix = text.substr(i);
-  struct Unit { const char* name; __int128 mul, div; };
-  constexpr __int128 K = 1000, Ki = 1024;
-  const Unit units[] = {{"", 1, 1}, {"m", 1, 1000}, {"k", K, 1}, {"M", K * K, 1}, {"G", K * K * K, 1},
-                        {"T", K * K * K * K, 1}, {"P", K * K * K * K * K, 1}, {"E", K * K * K * K * K * K, 1},
-                        {"Ki", Ki, 1}, {"Mi", Ki * Ki, 1}, {"Gi", Ki * Ki * Ki, 1}, {"Ti", Ki * Ki * Ki * Ki, 1},
-                        {"Pi", Ki * Ki * Ki * Ki * Ki, 1}, {"Ei", Ki * Ki * Ki * Ki * Ki * Ki, 1}};
-  for (const Unit& u : units)
-    if (suffix == u.name) {
-      q.num *= u.mul;
-      q.den *= u.div;
-      return q;
-    }
-  fail(where, "quantity '" + text + "': unknown suffix '" + suffix + "'");
-}
-
-std::string to_decimal(__int128 v) {
-  if (v == 0) return "0";
-  std::string out;
-  for (; v > 0; v /= 10) out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
   return out;
 }
 
@@ -79,7 +35,7 @@ std::vector<std::pair<std::string, std::string>> NodePod::service_env() const {
     std::vector<k8s::ServicePort> ports;
   };
   std::vector<Svc> svcs{{"kubernetes", "10.96.0.1", {{"https", "TCP", 443}}}};
-  const bool links = member(spec_, "enableServiceLinks") != false;
+  const bool links = member_or_null(spec_, "enableServiceLinks") != false;
   int n = 1;
   for (const auto& s : objects_.services) {
     const std::string ns = s.namespace_.empty() ? node_.default_namespace : s.namespace_;
@@ -97,11 +53,11 @@ std::vector<std::pair<std::string, std::string>> NodePod::service_env() const {
     out.emplace_back(prefix + "_SERVICE_PORT", std::to_string(first.port));
     for (const auto& p : s.ports)
       if (!p.name.empty()) out.emplace_back(prefix + "_SERVICE_PORT_" + upper_env_name(p.name), std::to_string(p.port));
-    out.emplace_back(prefix + "_PORT", lower(first.protocol) + "://" + s.ip + ":" + std::to_string(first.port));
+    out.emplace_back(prefix + "_PORT", ascii_lower(first.protocol) + "://" + s.ip + ":" + std::to_string(first.port));
     for (const auto& p : s.ports) {
       const std::string base = prefix + "_PORT_" + std::to_string(p.port) + "_" + p.protocol;
-      out.emplace_back(base, lower(p.protocol) + "://" + s.ip + ":" + std::to_string(p.port));
-      out.emplace_back(base + "_PROTO", lower(p.protocol));
+      out.emplace_back(base, ascii_lower(p.protocol) + "://" + s.ip + ":" + std::to_string(p.port));
+      out.emplace_back(base + "_PROTO", ascii_lower(p.protocol));
       out.emplace_back(base + "_PORT", std::to_string(p.port));
       out.emplace_back(base + "_ADDR", s.ip);
     }
@@ -114,7 +70,7 @@ std::string NodePod::field_ref(const std::string& path, const std::string& where
   if (path == "metadata.namespace") return namespace_name_;
   if (path == "metadata.uid") return uid_;
   if (path == "spec.serviceAccountName") {
-    const std::string sa = str(spec_, "serviceAccountName");
+    const std::string sa = string_field(spec_, "serviceAccountName");
     return sa.empty() ? "default" : sa;
   }
   if (path == "spec.nodeName") return "worker-1";
@@ -136,33 +92,30 @@ std::string NodePod::resource_field_ref(const Json& ref, const Json& c, const st
   // kubelet: the container's limit (or request) divided by the divisor, rounded up; a limit the
   // container does not set is the node's allocatable, a request it does not set is 0... unless a
   // limit is set, which then is the request too.
-  const std::string resource = str(ref, "resource");
-  const std::string named = str(ref, "containerName");
+  const std::string resource = string_field(ref, "resource");
+  const std::string named = string_field(ref, "containerName");
   const Json* target = &c;
   if (!named.empty()) {
     target = nullptr;
     for (const auto& other : containers_)
-      if (str(other, "name") == named) target = &other;
+      if (string_field(other, "name") == named) target = &other;
     if (target == nullptr) fail(where, "resourceFieldRef: no container named " + named);
   }
   const auto dot = resource.find('.');
   if (dot == std::string::npos) fail(where, "resourceFieldRef: resource '" + resource + "'");
   const std::string kind = resource.substr(0, dot), res = resource.substr(dot + 1);
-  const Json& resources = member(*target, "resources");
+  const Json& resources = member_or_null(*target, "resources");
   auto value_of = [&](const char* section) -> std::string {
-    const Json& v = member(member(resources, section), res.c_str());
+    const Json& v = member_or_null(member_or_null(resources, section), res.c_str());
     return v.is_null() ? "" : (v.is_string() ? v.get<std::string>() : v.dump());
   };
   std::string value = kind == "limits" ? value_of("limits") : value_of("requests");
   if (value.empty() && kind == "requests") value = value_of("limits");
   if (value.empty()) value = kind == "limits" ? (res == "cpu" ? "2" : res == "memory" ? "8589934592" : "0") : "0";
-  const Json& d = member(ref, "divisor");
-  const std::string divisor = d.is_null() ? "1" : (d.is_string() ? d.get<std::string>() : d.dump());
-  const Quantity q = parse_quantity(value, where + ": resourceFieldRef " + resource);
-  const Quantity dq = parse_quantity(divisor, where + ": resourceFieldRef divisor");
-  if (dq.num == 0) fail(where, "resourceFieldRef: divisor 0");
-  const __int128 num = q.num * dq.den, den = q.den * dq.num;
-  return to_decimal((num + den - 1) / den);
+  const Json& d = member_or_null(ref, "divisor");
+  const Quantity q = parse_quantity(Json(value), where + ": resourceFieldRef " + resource);
+  const Quantity divisor = parse_quantity(d.is_null() ? Json("1") : d, where + ": resourceFieldRef divisor");
+  return divided_resource_value(q, divisor, res == "cpu", where);
 }
 
 NodePod::Env NodePod::kubelet_env(const Json& c, const std::string& where) const {
@@ -184,33 +137,33 @@ NodePod::Env NodePod::kubelet_env(const Json& c, const std::string& where) const
     return nullptr;
   };
   auto text_of = [](const ByteVec& b) { return std::string(b.begin(), b.end()); };
-  if (member(c, "envFrom").is_array())
+  if (member_or_null(c, "envFrom").is_array())
     for (const auto& ef : c["envFrom"]) {
       const bool cm = ef.contains("configMapRef");
-      const std::string name = str(member(ef, cm ? "configMapRef" : "secretRef"), "name");
+      const std::string name = string_field(member_or_null(ef, cm ? "configMapRef" : "secretRef"), "name");
       const k8s::DataObject* d = lookup(cm, name);
       if (d == nullptr) continue;  // optional and absent; a required one would keep the pod from starting
-      for (const auto& [k, v] : d->values) put(str(ef, "prefix") + k, text_of(v));
+      for (const auto& [k, v] : d->values) put(string_field(ef, "prefix") + k, text_of(v));
     }
   const auto services = service_env();
-  if (member(c, "env").is_array())
+  if (member_or_null(c, "env").is_array())
     for (const auto& ev : c["env"]) {
-      const std::string name = str(ev, "name");
-      const Json& vf = member(ev, "valueFrom");
+      const std::string name = string_field(ev, "name");
+      const Json& vf = member_or_null(ev, "valueFrom");
       if (vf.is_null()) {
         auto vars = services;
         vars.insert(vars.end(), e.vars.begin(), e.vars.end());
-        put(name, kubelet_expand(str(ev, "value"), vars));
+        put(name, kubelet_expand(string_field(ev, "value"), vars));
       } else if (vf.contains("fieldRef")) {
-        put(name, field_ref(str(vf["fieldRef"], "fieldPath"), where));
+        put(name, field_ref(string_field(vf["fieldRef"], "fieldPath"), where));
       } else if (vf.contains("resourceFieldRef")) {
         put(name, resource_field_ref(vf["resourceFieldRef"], c, where));
       } else {
         const bool cm = vf.contains("configMapKeyRef");
-        const Json& ref = member(vf, cm ? "configMapKeyRef" : "secretKeyRef");
-        const k8s::DataObject* d = lookup(cm, str(ref, "name"));
+        const Json& ref = member_or_null(vf, cm ? "configMapKeyRef" : "secretKeyRef");
+        const k8s::DataObject* d = lookup(cm, string_field(ref, "name"));
         if (d == nullptr) continue;
-        auto it = d->values.find(str(ref, "key"));
+        auto it = d->values.find(string_field(ref, "key"));
         if (it != d->values.end()) put(name, text_of(it->second));
       }
     }
@@ -221,11 +174,11 @@ NodePod::Env NodePod::kubelet_env(const Json& c, const std::string& where) const
 }
 
 Json NodePod::user(const Json& c, const ImageInfo& image, const std::string& where) const {
-  const Json& psc = member(spec_, "securityContext");
-  const Json& csc = member(c, "securityContext");
+  const Json& psc = member_or_null(spec_, "securityContext");
+  const Json& csc = member_or_null(c, "securityContext");
   auto pick = [&](const char* key) -> std::optional<long long> {
-    if (member(csc, key).is_number_integer()) return csc[key].get<long long>();
-    if (member(psc, key).is_number_integer()) return psc[key].get<long long>();
+    if (member_or_null(csc, key).is_number_integer()) return csc[key].get<long long>();
+    if (member_or_null(psc, key).is_number_integer()) return psc[key].get<long long>();
     return std::nullopt;
   };
   const auto passwd = image.etc_passwd ? parse_passwd(*image.etc_passwd) : std::vector<Passwd>{};
@@ -252,8 +205,8 @@ Json NodePod::user(const Json& c, const ImageInfo& image, const std::string& whe
   if (entry)
     for (const auto& g : groups_db)
       if (std::find(g.members.begin(), g.members.end(), entry->name) != g.members.end()) extra.insert(g.gid);
-  if (member(psc, "fsGroup").is_number_integer()) extra.insert(psc["fsGroup"].get<long long>());
-  if (member(psc, "supplementalGroups").is_array())
+  if (member_or_null(psc, "fsGroup").is_number_integer()) extra.insert(psc["fsGroup"].get<long long>());
+  if (member_or_null(psc, "supplementalGroups").is_array())
     for (const auto& g : psc["supplementalGroups"])
       if (g.is_number_integer()) extra.insert(g.get<long long>());
   return {{"UID", *uid}, {"GID", *gid}, {"AdditionalGids", Json(extra)}, {"Username", ""}};

@@ -146,10 +146,14 @@ std::optional<std::string> resource_field_value(const Json& ref, const Json& con
   const Json* v = resource_of(*c, section.c_str(), name);
   if (v == nullptr && section == "requests") v = resource_of(*c, "limits", name);
   if (v == nullptr) return std::nullopt;
-  const Quantity q = parse_quantity(*v, where + ": resources." + section + "." + name);
-  if (cpu)
-    return std::to_string(ceil_div(quantity_milli_value(q, where), quantity_milli_value(divisor, where)));
-  return std::to_string(ceil_div(quantity_value(q, where), quantity_value(divisor, where)));
+  return divided_resource_value(parse_quantity(*v, where + ": resources." + section + "." + name), divisor, cpu, where);
+}
+
+std::string divided_resource_value(const Quantity& value, const Quantity& divisor, bool cpu, const std::string& where) {
+  const std::uint64_t num = cpu ? quantity_milli_value(value, where) : quantity_value(value, where);
+  const std::uint64_t den = cpu ? quantity_milli_value(divisor, where) : quantity_value(divisor, where);
+  if (den == 0) fail(where, "resourceFieldRef: divisor 0");
+  return std::to_string(ceil_div(num, den));
 }
 
 }  // namespace coco::policy

@@ -28,6 +28,10 @@ Quantity parse_quantity(const Json& value, const std::string& where);
 std::uint64_t quantity_value(const Quantity& q, const std::string& where);
 std::uint64_t quantity_milli_value(const Quantity& q, const std::string& where);
 
+// kubelet's resourceFieldRef arithmetic: `value` over `divisor`, rounded up, in milli-units for cpu
+// and in units (each rounded up first) for everything else.
+std::string divided_resource_value(const Quantity& value, const Quantity& divisor, bool cpu, const std::string& where);
+
 // The value of env[].valueFrom.resourceFieldRef `ref` for `container` of the pod `pod_spec`, or
 // nullopt when the node decides it (no limit, or no request and no limit). Unknown resources and
 // divisors the API server would reject are errors naming `where`.

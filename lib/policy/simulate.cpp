@@ -5,14 +5,12 @@
 #include "util/encoding.h"
 
 namespace coco::policy {
+
+using k8s::member_or_null;
+using k8s::string_field;
 namespace {
 
 constexpr const char* kEvilImage = "registry.example/evil@sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
-
-std::string str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key) || !obj[key].is_string()) return "";
-  return obj[key].get<std::string>();
-}
 
 // A UUID-shaped exec id, fixed per pod, container and command.
 std::string exec_id(const std::string& seed) {
@@ -48,7 +46,7 @@ std::vector<Exec> exec_commands(const Json& c) {
 }
 
 bool is_init(const NodePod& pod, std::size_t i, std::size_t init_count) {
-  return i < init_count && str(pod.containers()[i], "restartPolicy") != "Always";
+  return i < init_count && string_field(pod.containers()[i], "restartPolicy") != "Always";
 }
 
 // The near misses a compromised host would try for one created container (issue 14).
@@ -192,7 +190,7 @@ std::vector<Request> simulate_pod(const Json& object, const k8s::PodTemplate& t,
   std::vector<std::string> started;
   for (std::size_t i = 0; i < pod.containers().size(); ++i) {
     const Json& c = pod.containers()[i];
-    const std::string name = str(c, "name");
+    const std::string name = string_field(c, "name");
     const std::string cid = pod.container_id(i);
     for (auto& f : pod.copy_files(i)) add("CopyFileRequest", f, name, "copy " + f["path"].get<std::string>());
     const Json create = pod.create_container(i);

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "util/digest.h"
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::snp {
@@ -199,8 +200,7 @@ std::string to_string(Mode m) {
 }
 
 std::optional<Mode> parse_mode(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string t = ascii_lower(std::string(text));
   if (t == "snp" || t == "sev-snp" || t == "sev_snp") return Mode::Snp;
   if (t == "snp:ovmf-hash") return Mode::SnpOvmfHash;
   if (t == "snp:svsm") return Mode::SnpSvsm;

@@ -105,8 +105,7 @@ Measurement measure(const MeasureRequest& rq) {
   const auto mode = parse_mode(rq.mode);
   if (!mode) usage_error("--mode: unknown mode '" + rq.mode + "' (snp, snp:ovmf-hash, snp:svsm, seves, sev)");
   p.mode = *mode;
-  std::string vmm = rq.vmm_type;
-  std::transform(vmm.begin(), vmm.end(), vmm.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string vmm = ascii_lower(rq.vmm_type);
   if (vmm == "qemu") p.vmm = VmmType::Qemu;
   else if (vmm == "ec2") p.vmm = VmmType::Ec2;
   else if (vmm == "gce") p.vmm = VmmType::Gce;

@@ -150,4 +150,10 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+std::string ascii_lower(std::string text) {
+  for (char& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return text;
+}
+
 }  // namespace coco

@@ -22,4 +22,7 @@ std::string to_base64url(Bytes data);  // URL-safe alphabet, unpadded
 // forms, no surrogates, nothing above U+10FFFF), or npos when the whole text is valid.
 std::size_t invalid_utf8_at(std::string_view text);
 
+// A–Z to a–z, every other byte as it is (names and keywords, never locale-dependent).
+std::string ascii_lower(std::string text);
+
 }  // namespace coco

@@ -3,6 +3,7 @@
 // "--flag=value" equals "--flag value" everywhere.
 #include <catch2/catch.hpp>
 
+#include "cli/command_list.h"
 #include "support/support.h"
 #include "tdx/pe_builder.h"
 #include "util/file.h"
@@ -11,35 +12,19 @@
 using coco::test::run_coco;
 using Catch::Matchers::Contains;
 
-namespace {
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-// Every command of the tree, as words.
-const std::vector<std::vector<std::string>> kCommands = {
-    {"version"}, {"completion", "bash"}, {"measure", "snp"}, {"measure", "tdx"}, {"snp", "id-block"},
-    {"tdx", "authenticode"}, {"tdx", "replay"}, {"image", "inspect"}, {"image", "hash"}, {"cache", "dir"},
-    {"cache", "prune"}, {"policy", "generate"}, {"policy", "digest"}, {"policy", "settings"},
-    {"key", "generate"}, {"sign"}, {"verify"}, {"refvals"}};
-
-}  // namespace
-
 TEST_CASE("every command reads --output=, --output=json and --output json the CLI11 way, empty stays empty", "[cli][hostile][argv]") {
   coco::test::TempDir cache;  // cache prune and image commands must not touch the user's cache
   const std::vector<std::string> env = {"XDG_CACHE_HOME=" + cache.path().string()};
-  for (const auto& cmd : kCommands) {
+  for (const auto& cmd : coco::test::kAllCommands) {
     INFO(cmd.front() << (cmd.size() > 1 ? " " + cmd[1] : ""));
     // The empty value is refused as a value ('' is not a format); before the fix CLI11 took
     // "--quiet" as the format and said so.
-    const auto empty = run_coco(with(cmd, {"--output=", "--quiet"}), "", env);
+    const auto empty = run_coco(coco::test::with(cmd, {"--output=", "--quiet"}), "", env);
     CHECK(empty.exit_code == 2);
     CHECK_THAT(empty.err, !Contains("--quiet"));
     // The two spellings of a value give the same answer (success or the same error).
-    const auto eq = run_coco(with(cmd, {"--output=json"}), "", env);
-    const auto sp = run_coco(with(cmd, {"--output", "json"}), "", env);
+    const auto eq = run_coco(coco::test::with(cmd, {"--output=json"}), "", env);
+    const auto sp = run_coco(coco::test::with(cmd, {"--output", "json"}), "", env);
     CHECK(eq.exit_code == sp.exit_code);
     CHECK(eq.out == sp.out);
     CHECK(eq.err == sp.err);
@@ -60,21 +45,21 @@ TEST_CASE("measure snp --append= measures the empty command line as sev-snp-meas
   const std::string none = digest(base);
   REQUIRE(none.size() == 97);
   // specs/snp.md §4.3: an empty --append equals no --append.
-  CHECK(digest(with(base, {"--append="})) == none);
-  CHECK(digest(with(base, {"--append", ""})) == none);
-  CHECK(digest(with(base, {"--append=", "--guest-features=0x1"})) == none);
-  CHECK(digest(with(base, {"--append=", "--guest-features", "0x1"})) == none);
+  CHECK(digest(coco::test::with(base, {"--append="})) == none);
+  CHECK(digest(coco::test::with(base, {"--append", ""})) == none);
+  CHECK(digest(coco::test::with(base, {"--append=", "--guest-features=0x1"})) == none);
+  CHECK(digest(coco::test::with(base, {"--append=", "--guest-features", "0x1"})) == none);
   // A command line that is really "--guest-features=0x1" differs, and both spellings agree on it.
-  const std::string odd = digest(with(base, {"--append", "--guest-features=0x1"}));
+  const std::string odd = digest(coco::test::with(base, {"--append", "--guest-features=0x1"}));
   CHECK(odd != none);
-  CHECK(digest(with(base, {"--append=--guest-features=0x1"})) == odd);
-  CHECK(digest(with(base, {"--guest-features=0x21"})) == digest(with(base, {"--guest-features", "0x21"})));
+  CHECK(digest(coco::test::with(base, {"--append=--guest-features=0x1"})) == odd);
+  CHECK(digest(coco::test::with(base, {"--guest-features=0x21"})) == digest(coco::test::with(base, {"--guest-features", "0x21"})));
   // Without --kernel an empty --append is no --append (sev-snp-measure: "" is false); a real one is refused.
   const std::vector<std::string> no_kernel(base.begin(), base.end() - 2);
-  CHECK(digest(with(no_kernel, {"--append="})) == digest(no_kernel));
-  CHECK(run_coco(with(no_kernel, {"--append=quiet"})).exit_code == 2);
+  CHECK(digest(coco::test::with(no_kernel, {"--append="})) == digest(no_kernel));
+  CHECK(run_coco(coco::test::with(no_kernel, {"--append=quiet"})).exit_code == 2);
   // An empty value where a file is needed is an error about that flag, not the next word.
-  const auto r = run_coco(with(base, {"--initrd=", "--append=quiet"}));
+  const auto r = run_coco(coco::test::with(base, {"--initrd=", "--append=quiet"}));
   CHECK(r.exit_code != 0);
   CHECK_THAT(r.err, !Contains("--append=quiet"));
 }
@@ -89,10 +74,10 @@ TEST_CASE("measure tdx --append= keeps --memory a flag", "[cli][hostile][argv][t
   const std::string kernel = dir.file("vmlinuz.efi");
   coco::write_file_atomic(kernel, coco::as_chars(coco::test::tdx::build_pe({}).bytes));
   const std::vector<std::string> base = {"measure", "tdx", "--output", "json", "--firmware", fw, "--kernel", kernel};
-  const auto eq = run_coco(with(base, {"--append=", "--memory=4G"}));
+  const auto eq = run_coco(coco::test::with(base, {"--append=", "--memory=4G"}));
   INFO(eq.err);
   REQUIRE(eq.exit_code == 0);
-  const auto sp = run_coco(with(base, {"--append", "", "--memory", "4G"}));
+  const auto sp = run_coco(coco::test::with(base, {"--append", "", "--memory", "4G"}));
   REQUIRE(sp.exit_code == 0);
   CHECK(eq.out == sp.out);
   const coco::Json j = coco::parse_json(eq.out, "stdout");

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "cli/command_list.h"
 #include "support/support.h"
 #include "tdx/pe_builder.h"
 #include "util/file.h"
@@ -15,17 +16,6 @@ using coco::test::run_program;
 
 namespace {
 
-// Every command of the tree, as words (help and completion print text only).
-const std::vector<std::vector<std::string>> kCommands = {
-    {"version"}, {"completion", "bash"}, {"measure", "snp"}, {"measure", "tdx"}, {"snp", "id-block"},
-    {"tdx", "authenticode"}, {"tdx", "replay"}, {"image", "inspect"}, {"image", "hash"}, {"cache", "dir"},
-    {"cache", "prune"}, {"policy", "generate"}, {"policy", "digest"}, {"policy", "settings"}, {"policy", "test"},
-    {"policy", "explain"}, {"key", "generate"}, {"sign"}, {"verify"}, {"refvals"}};
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -38,7 +28,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 // and the global ones every command takes.
 std::vector<std::string> value_options(const std::vector<std::string>& cmd) {
   std::vector<std::string> out = {"--output", "--color"};
-  for (const auto& l : lines_of(run_coco(with(cmd, {"--help"})).out)) {
+  for (const auto& l : lines_of(run_coco(coco::test::with(cmd, {"--help"})).out)) {
     if (l.rfind("  -", 0) != 0) continue;
     // "  NAMES VALUE   description": the value name follows the names after one space, the
     // description after two or more (or on the next line).
@@ -97,7 +87,7 @@ TEST_CASE("every value option reads --flag=value as --flag value, and --flag= as
   coco::test::TempDir cache;
   const std::vector<std::string> env = {"XDG_CACHE_HOME=" + cache.path().string()};
   std::size_t checked = 0;
-  for (const auto& cmd : kCommands) {
+  for (const auto& cmd : coco::test::kAllCommands) {
     const auto options = value_options(cmd);
     for (const auto& o : options) {
       INFO(cmd.front() << (cmd.size() > 1 ? " " + cmd[1] : "") << " " << o);
@@ -105,14 +95,14 @@ TEST_CASE("every value option reads --flag=value as --flag value, and --flag= as
       // the same answer (success or the same error about the same value).
       // (A path that cannot exist: an output option writes nothing, an input one reads nothing.)
       const std::string value = "/nonexistent-coco-test/value";
-      const auto eq = run_coco(with(cmd, {o + "=" + value}), "", env);
-      const auto sp = run_coco(with(cmd, {o, value}), "", env);
+      const auto eq = run_coco(coco::test::with(cmd, {o + "=" + value}), "", env);
+      const auto sp = run_coco(coco::test::with(cmd, {o, value}), "", env);
       CHECK(eq.exit_code == sp.exit_code);
       CHECK(eq.out == sp.out);
       CHECK(eq.err == sp.err);
       // "--flag=" is the empty value, never the next word.
-      const auto empty_eq = run_coco(with(cmd, {o + "=", "--quiet"}), "", env);
-      const auto empty_sp = run_coco(with(cmd, {o, "", "--quiet"}), "", env);
+      const auto empty_eq = run_coco(coco::test::with(cmd, {o + "=", "--quiet"}), "", env);
+      const auto empty_sp = run_coco(coco::test::with(cmd, {o, "", "--quiet"}), "", env);
       CHECK(empty_eq.exit_code == empty_sp.exit_code);
       CHECK(empty_eq.err == empty_sp.err);
       ++checked;
@@ -130,7 +120,7 @@ TEST_CASE("one registry option group, the same text on every command that reads 
     CHECK_THAT(reference, Contains(flag));
   for (const auto& cmd : std::vector<std::vector<std::string>>{{"image", "hash"}, {"policy", "generate"}, {"policy", "test"}}) {
     INFO(cmd[0] << " " << cmd[1]);
-    CHECK(help_group(run_coco(with(cmd, {"--help"})).out, title) == reference);
+    CHECK(help_group(run_coco(coco::test::with(cmd, {"--help"})).out, title) == reference);
   }
   // policy generate takes the --authfile it names in its errors (a missing file: exit 1).
   const auto r = run_coco({"policy", "generate", "-f", "-", "--authfile", "/nonexistent/auth.json"}, "");
@@ -189,10 +179,10 @@ TEST_CASE("quiet output: -q prints the primary values one per line, and each hel
   } else {
     WARN("measure tdx -q not exercised: " << fw << " is missing (apt-get install ovmf)");
   }
-  for (const auto& cmd : kCommands) {
+  for (const auto& cmd : coco::test::kAllCommands) {
     if (cmd.front() == "completion") continue;  // prints a script, nothing to reduce
     INFO(cmd.front() << (cmd.size() > 1 ? " " + cmd[1] : ""));
-    CHECK_THAT(run_coco(with(cmd, {"--help"})).out, Contains("With -q, prints only"));
+    CHECK_THAT(run_coco(coco::test::with(cmd, {"--help"})).out, Contains("With -q, prints only"));
   }
 }
 
@@ -220,11 +210,11 @@ TEST_CASE("stdin and stdout: - is stdin for inputs and stdout for -o", "[cli][us
 }
 
 TEST_CASE("help wraps to 80 columns off a terminal, without CLI11 type names, with group examples", "[cli][usability][man]") {
-  std::vector<std::vector<std::string>> pages = kCommands;
+  std::vector<std::vector<std::string>> pages = coco::test::kAllCommands;
   for (const char* g : {"measure", "snp", "tdx", "image", "cache", "policy", "key"}) pages.push_back({g});
   pages.push_back({});
   for (const auto& cmd : pages) {
-    const auto help = run_coco(with(cmd, {"--help"}));
+    const auto help = run_coco(coco::test::with(cmd, {"--help"}));
     INFO((cmd.empty() ? "coco" : cmd.front()) << (cmd.size() > 1 ? " " + cmd[1] : ""));
     CHECK(help.exit_code == 0);
     for (const auto& l : lines_of(help.out)) {

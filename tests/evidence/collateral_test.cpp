@@ -12,12 +12,11 @@ using namespace coco;
 
 namespace {
 
-const std::string kDir = "vectors/evidence/tdx/";
-std::string p(const std::string& rel) { return test::shared_path(kDir + rel); }
+std::string tdx_vector(const std::string& rel) { return test::shared_path("vectors/evidence/tdx/" + rel); }
 
 evidence::Collateral gtg_collateral() {
-  return evidence::load_collateral({p("gtg-tcbinfo-50806f000000.json"), p("gtg-qeidentity.json"),
-                                    p("gtg-pckcrl-platform.der"), p("gtg-rootcrl.der"), p("derived")});
+  return evidence::load_collateral({tdx_vector("gtg-tcbinfo-50806f000000.json"), tdx_vector("gtg-qeidentity.json"),
+                                    tdx_vector("gtg-pckcrl-platform.der"), tdx_vector("gtg-rootcrl.der"), tdx_vector("derived")});
 }
 
 evidence::Status status(const evidence::CheckList& c, const std::string& name) {
@@ -67,11 +66,11 @@ TEST_CASE("evidence collateral: go-tdx-guest's PCS responses against the SPR E4 
 
   // A changed byte inside the signed tcbInfo text breaks its signature.
   test::TempDir dir;
-  std::string tcb = test::slurp(p("gtg-tcbinfo-50806f000000.json"));
+  std::string tcb = test::slurp(tdx_vector("gtg-tcbinfo-50806f000000.json"));
   const auto at = tcb.find("\"tcbEvaluationDataNumber\":15");
   REQUIRE(at != std::string::npos);
   tcb[at + 26] = '6';
-  in.collateral = evidence::load_collateral({dir.write("tcb.json", tcb), p("derived")});
+  in.collateral = evidence::load_collateral({dir.write("tcb.json", tcb), tdx_vector("derived")});
   in.at = evidence::parse_utc("2023-06-20T00:00:00Z", "t");
   checks = evidence::verify_tdx(e, in);
   CHECK(status(checks, "TCB info signature") == evidence::Status::Fail);

@@ -16,10 +16,10 @@ using namespace coco;
 
 namespace {
 
-const std::string kDir = "vectors/evidence/";
+const std::string kEvidenceDir = "vectors/evidence/";
 
 std::map<std::string, std::vector<std::pair<std::string, std::string>>> expected_fields() {
-  std::istringstream in(test::slurp(test::shared_path(kDir + "expected.tsv")));
+  std::istringstream in(test::slurp(test::shared_path(kEvidenceDir + "expected.tsv")));
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> out;
   std::string line;
   std::getline(in, line);  // header
@@ -43,7 +43,7 @@ std::optional<std::string> lookup(const evidence::Fields& fields, const std::str
   return evidence::find_field(fields, name);
 }
 
-evidence::Evidence load(const std::string& rel) { return evidence::read_evidence_file(test::shared_path(kDir + rel)); }
+evidence::Evidence load(const std::string& rel) { return evidence::read_evidence_file(test::shared_path(kEvidenceDir + rel)); }
 
 std::string error_of(Bytes bytes) {
   try {
@@ -104,7 +104,7 @@ TEST_CASE("evidence: wrappers give the same report or quote as the raw bytes", "
   const auto azure = load("snp/genoa-azure-evidence.json");
   CHECK(azure.embedded_certs.size() == 1);  // the JSON's vcek
   // base64 of a raw report is read too.
-  const ByteVec raw = test::read_shared(kDir + "snp/milan-gsg-report.bin");
+  const ByteVec raw = test::read_shared(kEvidenceDir + "snp/milan-gsg-report.bin");
   const auto b64 = evidence::read_evidence(as_bytes(to_base64(raw) + "\n"), "b64");
   CHECK(b64.wrappers == std::vector<std::string>{"base64"});
   CHECK(b64.snp->raw == raw);
@@ -131,14 +131,14 @@ TEST_CASE("evidence: decoded policy, platform info, TD attributes and XFAM", "[e
 
 TEST_CASE("evidence: every truncation of a report and a quote is a named error", "[evidence][mutation]") {
   if (!test::shared_available("vectors/evidence")) return;
-  const ByteVec snp = test::read_shared(kDir + "snp/milan-gsg-report.bin");
+  const ByteVec snp = test::read_shared(kEvidenceDir + "snp/milan-gsg-report.bin");
   for (std::size_t n = 0; n < snp.size(); ++n) {
     const std::string err = error_of(ByteVec(snp.begin(), snp.begin() + static_cast<long>(n)));
     INFO(n);
     REQUIRE_FALSE(err.empty());
     CHECK(err.find("mutant") == 0);
   }
-  const ByteVec quote = test::read_shared(kDir + "tdx/v4-gtg-spr-e4.dat");
+  const ByteVec quote = test::read_shared(kEvidenceDir + "tdx/v4-gtg-spr-e4.dat");
   const std::size_t quote_end = quote.size() - 39;  // 39 bytes of text follow the signature data
   for (std::size_t n = 0; n < quote_end; n += (n < 700 ? 1 : 7)) {
     const std::string err = error_of(ByteVec(quote.begin(), quote.begin() + static_cast<long>(n)));
@@ -151,7 +151,7 @@ TEST_CASE("evidence: every truncation of a report and a quote is a named error",
 
 TEST_CASE("evidence: bad versions and length fields are named", "[evidence][mutation]") {
   if (!test::shared_available("vectors/evidence")) return;
-  const ByteVec snp = test::read_shared(kDir + "snp/milan-gsg-report.bin");
+  const ByteVec snp = test::read_shared(kEvidenceDir + "snp/milan-gsg-report.bin");
   auto snp_with = [&](std::size_t off, std::uint8_t v) {
     ByteVec m = snp;
     m[off] = v;
@@ -161,7 +161,7 @@ TEST_CASE("evidence: bad versions and length fields are named", "[evidence][muta
   CHECK(snp_with(0x34, 2).find("signature algorithm 2") != std::string::npos);
   CHECK(snp_with(0x48, 0x08).find("SIGNING_KEY 2 is reserved") != std::string::npos);
 
-  const ByteVec quote = test::read_shared(kDir + "tdx/v4-gtg-spr-e4.dat");
+  const ByteVec quote = test::read_shared(kEvidenceDir + "tdx/v4-gtg-spr-e4.dat");
   auto quote_with = [&](std::size_t off, std::uint8_t v) {
     ByteVec m = quote;
     m[off] = v;
@@ -176,7 +176,7 @@ TEST_CASE("evidence: bad versions and length fields are named", "[evidence][muta
   CHECK(quote_with(632 + 1, 0x00).find("mutant: offset") == 0);
   // certification data type (632 + 4 + 128) and the inner PCK chain type.
   CHECK(quote_with(632 + 4 + 128, 5).find("not QE report certification data") != std::string::npos);
-  const ByteVec v5 = test::read_shared(kDir + "tdx/v5-gtg-sample.dat");
+  const ByteVec v5 = test::read_shared(kEvidenceDir + "tdx/v5-gtg-sample.dat");
   ByteVec m = v5;
   m[48] = 4;  // body type
   CHECK(error_of(m).find("body type 4") != std::string::npos);
@@ -194,7 +194,7 @@ TEST_CASE("evidence: bad versions and length fields are named", "[evidence][muta
 TEST_CASE("evidence: random byte flips never crash the parsers", "[evidence][mutation]") {
   if (!test::shared_available("vectors/evidence")) return;
   for (const char* f : {"tdx/v5-gtg-sample.dat", "tdx/v4-azure-td.dat", "snp/milan-azure-hcl-report.bin"}) {
-    const ByteVec base = test::read_shared(kDir + f);
+    const ByteVec base = test::read_shared(kEvidenceDir + f);
     std::uint32_t seed = 12345;
     for (int i = 0; i < 3000; ++i) {
       seed = seed * 1103515245u + 12345u;

@@ -15,13 +15,12 @@ using namespace coco;
 
 namespace {
 
-const std::string kDir = "vectors/evidence/";
 // After every source snapshot (the newest is 2026-08-21) and before any certificate here expires,
 // except the VLEK (expired 2025-12-10), which is checked at kVlekTime.
 const std::time_t kTime = evidence::parse_utc("2026-09-01T00:00:00Z", "test");
 const std::time_t kVlekTime = evidence::parse_utc("2025-06-01T00:00:00Z", "test");
 
-std::string p(const std::string& rel) { return test::shared_path(kDir + rel); }
+std::string evidence_vector(const std::string& rel) { return test::shared_path(std::string("vectors/evidence/") + rel); }
 
 struct SnpCase {
   const char* report;
@@ -42,10 +41,10 @@ const SnpCase kSnp[] = {
 
 evidence::SnpVerifyInputs snp_inputs(const SnpCase& c) {
   evidence::SnpVerifyInputs in;
-  in.vek = evidence::load_cert_file(p(c.vek));
+  in.vek = evidence::load_cert_file(evidence_vector(c.vek));
   in.vek_given = true;
   in.vek_is_vlek = c.vlek;
-  in.ca = evidence::load_cert_file(p(c.chain));
+  in.ca = evidence::load_cert_file(evidence_vector(c.chain));
   in.at = c.vlek ? kVlekTime : kTime;
   return in;
 }
@@ -77,12 +76,12 @@ TEST_CASE("evidence verify: every genuine SEV-SNP report verifies", "[evidence][
   std::size_t passed = 0;
   for (const auto& c : kSnp) {
     INFO(c.report);
-    const auto checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+    const auto checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
     CHECK(failed(checks).empty());
     CHECK(checks.count(evidence::Status::Pass) >= 10);
     passed += checks.count(evidence::Status::Pass);
   }
-  const auto hcl = evidence::verify_snp(evidence::read_evidence_file(p("snp/milan-azure-hcl-report.bin")), snp_inputs(kSnp[5]));
+  const auto hcl = evidence::verify_snp(evidence::read_evidence_file(evidence_vector("snp/milan-azure-hcl-report.bin")), snp_inputs(kSnp[5]));
   REQUIRE(hcl.find("HCL runtime data bound") != nullptr);
   CHECK(hcl.find("HCL runtime data bound")->status == evidence::Status::Pass);
   WARN("evidence verify: " << std::size(kSnp) << " SNP reports, " << passed << " checks passed");
@@ -95,7 +94,7 @@ TEST_CASE("evidence verify: every genuine TDX quote verifies", "[evidence][verif
     INFO(q);
     evidence::TdxVerifyInputs in;
     in.at = kTime;
-    const auto checks = evidence::verify_tdx(evidence::read_evidence_file(p(q)), in);
+    const auto checks = evidence::verify_tdx(evidence::read_evidence_file(evidence_vector(q)), in);
     CHECK(failed(checks).empty());
     CHECK(checks.count(evidence::Status::Pass) == 10);
     passed += checks.count(evidence::Status::Pass);
@@ -107,7 +106,7 @@ TEST_CASE("evidence verify: every single-byte change of the signed SNP region is
   if (!test::shared_available("vectors/evidence")) return;
   const SnpCase& c = kSnp[0];
   const auto in = snp_inputs(c);
-  const ByteVec base = test::read_shared(kDir + c.report);
+  const ByteVec base = test::read_shared(std::string("vectors/evidence/") + c.report);
   auto verify = [&](const evidence::Evidence& e) { return evidence::verify_snp(e, in); };
   REQUIRE_FALSE(fails(verify, base));
   std::size_t rejected = 0;
@@ -135,7 +134,7 @@ TEST_CASE("evidence verify: every single-byte change of a TDX quote's signed reg
   auto verify = [&](const evidence::Evidence& e) { return evidence::verify_tdx(e, in); };
   std::size_t rejected = 0, total = 0;
   for (const char* q : {"tdx/v4-gtg-spr-e4.dat", "tdx/v5-gtg-sample.dat"}) {
-    const ByteVec base = test::read_shared(kDir + q);
+    const ByteVec base = test::read_shared(std::string("vectors/evidence/") + q);
     REQUIRE_FALSE(fails(verify, base));
     const auto quote = evidence::read_evidence(base, q);
     for (std::size_t i = 0; i < quote.tdx->signed_size; ++i) {
@@ -149,7 +148,7 @@ TEST_CASE("evidence verify: every single-byte change of a TDX quote's signed reg
     }
   }
   // go-tdx-guest TestNegativeVerification: certificate bytes changed (PCK leaf, intermediate, root).
-  const ByteVec base = test::read_shared(kDir + "tdx/v4-gtg-spr-e4.dat");
+  const ByteVec base = test::read_shared(std::string("vectors/evidence/") + "tdx/v4-gtg-spr-e4.dat");
   for (std::size_t off : {0xb77u, 0xf5fu, 0x1329u, 0x1343u}) {
     ByteVec m = base;
     m[off] = 0x32;
@@ -173,57 +172,57 @@ TEST_CASE("evidence verify: wrong chains and synthetic certificates fail", "[evi
   if (!test::shared_available("vectors/evidence")) return;
   SnpCase c = kSnp[1];  // trustee: VCEK checked against the ASVK chain
   c.chain = "snp/ask_ark_milan_vlek.pem";
-  auto checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+  auto checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
   CHECK(checks.find("VCEK <- ASK")->status == evidence::Status::Fail);
   c.chain = "snp/ask_ark_genoa.pem";  // a Genoa chain for a Milan VCEK
-  checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+  checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
   CHECK(checks.find("VCEK <- ASK")->status == evidence::Status::Fail);
   // Another chip's VCEK: the signature and hwID fail.
   c = kSnp[0];
   c.vek = "snp/milan-trustee-vcek.der";
-  checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+  checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
   CHECK(checks.find("report signature")->status == evidence::Status::Fail);
   CHECK(checks.find("hwID = chip_id")->status == evidence::Status::Fail);
   CHECK(checks.find("TCB extensions = reported_tcb")->status == evidence::Status::Fail);
   // trustee's synthetic hwID certificates parse (raw and DER-wrapped) but do not chain to AMD.
   for (const char* fake : {"snp/invalid/vcek-fake-hwid-raw.der", "snp/invalid/vcek-fake-hwid-der.der"}) {
     INFO(fake);
-    const auto cert = evidence::load_cert_file(p(fake));
+    const auto cert = evidence::load_cert_file(evidence_vector(fake));
     const auto hwid = evidence::read_hwid(cert.front());
     REQUIRE(hwid.has_value());
     REQUIRE(hwid->size() == 64);
     for (std::size_t i = 0; i < 64; ++i) CHECK((*hwid)[i] == i);
     c = kSnp[1];
     c.vek = fake;
-    checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+    checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
     CHECK(checks.find("VCEK <- ASK")->status == evidence::Status::Fail);
     CHECK(checks.find("report signature")->status == evidence::Status::Fail);
   }
   // A VLEK-signed report given a VCEK, and no key at all.
   c = kSnp[2];
   c.vlek = false;
-  checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), snp_inputs(c));
+  checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), snp_inputs(c));
   CHECK(checks.find("signing key type")->status == evidence::Status::Fail);
-  checks = evidence::verify_snp(evidence::read_evidence_file(p(c.report)), {});
+  checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(c.report)), {});
   CHECK(checks.find("report signature")->detail.find("no VLEK given") == 0);
   // The Turin VCEK chains to the Turin ARK, whose key is pinned.
-  const auto turin = evidence::load_cert_file(p("snp/turin-virtee-vcek.der"));
-  const auto turin_ca = evidence::load_cert_file(p("snp/ask_ark_turin_vcek.pem"));
+  const auto turin = evidence::load_cert_file(evidence_vector("snp/turin-virtee-vcek.der"));
+  const auto turin_ca = evidence::load_cert_file(evidence_vector("snp/ask_ark_turin_vcek.pem"));
   CHECK(evidence::signature_problem(turin[0], turin_ca[0]).empty());
   CHECK(evidence::read_hwid(turin[0])->size() == 8);
-  CHECK_FALSE(evidence::signature_problem(turin[0], evidence::load_cert_file(p("snp/ask_ark_milan.pem"))[0]).empty());
+  CHECK_FALSE(evidence::signature_problem(turin[0], evidence::load_cert_file(evidence_vector("snp/ask_ark_milan.pem"))[0]).empty());
 }
 
 TEST_CASE("evidence verify: expired certificates fail with their date", "[evidence][verify]") {
   if (!test::shared_available("vectors/evidence")) return;
   auto in = snp_inputs(kSnp[2]);  // the VLEK expired on 2025-12-10
   in.at = kTime;
-  auto checks = evidence::verify_snp(evidence::read_evidence_file(p(kSnp[2].report)), in);
+  auto checks = evidence::verify_snp(evidence::read_evidence_file(evidence_vector(kSnp[2].report)), in);
   CHECK(checks.find("VLEK validity")->status == evidence::Status::Fail);
   CHECK(checks.find("VLEK validity")->detail.find("expired on Dec 10") != std::string::npos);
   evidence::TdxVerifyInputs tin;
   tin.at = evidence::parse_utc("2060-01-01T00:00:00Z", "t");
-  checks = evidence::verify_tdx(evidence::read_evidence_file(p("tdx/v4-gtg-spr-e4.dat")), tin);
+  checks = evidence::verify_tdx(evidence::read_evidence_file(evidence_vector("tdx/v4-gtg-spr-e4.dat")), tin);
   CHECK(checks.find("PCK validity")->status == evidence::Status::Fail);
   CHECK(checks.find("CA validity")->status == evidence::Status::Fail);
   CHECK(checks.find("root validity")->status == evidence::Status::Fail);

@@ -8,6 +8,10 @@
 namespace coco::test {
 // The directory make_images.sh wrote (layout/, layers/*.tar, hello-docker.tar, hello-oci.tar).
 const std::string& oci_images();
+// "oci:<oci_images>/layout:<tag>", an image reference coco reads from the layout.
+std::string oci_layout(const std::string& tag);
+// The --image-source value that serves registry.example/app:1 from the layout's v1.
+std::string app_image_source();
 // sha256sum's hex digest of a file: the independent oracle for blob digests and diff_ids.
 std::string sha256sum(const std::string& path);
 

@@ -11,6 +11,10 @@
 
 namespace coco::test {
 
+std::string oci_layout(const std::string& tag) { return "oci:" + oci_images() + "/layout:" + tag; }
+
+std::string app_image_source() { return "registry.example/app:1=" + oci_layout("v1"); }
+
 const std::string& oci_images() {
   static std::once_flag once;
   static std::unique_ptr<TempDir> dir;

@@ -12,15 +12,15 @@
 
 using namespace coco;
 using coco::test::oci_images;
+using coco::test::oci_layout;
 using coco::test::run_coco;
 
 namespace {
-std::string layout(const std::string& tag) { return "oci:" + oci_images() + "/layout:" + tag; }
 }  // namespace
 
 TEST_CASE("coco image hash: JSON matches its schema and the independent tools", "[oci][cli]") {
   test::TempDir cache;
-  const auto r = run_coco({"image", "hash", layout("v1"), "oci-archive:" + oci_images() + "/hello-oci.tar", "--verity",
+  const auto r = run_coco({"image", "hash", oci_layout("v1"), "oci-archive:" + oci_images() + "/hello-oci.tar", "--verity",
                            "tar", "--cache-dir", cache.path().string(), "--output", "json"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err == "");
@@ -34,7 +34,7 @@ TEST_CASE("coco image hash: JSON matches its schema and the independent tools", 
   CHECK(j["images"][0]["config"]["user"] == "app");
   CHECK(j["images"][0]["diff_ids_match"] == true);
   // Warm cache: same answer, entries on disk.
-  const auto again = run_coco({"image", "hash", layout("v1"), "oci-archive:" + oci_images() + "/hello-oci.tar",
+  const auto again = run_coco({"image", "hash", oci_layout("v1"), "oci-archive:" + oci_images() + "/hello-oci.tar",
                                "--verity", "tar", "--cache-dir", cache.path().string(), "--output", "json"});
   CHECK(again.out == r.out);
   const auto dir = run_coco({"cache", "dir", "--cache-dir", cache.path().string(), "--output", "json"});
@@ -45,13 +45,13 @@ TEST_CASE("coco image hash: JSON matches its schema and the independent tools", 
   CHECK(prune.exit_code == 0);
   CHECK_THAT(prune.out, Catch::Contains("removed 3 entries"));
   CHECK(parse_json(run_coco({"cache", "dir", "--cache-dir", cache.path().string(), "--output", "json"}).out, "o")["entries"] == 0);
-  const auto text = run_coco({"image", "hash", layout("v1"), "--no-cache"});
+  const auto text = run_coco({"image", "hash", oci_layout("v1"), "--no-cache"});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("diff_id      sha256:" + test::sha256sum(oci_images() + "/layers/l1.tar")));
 }
 
 TEST_CASE("coco image hash: a diff_id mismatch is a result: output, message, exit 1", "[oci][cli]") {
-  const auto r = run_coco({"image", "hash", layout("bad-diffid"), "--no-cache", "--output", "json"});
+  const auto r = run_coco({"image", "hash", oci_layout("bad-diffid"), "--no-cache", "--output", "json"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("layer 1") && Catch::Contains("the config states sha256:0000"));
   CHECK(test::schema_errors("image-hash.schema.json", r.out) == "");
@@ -59,7 +59,7 @@ TEST_CASE("coco image hash: a diff_id mismatch is a result: output, message, exi
 }
 
 TEST_CASE("coco image inspect: JSON matches its schema", "[oci][cli]") {
-  const auto r = run_coco({"image", "inspect", layout("multi"), "--platform", "linux/arm64", "--output", "json"});
+  const auto r = run_coco({"image", "inspect", oci_layout("multi"), "--platform", "linux/arm64", "--output", "json"});
   REQUIRE(r.exit_code == 0);
   CHECK(test::schema_errors("image-inspect.schema.json", r.out) == "");
   const Json j = parse_json(r.out, "stdout");
@@ -74,11 +74,11 @@ TEST_CASE("coco image: bad arguments and inputs exit 1 or 2 with one clear line"
   struct Case { std::vector<std::string> args; int code; const char* msg; };
   const Case cases[] = {
       {{"image", "hash", "Not/A/Valid:Ref!"}, 2, "not a valid image reference"},
-      {{"image", "hash", layout("v1"), "--verity", "ext4"}, 2, "ext4"},
-      {{"image", "hash", layout("v1"), "--platform", "linux"}, 2, "expected os/arch[/variant]"},
+      {{"image", "hash", oci_layout("v1"), "--verity", "ext4"}, 2, "ext4"},
+      {{"image", "hash", oci_layout("v1"), "--platform", "linux"}, 2, "expected os/arch[/variant]"},
       {{"image", "hash", "oci:/nonexistent"}, 1, "not an OCI image layout"},
       {{"image", "hash", "docker-archive:/nonexistent.tar"}, 1, "no such file"},
-      {{"image", "hash", layout("v1"), "--no-cache", "--max-layer-size", "1KiB"}, 1, "exceeds the limit of 1024 bytes"},
+      {{"image", "hash", oci_layout("v1"), "--no-cache", "--max-layer-size", "1KiB"}, 1, "exceeds the limit of 1024 bytes"},
   };
   for (const Case& c : cases) {
     INFO(c.args[2]);

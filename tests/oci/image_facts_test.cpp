@@ -12,6 +12,7 @@
 
 using namespace coco;
 using coco::test::oci_images;
+using coco::test::oci_layout;
 using coco::test::sha256sum;
 
 namespace {
@@ -21,7 +22,6 @@ oci::ImageOptions local_opts() {
   o.platform = "linux/amd64";
   return o;
 }
-std::string layout(const std::string& tag) { return "oci:" + oci_images() + "/layout:" + tag; }
 std::vector<std::string> tar_diff_ids() {
   std::vector<std::string> out;
   for (const char* l : {"l0", "l1", "l2"}) out.push_back("sha256:" + sha256sum(oci_images() + "/layers/" + l + ".tar"));
@@ -35,8 +35,8 @@ std::string shell(const std::string& script) {
 }  // namespace
 
 TEST_CASE("oci: layout: digests, diff_ids, config, passwd and group of the merged filesystem", "[oci]") {
-  const oci::ImageFacts f = oci::image_facts(layout("v1"), local_opts());
-  CHECK(f.reference == layout("v1"));
+  const oci::ImageFacts f = oci::image_facts(oci_layout("v1"), local_opts());
+  CHECK(f.reference == oci_layout("v1"));
   CHECK(f.source == "oci");
   CHECK(f.platform == "linux/amd64");
   CHECK_FALSE(f.index_digest);
@@ -83,7 +83,7 @@ TEST_CASE("oci: zstd and uncompressed layers give the same diff_ids", "[oci]") {
   const auto diff_ids = tar_diff_ids();
   for (const char* tag : {"zstd", "plain"}) {
     INFO(tag);
-    const oci::ImageFacts f = oci::image_facts(layout(tag), local_opts());
+    const oci::ImageFacts f = oci::image_facts(oci_layout(tag), local_opts());
     REQUIRE(f.layers.size() == 3);
     for (std::size_t l = 0; l < 3; ++l) {
       CHECK(f.layers[l].diff_id == diff_ids[l]);
@@ -92,31 +92,31 @@ TEST_CASE("oci: zstd and uncompressed layers give the same diff_ids", "[oci]") {
     CHECK(f.mismatches.empty());
     CHECK(f.etc_passwd);
   }
-  CHECK(oci::image_facts(layout("zstd"), local_opts()).layers[0].media_type == "application/vnd.oci.image.layer.v1.tar+zstd");
-  CHECK(oci::image_facts(layout("plain"), local_opts()).layers[0].digest == tar_diff_ids()[0]);
+  CHECK(oci::image_facts(oci_layout("zstd"), local_opts()).layers[0].media_type == "application/vnd.oci.image.layer.v1.tar+zstd");
+  CHECK(oci::image_facts(oci_layout("plain"), local_opts()).layers[0].digest == tar_diff_ids()[0]);
 }
 
 TEST_CASE("oci: an index resolves per platform and pins the index digest", "[oci]") {
   auto o = local_opts();
-  const oci::ImageFacts amd = oci::image_facts(layout("multi"), o);
-  const oci::ImageFacts v1 = oci::image_facts(layout("v1"), o);
+  const oci::ImageFacts amd = oci::image_facts(oci_layout("multi"), o);
+  const oci::ImageFacts v1 = oci::image_facts(oci_layout("v1"), o);
   REQUIRE(amd.index_digest);
   CHECK(amd.manifest_digest == v1.manifest_digest);
   CHECK(amd.pinned.ends_with("@" + *amd.index_digest));
   o.platform = "linux/arm64";  // the index says arm64/v8; no variant given means v8
-  const oci::ImageFacts arm = oci::image_facts(layout("multi"), o);
-  CHECK(arm.manifest_digest == oci::image_facts(layout("empty"), local_opts()).manifest_digest);
+  const oci::ImageFacts arm = oci::image_facts(oci_layout("multi"), o);
+  CHECK(arm.manifest_digest == oci::image_facts(oci_layout("empty"), local_opts()).manifest_digest);
   CHECK(arm.platform == "linux/arm64");  // from the config
   REQUIRE(arm.layers.size() == 1);
   CHECK(arm.layers[0].diff_id == "sha256:" + sha256sum(oci_images() + "/layers/empty.tar"));
   CHECK_FALSE(arm.etc_passwd);
   o.platform = "linux/s390x";
-  CHECK_THROWS_WITH(oci::image_facts(layout("multi"), o),
+  CHECK_THROWS_WITH(oci::image_facts(oci_layout("multi"), o),
                     Catch::Contains("no manifest for platform linux/s390x") && Catch::Contains("linux/arm64/v8"));
 }
 
 TEST_CASE("oci: a wrong config diff_id is reported, not hidden", "[oci]") {
-  const oci::ImageFacts f = oci::image_facts(layout("bad-diffid"), local_opts());
+  const oci::ImageFacts f = oci::image_facts(oci_layout("bad-diffid"), local_opts());
   REQUIRE(f.mismatches.size() == 1);
   CHECK_THAT(f.mismatches[0], Catch::Contains("layer 1") && Catch::Contains(tar_diff_ids()[1]) &&
                                   Catch::Contains("sha256:" + std::string(64, '0')));
@@ -124,7 +124,7 @@ TEST_CASE("oci: a wrong config diff_id is reported, not hidden", "[oci]") {
 }
 
 TEST_CASE("oci: oci-archive and docker-archive agree with the layout", "[oci]") {
-  const oci::ImageFacts ref = oci::image_facts(layout("v1"), local_opts());
+  const oci::ImageFacts ref = oci::image_facts(oci_layout("v1"), local_opts());
   const oci::ImageFacts oa = oci::image_facts("oci-archive:" + oci_images() + "/hello-oci.tar", local_opts());
   CHECK(oa.source == "oci-archive");
   CHECK(oa.manifest_digest == ref.manifest_digest);
@@ -151,7 +151,7 @@ TEST_CASE("oci: --verity tar roots equal veritysetup on the zero-padded layer ta
   if (!coco::test::have_program("veritysetup")) { WARN("veritysetup (cryptsetup-bin) is not installed: skipped"); return; }
   auto o = local_opts();
   o.verity = oci::VerityFlavour::Tar;
-  const oci::ImageFacts f = oci::image_facts(layout("v1"), o);
+  const oci::ImageFacts f = oci::image_facts(oci_layout("v1"), o);
   coco::test::TempDir dir;
   for (std::size_t l = 0; l < 3; ++l) {
     const std::string padded = dir.file("l.tar");
@@ -168,14 +168,14 @@ TEST_CASE("oci: --verity tar roots equal veritysetup on the zero-padded layer ta
 TEST_CASE("oci: bad layouts name the problem", "[oci][hostile]") {
   const auto o = local_opts();
   CHECK_THROWS_WITH(oci::image_facts("oci:/nonexistent/dir", o), Catch::Contains("not an OCI image layout"));
-  CHECK_THROWS_WITH(oci::image_facts(layout("nope"), o), Catch::Contains("no image tagged 'nope'") && Catch::Contains("v1"));
+  CHECK_THROWS_WITH(oci::image_facts(oci_layout("nope"), o), Catch::Contains("no image tagged 'nope'") && Catch::Contains("v1"));
   CHECK_THROWS_WITH(oci::image_facts("oci:" + oci_images() + "/layout", o), Catch::Contains("several images"));
 }
 
 TEST_CASE("oci: several images at once share their common layers", "[oci]") {
-  const auto both = oci::image_facts(std::vector<std::string>{layout("v1"), layout("bad-diffid"), layout("zstd")}, local_opts());
+  const auto both = oci::image_facts(std::vector<std::string>{oci_layout("v1"), oci_layout("bad-diffid"), oci_layout("zstd")}, local_opts());
   REQUIRE(both.size() == 3);
-  const auto one = oci::image_facts(layout("v1"), local_opts());
+  const auto one = oci::image_facts(oci_layout("v1"), local_opts());
   for (std::size_t l = 0; l < 3; ++l) {
     CHECK(both[0].layers[l].diff_id == one.layers[l].diff_id);
     CHECK(both[1].layers[l].diff_id == one.layers[l].diff_id);  // same blobs, hashed once

@@ -8,7 +8,7 @@
 #include <random>
 
 #include "oci/fixture.h"
-#include "oci/ustar.h"
+#include "oci/ustar_builder.h"
 #include "oci/layer.h"
 #include "oci/tar_stream.h"
 #include "support/support.h"

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "oci/tarfs_reader.h"
-#include "oci/ustar.h"
+#include "oci/ustar_builder.h"
 #include "util/error.h"
 
 using namespace coco;

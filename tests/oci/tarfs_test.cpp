@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "oci/layer.h"
-#include "oci/ustar.h"
+#include "oci/ustar_builder.h"
 #include "oci/tarfs.h"
 #include "support/support.h"
 #include "util/digest.h"

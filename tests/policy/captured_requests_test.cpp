@@ -70,7 +70,7 @@ std::string loop(const std::string& what, int seconds = 10) {
 }
 
 // The manifests, rebuilt from genpolicy's policy_data and the captured requests.
-std::map<std::string, std::string> manifests() {
+std::map<std::string, std::string> captured_manifests() {
   const std::string ns = "kata-containers-k8s-tests";
   std::map<std::string, std::string> m;
   m["k8s-policy-job"] =
@@ -168,7 +168,7 @@ TEST_CASE("captured requests of 9 real pods: coco allows what genpolicy allowed"
   o.rules = policy::embedded_rules();
   Figures total;
   std::set<std::string> reasons;
-  for (const auto& [pod, yaml] : manifests()) {
+  for (const auto& [pod, yaml] : captured_manifests()) {
     INFO("pod " << pod);
     const auto reqs = test::captured(pod);
     // The OCI version is the node's containerd's (settings kata_config.oci_version).

@@ -26,9 +26,7 @@ std::string layout_digest(const std::string& tag) {  // what umoci recorded for 
   return "";
 }
 
-std::string source_flag() { return "registry.example/app:1=oci:" + coco::test::oci_images() + "/layout:v1"; }
-
-const char* kPod = R"(apiVersion: v1
+const char* kLayoutPod = R"(apiVersion: v1
 kind: Pod
 metadata:
   name: layout-pod
@@ -43,8 +41,8 @@ spec:
 
 TEST_CASE("policy generate: OCI layout image, JSON report, digest, re-run", "[policy][cli]") {
   coco::test::TempDir dir;
-  const std::string in = dir.write("pod.yaml", kPod), out = dir.file("out.yaml");
-  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "-o", out, "--output",
+  const std::string in = dir.write("pod.yaml", kLayoutPod), out = dir.file("out.yaml");
+  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "-o", out, "--output",
                            "json", "--cache-dir", dir.file("cache")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -87,18 +85,18 @@ TEST_CASE("policy generate: OCI layout image, JSON report, digest, re-run", "[po
   CHECK(dgst.out.substr(0, 64) == report["pods"][0]["initdata_digest"]);
 
   // Re-running on the output (the image is now pinned) gives the same bytes; so does --in-place.
-  const auto again = run_coco({"policy", "generate", "-f", out, "--image-source", source_flag(), "-o",
+  const auto again = run_coco({"policy", "generate", "-f", out, "--image-source", coco::test::app_image_source(), "-o",
                                dir.file("again.yaml"), "--cache-dir", dir.file("cache")});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
   CHECK(coco::read_text_file(dir.file("again.yaml")) == yaml);
-  const auto inplace = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--in-place", "-q",
+  const auto inplace = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--in-place", "-q",
                                  "--cache-dir", dir.file("cache")});
   REQUIRE(inplace.exit_code == 0);
   CHECK(coco::read_text_file(in) == yaml);
   // stdout: the manifests; the report goes to stderr
-  const auto piped = run_coco({"policy", "generate", "-f", "-", "--image-source", source_flag(), "--cache-dir",
-                               dir.file("cache")}, kPod);
+  const auto piped = run_coco({"policy", "generate", "-f", "-", "--image-source", coco::test::app_image_source(), "--cache-dir",
+                               dir.file("cache")}, kLayoutPod);
   REQUIRE(piped.exit_code == 0);
   CHECK(piped.out == yaml);
   CHECK_THAT(piped.err, Catch::Contains("SNP HOSTDATA"));
@@ -106,10 +104,10 @@ TEST_CASE("policy generate: OCI layout image, JSON report, digest, re-run", "[po
 
 TEST_CASE("policy generate: a pinned image whose source has another digest is refused", "[policy][cli][hostile]") {
   coco::test::TempDir dir;
-  std::string pod = kPod;
+  std::string pod = kLayoutPod;
   pod.replace(pod.find("registry.example/app:1"), 22, "registry.example/app@sha256:" + std::string(64, 'a'));
   const auto r = run_coco({"policy", "generate", "-f", dir.write("p.yaml", pod), "--image-source",
-                           source_flag(), "-o", dir.file("o.yaml"), "--cache-dir", dir.file("cache")});
+                           coco::test::app_image_source(), "-o", dir.file("o.yaml"), "--cache-dir", dir.file("cache")});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("not the pinned digest"));
   CHECK_FALSE(coco::file_exists(dir.file("o.yaml")));
@@ -186,7 +184,7 @@ TEST_CASE("policy generate: bad input fails with the place named and writes noth
   for (const auto& c : cases) {
     INFO(c.yaml.substr(0, 200));
     const std::string out = dir.file("out.yaml");
-    const auto r = run_coco({"policy", "generate", "-f", dir.write("in.yaml", c.yaml), "--image-source", source_flag(),
+    const auto r = run_coco({"policy", "generate", "-f", dir.write("in.yaml", c.yaml), "--image-source", coco::test::app_image_source(),
                              "-o", out, "--cache-dir", dir.file("cache")});
     CHECK((r.exit_code == 1 || r.exit_code == 3));
     CHECK(r.out.empty());
@@ -214,7 +212,7 @@ TEST_CASE("policy generate: images from a registry, unreachable (exit 3) vs miss
   const std::string host = coco::test::registries().at("PLAIN");
   coco::test::TempDir dir;
   const auto generate = [&](const std::string& image) {
-    std::string pod = kPod;
+    std::string pod = kLayoutPod;
     pod.replace(pod.find("registry.example/app:1"), 22, image);
     return run_coco({"policy", "generate", "-f", dir.write("pod.yaml", pod), "-o", dir.file("out.yaml"),
                      "--insecure-registry", host, "--insecure-registry", "127.0.0.1:1", "--no-cache", "-q"});
@@ -238,12 +236,12 @@ TEST_CASE("policy generate: images from a registry, unreachable (exit 3) vs miss
 
 TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the pause image, by chain id", "[policy][cli]") {
   coco::test::TempDir dir;
-  const std::string in = dir.write("pod.yaml", kPod), out = dir.file("out.yaml");
+  const std::string in = dir.write("pod.yaml", kLayoutPod), out = dir.file("out.yaml");
   const std::string layout = coco::test::oci_images() + "/layout";
   const auto pause_source = [&](const std::string& tag) {
     return "mcr.microsoft.com/oss/kubernetes/pause:3.6=oci:" + layout + ":" + tag;
   };
-  const auto r = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+  const auto r = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", coco::test::app_image_source(),
                            "--image-source", pause_source("empty"), "-o", out, "--no-cache", "-q"});
   REQUIRE(r.exit_code == 0);
   const Json doc = coco::k8s::load_documents(coco::read_text_file(out), "out.yaml")[0].value;
@@ -279,12 +277,12 @@ TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the p
   CHECK(overlay_of(data["containers"][1]) == expected_overlay("v1"));
   CHECK(overlay_of(data["containers"][0]) == expected_overlay("empty"));  // the pause image
   // An uncompressed layer is one the AKS snapshotter cannot index: no root to bind (issue 12).
-  const auto plain = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+  const auto plain = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", coco::test::app_image_source(),
                                "--image-source", pause_source("plain"), "-o", dir.file("plain.yaml"), "--no-cache", "-q"});
   CHECK(plain.exit_code == 1);
   CHECK_THAT(plain.err, Catch::Contains("cannot be indexed by the AKS tardev-snapshotter"));
   // The pause image's source must exist like any other.
-  const auto bad = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", source_flag(),
+  const auto bad = run_coco({"policy", "generate", "-f", in, "--profile", "aks", "--image-source", coco::test::app_image_source(),
                              "--image-source", pause_source("no-such-tag"), "-o", dir.file("bad.yaml"), "--no-cache", "-q"});
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Catch::Contains("pause image") && Catch::Contains("no-such-tag"));
@@ -295,13 +293,13 @@ TEST_CASE("policy generate --profile aks: tarfs layers of the image and of the p
 // "default"; --any-namespace leaves it to the host and the report says so.
 TEST_CASE("policy generate: -n, the kubeconfig's namespace, and --any-namespace", "[policy][cli][namespace]") {
   coco::test::TempDir dir;
-  std::string pod = kPod;
+  std::string pod = kLayoutPod;
   pod.erase(pod.find("  namespace: ns1\n"), 16);
   const std::string in = dir.write("p.yaml", pod);
   const std::string kubeconfig = dir.write("kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
                                                          "contexts:\n- name: dev\n  context: {cluster: c, namespace: team-a}\n");
   auto generate = [&](std::vector<std::string> extra, const std::vector<std::string>& env) {
-    std::vector<std::string> args = {"policy", "generate", "-f", in, "--image-source", source_flag(), "-o", dir.file("o.yaml"),
+    std::vector<std::string> args = {"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "-o", dir.file("o.yaml"),
                                      "--cache-dir", dir.file("cache")};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_coco(args, "", env);

@@ -11,8 +11,6 @@ using coco::test::run_coco;
 
 namespace {
 
-std::string source_flag() { return "registry.example/app:1=oci:" + coco::test::oci_images() + "/layout:v1"; }
-
 // Comments, flow maps, a quoted image, CRLF line ends: none of it may change.
 const char* kTwoPods =
     "# two pods, one confidential\r\n"
@@ -27,7 +25,7 @@ const char* kTwoPods =
 TEST_CASE("policy generate keeps the file's bytes and leaves other runtime classes alone", "[policy][cli][runtime-class]") {
   coco::test::TempDir dir;
   const std::string in = dir.write("pods.yaml", kTwoPods), out = dir.file("out.yaml");
-  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--runtime-class",
+  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--runtime-class",
                            "kata-qemu-tdx,kata-qemu-snp", "-o", out, "--cache-dir", dir.file("cache")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -47,14 +45,14 @@ TEST_CASE("policy generate keeps the file's bytes and leaves other runtime class
   CHECK_THAT(r.err, Catch::Contains("coco: warning: Pod secret: spec.hostNetwork: the pod uses the host's network namespace"));
 
   // the JSON report lists the pod's warnings (and validates)
-  const auto json = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--runtime-class",
+  const auto json = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--runtime-class",
                               "kata-qemu-snp", "-o", dir.file("j.yaml"), "--cache-dir", dir.file("cache"), "--output", "json"});
   REQUIRE(json.exit_code == 0);
   CHECK(coco::test::schema_errors("policy-generate.schema.json", json.out) == "");
   CHECK_THAT(json.out, Catch::Contains("\"warnings\": [\n        \"spec.hostNetwork: the pod uses the host's network namespace"));
 
   // -q: neither notes nor warnings
-  const auto quiet = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--runtime-class",
+  const auto quiet = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--runtime-class",
                                "kata-qemu-snp", "-o", dir.file("q.yaml"), "--cache-dir", dir.file("cache"), "-q"});
   REQUIRE(quiet.exit_code == 0);
   CHECK(quiet.err.find("note:") == std::string::npos);
@@ -62,7 +60,7 @@ TEST_CASE("policy generate keeps the file's bytes and leaves other runtime class
   CHECK(coco::read_text_file(dir.file("q.yaml")) == written);
 
   // A re-run over the output merges into its own initdata (a note), and changes no byte.
-  const auto again = run_coco({"policy", "generate", "-f", out, "--image-source", source_flag(), "--runtime-class",
+  const auto again = run_coco({"policy", "generate", "-f", out, "--image-source", coco::test::app_image_source(), "--runtime-class",
                                "kata-qemu-snp", "--in-place", "--cache-dir", dir.file("cache")});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
@@ -70,12 +68,12 @@ TEST_CASE("policy generate keeps the file's bytes and leaves other runtime class
   CHECK_THAT(again.err, Catch::Contains("merged into the existing initdata: no other entries, policy.rego replaced"));
 
   // Another algorithm than the existing initdata's: an error that names --force; with it, a note.
-  const auto conflict = run_coco({"policy", "generate", "-f", out, "--image-source", source_flag(), "--initdata-algorithm",
+  const auto conflict = run_coco({"policy", "generate", "-f", out, "--image-source", coco::test::app_image_source(), "--initdata-algorithm",
                                   "sha384", "-o", dir.file("c.yaml"), "--cache-dir", dir.file("cache")});
   CHECK(conflict.exit_code == 1);
   CHECK_THAT(conflict.err, Catch::Contains("algorithm 'sha256' (--initdata-algorithm sha384)") && Catch::Contains("--force"));
   CHECK_FALSE(coco::file_exists(dir.file("c.yaml")));
-  const auto forced = run_coco({"policy", "generate", "-f", out, "--image-source", source_flag(), "--initdata-algorithm",
+  const auto forced = run_coco({"policy", "generate", "-f", out, "--image-source", coco::test::app_image_source(), "--initdata-algorithm",
                                 "sha384", "--force", "--runtime-class", "kata-qemu-snp", "-o", dir.file("c.yaml"),
                                 "--cache-dir", dir.file("cache")});
   INFO(forced.err);

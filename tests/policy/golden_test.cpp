@@ -30,7 +30,7 @@ policy::GenerateOptions options_for(const std::string& yaml) {
   return o;
 }
 
-std::vector<fs::path> manifests() {
+std::vector<fs::path> golden_manifests() {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator(test::source_path("testdata/manifests")))
     if (e.path().extension() == ".yaml") out.push_back(e.path());
@@ -51,7 +51,7 @@ void check_golden(const std::string& path, const std::string& actual) {
 }  // namespace
 
 TEST_CASE("golden policies for testdata/manifests", "[policy][golden]") {
-  const auto files = manifests();
+  const auto files = golden_manifests();
   REQUIRE(files.size() >= 20);
   const auto resolve = test::test_resolver();
   for (const auto& f : files) {

@@ -14,9 +14,7 @@ using Catch::Contains;
 
 namespace {
 
-std::string source_flag() { return "registry.example/app:1=oci:" + coco::test::oci_images() + "/layout:v1"; }
-
-const char* kPod = R"(apiVersion: v1
+const char* kProbePod = R"(apiVersion: v1
 kind: Pod
 metadata:
   name: layout-pod
@@ -31,8 +29,8 @@ spec:
 
 // Writes the annotated pod into `dir` and returns its path.
 std::string generated(const coco::test::TempDir& dir) {
-  const std::string in = dir.write("pod.yaml", kPod), out = dir.file("out.yaml");
-  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "-o", out, "--cache-dir",
+  const std::string in = dir.write("pod.yaml", kProbePod), out = dir.file("out.yaml");
+  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "-o", out, "--cache-dir",
                            dir.file("cache"), "-q"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -46,7 +44,7 @@ TEST_CASE("policy test: a generated pod passes, with near misses, as JSON", "[po
   const std::string out = generated(dir);
   for (const char* shim : {"go", "rs"}) {
     INFO(shim);
-    const auto r = run_coco({"policy", "test", "-f", out, "--image-source", source_flag(), "--cache-dir", dir.file("cache"),
+    const auto r = run_coco({"policy", "test", "-f", out, "--image-source", coco::test::app_image_source(), "--cache-dir", dir.file("cache"),
                              "--negative", "--shim", shim, "--output", "json"});
     INFO(r.err << r.out.substr(0, 4000));
     CHECK(coco::test::schema_errors("policy-test.schema.json", r.out) == "");
@@ -62,7 +60,7 @@ TEST_CASE("policy test: a generated pod passes, with near misses, as JSON", "[po
     CHECK(misses >= 8);
     CHECK(execs == 1);
   }
-  const auto text = run_coco({"policy", "test", "-f", out, "--image-source", source_flag(), "--cache-dir", dir.file("cache")});
+  const auto text = run_coco({"policy", "test", "-f", out, "--image-source", coco::test::app_image_source(), "--cache-dir", dir.file("cache")});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Contains("Pod ns1/layout-pod") && Contains("needed requests allowed") && Contains("ok"));
 }
@@ -82,7 +80,7 @@ TEST_CASE("policy test: a tampered policy denies its pod, exit 1, explained", "[
   REQUIRE(at != std::string::npos);
   text.replace(at, 11, "\"MODE=slow\"");
   const std::string bad = dir.write("bad.rego", text);
-  const auto r = run_coco({"policy", "test", "-f", out, "--policy", bad, "--image-source", source_flag(), "--cache-dir",
+  const auto r = run_coco({"policy", "test", "-f", out, "--policy", bad, "--image-source", coco::test::app_image_source(), "--cache-dir",
                            dir.file("cache"), "--explain"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
@@ -123,8 +121,8 @@ TEST_CASE("policy explain names the field of a denied request", "[policy][ptest]
 
 TEST_CASE("policy test: bad inputs give clear errors and exit codes", "[policy][ptest][cli][hostile]") {
   coco::test::TempDir dir;
-  const std::string pod = dir.write("plain.yaml", kPod);
-  const auto none = run_coco({"policy", "test", "-f", pod, "--image-source", source_flag()});
+  const std::string pod = dir.write("plain.yaml", kProbePod);
+  const auto none = run_coco({"policy", "test", "-f", pod, "--image-source", coco::test::app_image_source()});
   CHECK(none.exit_code == 1);
   CHECK_THAT(none.err, Contains("plain.yaml: document 1") && Contains("no io.katacontainers"));
   CHECK(run_coco({"policy", "test", "-f", pod, "--shim", "java"}).exit_code == 2);
@@ -146,19 +144,19 @@ TEST_CASE("policy test: bad inputs give clear errors and exit codes", "[policy][
 
 TEST_CASE("policy generate refuses a policy that denies its own pod, --no-check writes it", "[policy][ptest][cli]") {
   coco::test::TempDir dir;
-  const std::string in = dir.write("pod.yaml", kPod), out = dir.file("out.yaml");
+  const std::string in = dir.write("pod.yaml", kProbePod), out = dir.file("out.yaml");
   // coco's rules without the ExecProcessRequest rules: the pod's liveness probe would be denied.
   std::string rules = coco::read_text_file(coco::test::source_path("lib/policy/rules.rego"));
   for (auto at = rules.find("\nExecProcessRequest if {"); at != std::string::npos; at = rules.find("\nExecProcessRequest if {"))
     rules.replace(at, 24, "\nexec_rule_removed if {");
   const std::string bad = dir.write("rules.rego", rules);
-  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--rules", bad, "-o", out,
+  const auto r = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--rules", bad, "-o", out,
                            "--cache-dir", dir.file("cache")});
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("would be denied") && Contains("ExecProcessRequest") && Contains("nothing written"));
   CHECK(!coco::file_exists(out));
-  const auto skip = run_coco({"policy", "generate", "-f", in, "--image-source", source_flag(), "--rules", bad, "-o", out,
+  const auto skip = run_coco({"policy", "generate", "-f", in, "--image-source", coco::test::app_image_source(), "--rules", bad, "-o", out,
                               "--cache-dir", dir.file("cache"), "--no-check"});
   CHECK(skip.exit_code == 0);
   CHECK_THAT(skip.err, Contains("--no-check"));

@@ -67,7 +67,7 @@ void same_fields(const Json& captured, const Json& ours, const std::string& path
   }
 }
 
-std::vector<policy::RecordedRequest> captured(const std::string& pod) {
+std::vector<policy::RecordedRequest> recorded_requests(const std::string& pod) {
   const std::string rel = "vectors/rego/regorus/kata/" + pod + "/inputs.txt";
   const ByteVec b = test::read_shared(rel);
   return policy::parse_requests(std::string(b.begin(), b.end()), rel);
@@ -84,7 +84,7 @@ const Json& first_of(const std::vector<policy::RecordedRequest>& rs, const std::
 
 TEST_CASE("simulated requests carry every field a real node sends", "[policy][simulate][vector]") {
   if (!test::shared_available("vectors/rego/regorus/kata")) return;
-  const auto real = captured("pod-lifecycle");
+  const auto real = recorded_requests("pod-lifecycle");
   const auto l = golden("21-probes-lifecycle");
   const auto rs = simulate(l);
   same_fields(first_of(real, "CreateSandboxRequest"), find(rs, "CreateSandboxRequest", "").input, "CreateSandbox");

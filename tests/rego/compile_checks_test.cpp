@@ -5,29 +5,17 @@
 #include <catch2/catch.hpp>
 
 #include "rego/rego.h"
+#include "rego/rego_test_util.h"
 #include "util/error.h"
 
 using coco::rego::Engine;
 using coco::rego::Json;
 
-namespace {
-
-std::string error_of(Engine& e, const std::string& ref) {
-  try {
-    e.eval(ref);
-  } catch (const coco::Error& err) {
-    return err.what();
-  }
-  return "";
-}
-
-}  // namespace
-
 TEST_CASE("rego recursion between rules is a compile error whatever the query", "[rego]") {
   Engine e;
   e.add_module("r.rego", "package r\n\nother := 1\n\np := x if x := q\n\nq := y if y := p\n");
   // The query never reaches p or q: the error comes from the compile step.
-  std::string err = error_of(e, "data.r.other");
+  std::string err = coco::test::eval_error(e, "data.r.other");
   CHECK(err.find("rego_recursion_error") != std::string::npos);
   CHECK(err.find("r.rego:5:") != std::string::npos);
   CHECK(err.find("data.r.p -> data.r.q -> data.r.p") != std::string::npos);
@@ -36,13 +24,13 @@ TEST_CASE("rego recursion between rules is a compile error whatever the query", 
 TEST_CASE("rego recursion through functions and package references is a compile error", "[rego]") {
   Engine fns;
   fns.add_module("f.rego", "package f\n\nf(x) := g(x)\n\ng(x) := y if y := f(x)\n\nok := true\n");
-  std::string err = error_of(fns, "data.f.ok");
+  std::string err = coco::test::eval_error(fns, "data.f.ok");
   CHECK(err.find("rego_recursion_error") != std::string::npos);
   CHECK(err.find("data.f.f -> data.f.g -> data.f.f") != std::string::npos);
 
   Engine whole;  // a rule reading its whole package depends on every rule in it, itself too
   whole.add_module("w.rego", "package w\n\nn := count(data.w)\n");
-  CHECK(error_of(whole, "data.w.n").find("rego_recursion_error") != std::string::npos);
+  CHECK(coco::test::eval_error(whole, "data.w.n").find("rego_recursion_error") != std::string::npos);
 }
 
 TEST_CASE("rego a function named only as a with mock is not a dependency", "[rego]") {

@@ -5,25 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include "rego/rego.h"
+#include "rego/rego_test_util.h"
 #include "util/error.h"
 
 using coco::rego::Engine;
 using coco::rego::Json;
 using coco::rego::Syntax;
 using coco::rego::TraceEvent;
-
-namespace {
-
-std::string error_of(Engine& e, const std::string& ref) {
-  try {
-    e.eval(ref);
-  } catch (const coco::Error& err) {
-    return err.what();
-  }
-  return "";
-}
-
-}  // namespace
 
 TEST_CASE("rego eval distinguishes undefined from false and returns sets as sorted arrays", "[rego]") {
   Engine e;
@@ -73,7 +61,7 @@ TEST_CASE("rego builtin errors are undefined unless strict, then name the place"
   e.set_input(Json{{"n", 0}});
   CHECK_FALSE(e.eval("data.d.x").has_value());
   e.set_strict_builtin_errors(true);
-  std::string msg = error_of(e, "data.d.x");
+  std::string msg = coco::test::eval_error(e, "data.d.x");
   CHECK(msg.find("d.rego:2:6") != std::string::npos);
   CHECK(msg.find("eval_builtin_error: div: divide by zero") != std::string::npos);
 }
@@ -81,7 +69,7 @@ TEST_CASE("rego builtin errors are undefined unless strict, then name the place"
 TEST_CASE("rego conflicting complete rules are an eval_conflict_error", "[rego]") {
   Engine e;
   e.add_module("c.rego", "package c\np := 1\np := 2\n");
-  CHECK(error_of(e, "data.c.p").find("eval_conflict_error") != std::string::npos);
+  CHECK(coco::test::eval_error(e, "data.c.p").find("eval_conflict_error") != std::string::npos);
 }
 
 TEST_CASE("rego syntax errors name the file line and column", "[rego]") {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "snp/launch.h"
+#include "snp/firmware_fixtures.h"
 #include "support/support.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -14,8 +15,6 @@ using namespace coco;
 using namespace coco::snp;
 
 namespace {
-const char* kAmdSev = "fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin";
-const char* kOvmfX64 = "fixtures/sev-snp-measure/ovmf_OvmfX64_suffix.bin";
 
 LaunchParams snp_params(std::uint32_t vcpus = 2) {
   LaunchParams p;
@@ -52,7 +51,7 @@ int measure_all_modes(const ByteVec& fw, const std::string& name) {
 
 TEST_CASE("firmware that cannot be measured: the reference tool's errors, clearly", "[snp][hostile]") {
   if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
-  const ByteVec x64 = test::read_shared(kOvmfX64);
+  const ByteVec x64 = test::read_shared(test::kOvmfX64);
   LaunchParams p = snp_params();
   p.direct_boot = KernelHashes{};
   CHECK_THROWS_WITH(compute_launch_digest(p, Reader(x64, "x64.fd")),
@@ -68,7 +67,7 @@ TEST_CASE("firmware that cannot be measured: the reference tool's errors, clearl
   CHECK(to_hex(compute_launch_digest(sev, Reader(zeros, "zeros.fd")).digest) ==
         "9f1dcbc35c350d6027f98be0f5c8b43b42ca52b7604459c0c42be3aa88913d47");  // sha256sum of 8 KiB of zeros
 
-  const ByteVec fw = test::read_shared(kAmdSev);
+  const ByteVec fw = test::read_shared(test::kAmdSevOvmf);
   ByteVec odd = fw;
   odd.insert(odd.begin(), 100, 0);  // footer still at the end, but not whole pages
   CHECK_THROWS_WITH(compute_launch_digest(snp_params(), Reader(odd, "odd.fd")),
@@ -86,7 +85,7 @@ TEST_CASE("firmware that cannot be measured: the reference tool's errors, clearl
 
 TEST_CASE("every truncation of the firmware measures or names the cut file", "[snp][hostile]") {
   if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
-  const ByteVec fw = test::read_shared(kAmdSev);
+  const ByteVec fw = test::read_shared(test::kAmdSevOvmf);
   int accepted = 0;
   for (std::size_t n = 0; n <= fw.size(); n += 7) accepted += measure_all_modes(ByteVec(fw.end() - static_cast<std::ptrdiff_t>(n), fw.end()), "cut.fd");
   CHECK(accepted > 0);
@@ -95,7 +94,7 @@ TEST_CASE("every truncation of the firmware measures or names the cut file", "[s
 TEST_CASE("random mutations of the firmware never crash or hang", "[snp][hostile]") {
   if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
   std::mt19937 rng(20261127);
-  const ByteVec bases[] = {test::read_shared(kAmdSev), test::read_shared(kOvmfX64)};
+  const ByteVec bases[] = {test::read_shared(test::kAmdSevOvmf), test::read_shared(test::kOvmfX64)};
   const auto start = std::chrono::steady_clock::now();
   int accepted = 0, iterations = 0;
   for (; iterations < 3000; ++iterations) {

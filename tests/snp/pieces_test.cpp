@@ -8,6 +8,7 @@
 #include "snp/launch.h"
 #include "snp/page_info.h"
 #include "snp/vmsa.h"
+#include "snp/firmware_fixtures.h"
 #include "support/support.h"
 #include "util/digest.h"
 #include "util/encoding.h"
@@ -16,13 +17,12 @@ using namespace coco;
 using namespace coco::snp;
 
 namespace {
-const char* kAmdSev = "fixtures/sev-snp-measure/ovmf_AmdSev_suffix.bin";
 std::string hex(Bytes b) { return to_hex(b); }
 }  // namespace
 
 TEST_CASE("snp.md §1.12 PAGE_INFO #0 of ovmf_AmdSev_suffix.bin", "[snp][vector]") {
   if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
-  const ByteVec fw = test::read_shared(kAmdSev);
+  const ByteVec fw = test::read_shared(test::kAmdSevOvmf);
   const Digest48 page = sha384_page(fw);
   CHECK(hex(page) == "161ace084859674ded7322ad102eb33f49457e0f7845a8f9ad0e03a59eac3e3e360f8b78345363feaeac956ebba2d894");
   const PageInfo r = page_info(Digest48{}, page, PageType::Normal, 0xFFFFF000);
@@ -32,7 +32,7 @@ TEST_CASE("snp.md §1.12 PAGE_INFO #0 of ovmf_AmdSev_suffix.bin", "[snp][vector]
 
 TEST_CASE("snp.md §1.12 intermediate digests of ovmf_AmdSev_suffix.bin", "[snp][vector]") {
   if (!coco::test::shared_available("fixtures/sev-snp-measure")) return;
-  const ByteVec fw = test::read_shared(kAmdSev);
+  const ByteVec fw = test::read_shared(test::kAmdSevOvmf);
   LaunchParams p;
   p.vcpus = 1;
   p.vcpu_sig = cpu_signature(23, 1, 2);
