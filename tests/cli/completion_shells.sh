@@ -37,7 +37,8 @@ start() {
     "env -i HOME=$work/home TERM=xterm PATH=$work/bin:/usr/bin:/bin $1"
   local i  # wait for the prompt: loading bash-completion takes a while on a busy machine
   for ((i = 0; i < 60; i++)); do
-    tmux -L "$sock" capture-pane -p 2>/dev/null | grep -qF '$ ' && break
+    # the prompt line is "$" alone: capture-pane drops the blank after it
+    tmux -L "$sock" capture-pane -p 2>/dev/null | grep -q '^\$' && break
     sleep 0.5
   done
   sleep 0.5
@@ -48,14 +49,20 @@ line() {  # the last line that holds the prompt
 }
 # check NAME TYPED EXPECTED: types TYPED, presses TAB, expects the line "$ EXPECTED".
 check() {
-  local name=$1 typed=$2 want=$3 got
-  type_keys "$typed"
-  sleep 0.3
-  tmux -L "$sock" send-keys Tab
-  sleep 1.5
-  got=$(line)
-  got=${got#*\$ }
+  local name=$1 typed=$2 want=$3 got i
   want=${want%" "}  # capture-pane drops trailing blanks
+  type_keys "$typed"
+  for ((i = 0; i < 50; i++)); do  # the typed text is on screen
+    got=$(line); got=${got#*\$ }
+    [[ $got == "$typed" || $got == "${typed%" "}" ]] && break
+    sleep 0.1
+  done
+  tmux -L "$sock" send-keys Tab
+  for ((i = 0; i < 60; i++)); do  # the completion, or 6 s without it
+    sleep 0.1
+    got=$(line); got=${got#*\$ }
+    [[ $got == "$want" ]] && break
+  done
   if [[ $got == "$want" ]]; then
     echo "ok   $name: '$typed<TAB>' -> '$got'"
   else
