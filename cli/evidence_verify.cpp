@@ -14,7 +14,7 @@
 namespace coco::cli {
 namespace {
 
-struct VerifyArgs {
+struct EvidenceVerifyArgs {
   std::string file, vcek, vlek, ask_ark, at;
   std::vector<std::string> collateral;
 };
@@ -37,7 +37,7 @@ void print_checks(std::ostream& os, const evidence::CheckList& checks, const Sty
 }  // namespace
 
 void add_evidence_verify(CLI::App& evidence, Context& ctx) {
-  auto a = std::make_shared<VerifyArgs>();
+  auto a = std::make_shared<EvidenceVerifyArgs>();
   CLI::App* cmd = evidence.add_subcommand("verify", "Verify the signatures and certificate chains of a report or quote, "
                                                     "offline");
   cmd->add_option("FILE", a->file, "SEV-SNP report or TDX quote (raw, hex, base64, Azure HCL, JSON)")

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "attest/cosign_key.h"
 
+#include "attest/kdf_cost.h"
+
 #include <sodium.h>
 
 #include <cctype>
@@ -71,6 +73,7 @@ ScryptParams checked_params(const Json& params, const std::string& name) {
   if (p.n > kMaxScryptMemory / 128 / r)
     fail(name, "cosign key: scrypt N=" + std::to_string(p.n) + " r=" + std::to_string(r) + " needs more than " +
                    std::to_string(kMaxScryptMemory >> 20) + " MiB");
+  check_scrypt_work(p.n, r, par, name);
   p.r = static_cast<std::uint32_t>(r);
   p.p = static_cast<std::uint32_t>(par);
   return p;

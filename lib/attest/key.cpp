@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "attest/cosign_key.h"
+#include "attest/kdf_cost.h"
 #include "util/digest.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -292,6 +293,7 @@ PrivateKey parse_private_key(std::string_view pem, const std::string& name,
       pem.find("PRIVATE KEY-----") == std::string_view::npos)
     fail(name, "holds a public key; signing needs the private key");
   if (is_cosign_private_key(pem)) return parse_cosign_private_key(pem, name, passphrase);
+  check_pkcs8_kdf_cost(pem, name);
   PasswordState state{&passphrase};
   BioPtr bio = memory_bio(pem);
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback, &state);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evidence/checks.h"
 
+#include "evidence/x509.h"
+
 namespace coco::evidence {
 
 std::string status_name(Status s) {
@@ -30,6 +32,12 @@ Json CheckList::to_json() const {
   Json out = Json::array();
   for (const auto& l : lines_) out.push_back({{"check", l.name}, {"status", status_name(l.status)}, {"detail", l.detail}});
   return out;
+}
+
+void check_validity(CheckList& out, const std::string& role, const Cert& cert, std::time_t at) {
+  const std::string why = cert.validity_problem(at);
+  out.add(role + " validity", why.empty(),
+          why.empty() ? cert.subject_cn() + " valid until " + cert.not_after_text() : cert.subject_cn() + " " + why);
 }
 
 }  // namespace coco::evidence

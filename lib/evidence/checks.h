@@ -3,6 +3,7 @@
 // skipped, each with the reason. The command exits 1 when any line failed.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,10 @@ class CheckList {
  private:
   std::vector<CheckLine> lines_;
 };
+
+class Cert;
+// Adds "<role> validity": passed with the certificate's end date when it is valid at `at`, failed
+// with the reason otherwise.
+void check_validity(CheckList& out, const std::string& role, const Cert& cert, std::time_t at);
 
 }  // namespace coco::evidence

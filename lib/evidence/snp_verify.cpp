@@ -25,11 +25,6 @@ std::optional<std::uint64_t> spl(const Cert& c, const char* leaf) {
 
 std::string show(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "absent"; }
 
-void check_validity(CheckList& out, const std::string& role, const Cert& c, std::time_t at) {
-  const std::string why = c.validity_problem(at);
-  out.add(role + " validity", why.empty(), why.empty() ? c.subject_cn() + " valid until " + c.not_after_text() : c.subject_cn() + " " + why);
-}
-
 }  // namespace
 
 VekTcb read_vek_tcb(const Cert& vek, const std::string&) {

@@ -11,12 +11,6 @@
 namespace coco::evidence {
 namespace {
 
-void check_validity(CheckList& out, const std::string& role, const Cert& c, std::time_t at) {
-  const std::string why = c.validity_problem(at);
-  out.add(role + " validity", why.empty(),
-          why.empty() ? c.subject_cn() + " valid until " + c.not_after_text() : c.subject_cn() + " " + why);
-}
-
 void check_signed(CheckList& out, const std::string& name, const Cert& c, const Cert& issuer) {
   const std::string p = signature_problem(c, issuer);
   out.add(name, p.empty(), p.empty() ? c.subject_cn() + " signed by " + issuer.subject_cn() : c.subject_cn() + ": " + p);

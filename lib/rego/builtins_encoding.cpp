@@ -13,7 +13,6 @@ using Args = std::span<const Value>;
 
 constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::size_t kMaxJsonDepth = 1000;
 
 std::string b64_encode(const std::string& in, const char* alphabet, bool pad) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "rego/builtins.h"
+#include "util/utf8.h"
 
 namespace coco::rego {
 
@@ -37,12 +38,6 @@ const RE2& compiled(const BuiltinContext& c, const std::string& pattern) {
   return *lru.front().second;
 }
 
-std::size_t rune_width(const std::string& s, std::size_t pos) {
-  if (pos >= s.size()) return 1;
-  auto c = static_cast<unsigned char>(s[pos]);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  return pos + n > s.size() ? 1 : n;
-}
 
 }  // namespace
 
@@ -67,7 +62,7 @@ void register_regex(Registry& r) {
       bool accept = true;
       if (end == static_cast<std::ptrdiff_t>(pos)) {
         if (start == prev_end) accept = false;
-        pos += rune_width(s, pos);
+        pos += utf8_sequence_width(s, pos);
       } else {
         pos = static_cast<std::size_t>(end);
       }

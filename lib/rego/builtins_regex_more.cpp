@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "rego/builtins.h"
+#include "util/utf8.h"
 
 namespace coco::rego {
 
@@ -33,12 +34,6 @@ std::shared_ptr<const RE2> compile(const BuiltinContext& c, const std::string& p
   return re;
 }
 
-std::size_t rune_width(const std::string& s, std::size_t pos) {
-  if (pos >= s.size()) return 1;
-  auto b = static_cast<unsigned char>(s[pos]);
-  std::size_t w = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
-  return pos + w <= s.size() ? w : 1;
-}
 
 // Every accepted match (as Go's FindAll...Index with limit n < 0 meaning all), groups included.
 std::vector<std::vector<re2::StringPiece>> find_all(const RE2& re, const std::string& s, std::int64_t n) {
@@ -54,7 +49,7 @@ std::vector<std::vector<re2::StringPiece>> find_all(const RE2& re, const std::st
     bool accept = true;
     if (end == static_cast<std::ptrdiff_t>(pos)) {
       if (begin == prev_end) accept = false;
-      pos += rune_width(s, pos);
+      pos += utf8_sequence_width(s, pos);
     } else {
       pos = static_cast<std::size_t>(end);
     }
@@ -114,7 +109,7 @@ std::string replace_all(const RE2& re, const std::string& s, const std::string& 
     out.append(s, last_end, begin - last_end);
     if (end > last_end || begin == 0) expand(out, re, repl, m);
     last_end = end;
-    std::size_t w = rune_width(s, pos);
+    std::size_t w = utf8_sequence_width(s, pos);
     if (pos + w > end) pos += w;
     else if (pos + 1 > end) pos += 1;
     else pos = end;

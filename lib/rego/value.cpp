@@ -366,9 +366,6 @@ Json Value::to_json() const {
 }
 
 namespace {
-// JSON documents nested deeper than this are refused (the conversion and every later walk over
-// the value recurse); requests and policy data are a few dozen levels deep.
-constexpr std::size_t kMaxJsonDepth = 1000;
 
 Value from_json_at(const Json& j, std::size_t depth) {
   if (depth > kMaxJsonDepth)

@@ -22,6 +22,10 @@
 
 namespace coco::rego {
 
+// JSON documents nested deeper than this are refused (the conversion and every later walk over
+// the value recurse); requests and policy data are a few dozen levels deep.
+inline constexpr std::size_t kMaxJsonDepth = 1000;
+
 using Json = nlohmann::ordered_json;
 
 enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object, Set };
