@@ -198,7 +198,20 @@ Value Value::boolean(bool b) {
   static const Value f(std::make_shared<const Rep>(Rep{Type::Bool, false}));
   return b ? t : f;
 }
-Value Value::number(Number n) { return Value(std::make_shared<const Rep>(Rep{Type::Number, n})); }
+Value Value::number(Number n) {
+  // Array indexes and counts: the small integers are made once (values are immutable).
+  constexpr int kSmall = 256;
+  if (n.is_int() && n.int_value() >= 0 && n.int_value() < kSmall) {
+    static const std::vector<Value> small = [] {
+      std::vector<Value> v;
+      v.reserve(kSmall);
+      for (int i = 0; i < kSmall; ++i) v.push_back(Value(std::make_shared<const Rep>(Rep{Type::Number, Number::integer(i)})));
+      return v;
+    }();
+    return small[static_cast<std::size_t>(n.int_value())];
+  }
+  return Value(std::make_shared<const Rep>(Rep{Type::Number, n}));
+}
 Value Value::string(std::string s) {
   return Value(std::make_shared<const Rep>(Rep{Type::String, std::move(s)}));
 }
@@ -252,6 +265,29 @@ const Set& Value::as_set() const {
 const Object& Value::as_object() const {
   if (!rep_ || rep_->type != Type::Object) wrong("object", type());
   return std::get<Object>(rep_->v);
+}
+
+const Value* Value::find(const Value& key) const {
+  switch (type()) {
+    case Type::Array: {
+      if (!key.is_number()) return nullptr;
+      auto i = key.as_number().as_int64();
+      const auto& a = as_array();
+      if (!i || *i < 0 || static_cast<std::size_t>(*i) >= a.size()) return nullptr;
+      return &a[static_cast<std::size_t>(*i)];
+    }
+    case Type::Object: {
+      const auto& o = as_object();
+      auto it = o.find(key);
+      return it == o.end() ? nullptr : &it->second;
+    }
+    case Type::Set: {
+      const auto& s = as_set();
+      auto it = s.find(key);
+      return it == s.end() ? nullptr : &*it;
+    }
+    default: return nullptr;
+  }
 }
 
 std::optional<Value> Value::get(const Value& key) const {
