@@ -42,6 +42,30 @@ class FnRef<R(A...)> {
 using Cont = FnRef<bool()>;
 using ValueCont = FnRef<bool(const Value&)>;
 
+// Value::get without the copy: a pointer into `coll` (valid while it lives), null if absent.
+inline const Value* find_in(const Value& coll, const Value& key) {
+  switch (coll.type()) {
+    case Type::Array: {
+      if (!key.is_number()) return nullptr;
+      auto i = key.as_number().as_int64();
+      const auto& a = coll.as_array();
+      if (!i || *i < 0 || static_cast<std::size_t>(*i) >= a.size()) return nullptr;
+      return &a[static_cast<std::size_t>(*i)];
+    }
+    case Type::Object: {
+      const auto& o = coll.as_object();
+      auto it = o.find(key);
+      return it == o.end() ? nullptr : &it->second;
+    }
+    case Type::Set: {
+      const auto& s = coll.as_set();
+      auto it = s.find(key);
+      return it == s.end() ? nullptr : &*it;
+    }
+    default: return nullptr;
+  }
+}
+
 // The variable slots of one rule body or query. Most bodies have a few slots: those live inside
 // the frame (a rule or function call is the evaluator's most frequent allocation otherwise).
 struct Frame {

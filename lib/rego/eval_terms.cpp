@@ -100,8 +100,8 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
   const Term& p = *ref.items[i];
   // A pointer into `base` (no copy): base outlives the rest of the path's evaluation.
   auto lookup = [&](const Value& key) -> const Value* {
-    if (base_doc && key.is_number() && base.is_object()) return base.find(Value::string(key.as_number().to_string()));
-    return base.find(key);
+    if (base_doc && key.is_number() && base.is_object()) return find_in(base, Value::string(key.as_number().to_string()));
+    return find_in(base, key);
   };
   if (p.kind == TermKind::Scalar) {
     auto v = lookup(p.value);
@@ -166,7 +166,7 @@ bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term
   auto step = [&](const Value& raw) -> bool {
     // data[2] reads the key "2": the data tree is keyed by strings.
     Value key = raw.is_number() ? Value::string(raw.as_number().to_string()) : raw;
-    const Value* cb = base ? base->find(key) : nullptr;
+    const Value* cb = base ? find_in(*base, key) : nullptr;
     if (key.is_string()) {
       auto it = n.children.find(key.as_string());
       if (it != n.children.end()) return eval_data(f, *it->second, cb, ref, i + 1, k);
@@ -434,7 +434,7 @@ bool Evaluator::dispatch_call(Frame& f, const Term& t, std::span<const Value> ar
     }
     if (t.special == Term::Special::Member2) return out(Value::boolean(member(args[0], args[1])));
     if (t.special == Term::Special::Member3) {
-      const Value* v = args[2].is_set() ? nullptr : args[2].find(args[0]);
+      const Value* v = args[2].is_set() ? nullptr : find_in(args[2], args[0]);
       return out(Value::boolean(v && *v == args[1]));
     }
     if (t.fn_node) return call_function(*t.fn_node, t, args, out);

@@ -267,29 +267,6 @@ const Object& Value::as_object() const {
   return std::get<Object>(rep_->v);
 }
 
-const Value* Value::find(const Value& key) const {
-  switch (type()) {
-    case Type::Array: {
-      if (!key.is_number()) return nullptr;
-      auto i = key.as_number().as_int64();
-      const auto& a = as_array();
-      if (!i || *i < 0 || static_cast<std::size_t>(*i) >= a.size()) return nullptr;
-      return &a[static_cast<std::size_t>(*i)];
-    }
-    case Type::Object: {
-      const auto& o = as_object();
-      auto it = o.find(key);
-      return it == o.end() ? nullptr : &it->second;
-    }
-    case Type::Set: {
-      const auto& s = as_set();
-      auto it = s.find(key);
-      return it == s.end() ? nullptr : &*it;
-    }
-    default: return nullptr;
-  }
-}
-
 std::optional<Value> Value::get(const Value& key) const {
   switch (type()) {
     case Type::Array: {

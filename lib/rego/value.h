@@ -105,8 +105,6 @@ class Value {
 
   // Collection access: element i of an array, value under key of an object, key itself of a set.
   std::optional<Value> get(const Value& key) const;
-  // The same without a copy: a pointer into this value (valid while it lives), null if absent.
-  const Value* find(const Value& key) const;
   std::size_t size() const;  // elements of an array/set/object, 0 for scalars
   // The same pointer for copies of one value (memoizing formatted text of immutable values).
   const void* identity() const { return rep_.get(); }
