@@ -346,10 +346,9 @@ bool Evaluator::unify_items(Frame& f, const Term& p, const Value& v, std::size_t
   }
   if (2 * i == p.items.size()) return k();
   return eval_term(f, *p.items[2 * i], [&](const Value& key) -> bool {
-    auto val = v.get(key);
+    const Value* val = find_in(v, key);  // into v, which outlives the unification
     if (!val) return true;
-    Value hold = *val;
-    return unify(f, *p.items[2 * i + 1], hold, [&]() -> bool { return unify_items(f, p, v, i + 1, k); });
+    return unify(f, *p.items[2 * i + 1], *val, [&]() -> bool { return unify_items(f, p, v, i + 1, k); });
   });
 }
 

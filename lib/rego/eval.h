@@ -42,12 +42,59 @@ class FnRef<R(A...)> {
 using Cont = FnRef<bool()>;
 using ValueCont = FnRef<bool(const Value&)>;
 
+// Value::get without the copy: a pointer into `coll` (valid while it lives), null if absent.
+inline const Value* find_in(const Value& coll, const Value& key) {
+  switch (coll.type()) {
+    case Type::Array: {
+      if (!key.is_number()) return nullptr;
+      auto i = key.as_number().as_int64();
+      const auto& a = coll.as_array();
+      if (!i || *i < 0 || static_cast<std::size_t>(*i) >= a.size()) return nullptr;
+      return &a[static_cast<std::size_t>(*i)];
+    }
+    case Type::Object: {
+      const auto& o = coll.as_object();
+      auto it = o.find(key);
+      return it == o.end() ? nullptr : &it->second;
+    }
+    case Type::Set: {
+      const auto& s = coll.as_set();
+      auto it = s.find(key);
+      return it == s.end() ? nullptr : &*it;
+    }
+    default: return nullptr;
+  }
+}
+
+// The variable slots of one rule body or query. Most bodies have a few slots: those live inside
+// the frame (a rule or function call is the evaluator's most frequent allocation otherwise).
 struct Frame {
-  explicit Frame(const std::vector<std::string>* names, int n)
-      : names(names), vals(static_cast<std::size_t>(n)), bound(static_cast<std::size_t>(n), 0) {}
+  explicit Frame(const std::vector<std::string>* names, int n) : names(names) {
+    auto size = static_cast<std::size_t>(n);
+    Value* v = inline_vals_;
+    char* b = inline_bound_;
+    if (size > kInline) {
+      heap_vals_ = std::make_unique<Value[]>(size);
+      heap_bound_ = std::make_unique<char[]>(size);  // value-initialised: all unbound
+      v = heap_vals_.get();
+      b = heap_bound_.get();
+    }
+    vals = std::span<Value>(v, size);
+    bound = std::span<char>(b, size);
+  }
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+
   const std::vector<std::string>* names;
-  std::vector<Value> vals;
-  std::vector<char> bound;
+  std::span<Value> vals;
+  std::span<char> bound;
+
+ private:
+  static constexpr std::size_t kInline = 12;
+  Value inline_vals_[kInline];
+  char inline_bound_[kInline] = {};
+  std::unique_ptr<Value[]> heap_vals_;
+  std::unique_ptr<char[]> heap_bound_;
 };
 
 class Evaluator {

@@ -98,9 +98,10 @@ bool Evaluator::eval_path(Frame& f, const Value& base, const Term& ref, std::siz
                           bool base_doc) {
   if (i == ref.items.size()) return k(base);
   const Term& p = *ref.items[i];
-  auto lookup = [&](const Value& key) -> std::optional<Value> {
-    if (base_doc && key.is_number() && base.is_object()) return base.get(Value::string(key.as_number().to_string()));
-    return base.get(key);
+  // A pointer into `base` (no copy): base outlives the rest of the path's evaluation.
+  auto lookup = [&](const Value& key) -> const Value* {
+    if (base_doc && key.is_number() && base.is_object()) return find_in(base, Value::string(key.as_number().to_string()));
+    return find_in(base, key);
   };
   if (p.kind == TermKind::Scalar) {
     auto v = lookup(p.value);
@@ -165,11 +166,10 @@ bool Evaluator::eval_data(Frame& f, const Node& n, const Value* base, const Term
   auto step = [&](const Value& raw) -> bool {
     // data[2] reads the key "2": the data tree is keyed by strings.
     Value key = raw.is_number() ? Value::string(raw.as_number().to_string()) : raw;
-    std::optional<Value> cb;
-    if (base) cb = base->get(key);
+    const Value* cb = base ? find_in(*base, key) : nullptr;
     if (key.is_string()) {
       auto it = n.children.find(key.as_string());
-      if (it != n.children.end()) return eval_data(f, *it->second, cb ? &*cb : nullptr, ref, i + 1, k);
+      if (it != n.children.end()) return eval_data(f, *it->second, cb, ref, i + 1, k);
     }
     if (cb) return eval_path(f, *cb, ref, i + 1, k, true);
     return true;
@@ -312,7 +312,7 @@ void Evaluator::emit_print(Frame& f, const Term& t) {
     } else if (v->is_string()) {
       held[i] = *v;
       parts[i] = &held[i].as_string();
-    } else if (v->size() >= 4) {
+    } else if (v->size() >= 1) {
       auto it = print_text_.find(v->identity());
       if (it == print_text_.end()) it = print_text_.emplace(v->identity(), std::make_pair(*v, v->to_rego_text())).first;
       parts[i] = &it->second.second;
@@ -434,7 +434,7 @@ bool Evaluator::dispatch_call(Frame& f, const Term& t, std::span<const Value> ar
     }
     if (t.special == Term::Special::Member2) return out(Value::boolean(member(args[0], args[1])));
     if (t.special == Term::Special::Member3) {
-      auto v = args[2].is_set() ? std::nullopt : args[2].get(args[0]);
+      const Value* v = args[2].is_set() ? nullptr : find_in(args[2], args[0]);
       return out(Value::boolean(v && *v == args[1]));
     }
     if (t.fn_node) return call_function(*t.fn_node, t, args, out);

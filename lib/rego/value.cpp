@@ -198,7 +198,20 @@ Value Value::boolean(bool b) {
   static const Value f(std::make_shared<const Rep>(Rep{Type::Bool, false}));
   return b ? t : f;
 }
-Value Value::number(Number n) { return Value(std::make_shared<const Rep>(Rep{Type::Number, n})); }
+Value Value::number(Number n) {
+  // Array indexes and counts: the small integers are made once (values are immutable).
+  constexpr int kSmall = 256;
+  if (n.is_int() && n.int_value() >= 0 && n.int_value() < kSmall) {
+    static const std::vector<Value> small = [] {
+      std::vector<Value> v;
+      v.reserve(kSmall);
+      for (int i = 0; i < kSmall; ++i) v.push_back(Value(std::make_shared<const Rep>(Rep{Type::Number, Number::integer(i)})));
+      return v;
+    }();
+    return small[static_cast<std::size_t>(n.int_value())];
+  }
+  return Value(std::make_shared<const Rep>(Rep{Type::Number, n}));
+}
 Value Value::string(std::string s) {
   return Value(std::make_shared<const Rep>(Rep{Type::String, std::move(s)}));
 }

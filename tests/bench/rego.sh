@@ -5,6 +5,14 @@
 # CreateContainerRequest) and peak RSS. rego-cpp is not packaged for Debian 12; when REGO_CPP (or
 # the older COCO_REGO) names a rego-cpp `rego` binary, the script also times, per policy, parse +
 # compile + the first CreateContainerRequest with it and with coco, and prints the ratio.
+# Building the oracle offline (Debian 12, cmake 3.25): rego-cpp 6111b96 (the last commit that pins
+# trieste 3a5d7f6, a commit the trieste snapshot holds), trieste 3a5d7f6 (its cmake_minimum_required
+# 3.28 lowered to 3.25), CLI11 4160d25 and mjp41/cmake_utils 2bf98b5, passed as
+# -DFETCHCONTENT_SOURCE_DIR_{TRIESTE,CLI11,CMAKE_UTILS}=… with -DFETCHCONTENT_FULLY_DISCONNECTED=ON
+# -DREGOCPP_BUILD_TOOLS=ON -DREGOCPP_USE_SNMALLOC=OFF -DTRIESTE_USE_SNMALLOC=OFF
+# -DTRIESTE_BUILD_SAMPLES=OFF -DTRIESTE_BUILD_PARSERS=OFF -DREGOCPP_CRYPTO_BACKEND= ; target `rego`.
+# (Configures and compiles cleanly as far as it went: 33 of 57 steps in 45 min at -j1 on a shared
+# 2-core machine, then stopped; no binary yet, so no ratio.)
 # Usage: tests/bench/rego.sh [BUILD_DIR]   (default build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
