@@ -37,14 +37,14 @@ struct GenerateFlags {
 // stand-in images (the reference is parsed, nothing is fetched) reports the errors that cannot
 // depend on an image; an error in a pod that got a stand-in might (a user name looked up in the
 // image's /etc/passwd), so the real run decides those.
-void check_inputs_offline(const std::vector<policy::Input>& inputs, const policy::GenerateOptions& o) {
-  std::vector<std::string> stood_in;
-  bool bad_reference = false;
+void check_inputs_offline(const std::vector<policy::Input>& inputs, policy::GenerateOptions o) {
+  o.dry_run = true;
+  std::vector<std::string> stood_in, bad_references;  // the generator asks one image at a time
   const policy::ImageResolver stand_in = [&](const std::string& image, const std::string& where) {
     try {
       oci::parse_reference(image);
     } catch (const Error& e) {
-      bad_reference = true;
+      bad_references.push_back(where + ": image: " + e.what());
       fail(where, std::string("image: ") + e.what());
     }
     stood_in.push_back(where);
@@ -66,9 +66,11 @@ void check_inputs_offline(const std::vector<policy::Input>& inputs, const policy
     policy::generate(inputs, o, stand_in);
   } catch (const Error& e) {
     // Ambiguous: an error about a pod one of whose images was a stand-in (pod-level checks such
-    // as the pause container's read the image too).
-    if (bad_reference) throw;
+    // as the pause container's read the image too). Pods are checked in parallel, so pods after
+    // the one in error may have been asked for their images too: what counts is whether this
+    // error is a bad reference.
     const std::string message = e.what();
+    if (std::find(bad_references.begin(), bad_references.end(), message) != bad_references.end()) throw;
     for (const auto& where : stood_in) {
       const auto container = where.find(": spec.");
       const auto pause = where.rfind(": pause image");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <optional>
 
 #include "k8s/edit.h"
@@ -13,6 +14,7 @@
 #include "k8s/workload.h"
 #include "policy/confidentiality.h"
 #include "policy/container.h"
+#include "policy/parallel.h"
 #include "policy/settings.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -49,8 +51,10 @@ Json pod_annotations(const Json& metadata) {
   return out;
 }
 
-Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
-                 const ImageResolver& resolve, std::vector<std::string>& images, std::vector<k8s::Edit>& edits) {
+// `pins`: each container's image path in the document and the pinned reference it gets.
+Json policy_data(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
+                 const ImageResolver& resolve, std::vector<std::string>& images,
+                 std::vector<std::pair<Json::json_pointer, std::string>>& pins) {
   const Json& s = opts.settings;
   const Json spec = effective_spec(doc, t);
   const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
@@ -79,8 +83,7 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
       for (const auto& [k, v] : annotations.items()) cp["OCI"]["Annotations"][k] = v;
       containers.push_back(std::move(cp));
       images.push_back(info.pinned);
-      doc[t.spec / list / i / "image"] = info.pinned;  // kubelet and containerd then ask for exactly this
-      if (image != info.pinned) edits.push_back({t.document, t.spec / list / i / "image", info.pinned, ""});
+      pins.emplace_back(t.spec / list / i / "image", info.pinned);  // kubelet and containerd then ask for exactly this
     }
   }
   if (containers.size() == 1) fail(t.where, "spec.containers: the pod has no containers");
@@ -91,10 +94,10 @@ Json policy_data(Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objec
   for (auto& r : service_env_regexes(env)) allow_env.push_back(r);
   Json& exec = defaults["ExecProcessRequest"]["allowed_commands"];
   for (const auto& argv : opts.allow_exec) exec.push_back(argv);
-  return {{"containers", containers},
+  return {{"containers", std::move(containers)},
           {"common", s["common"]},
           {"sandbox", s["sandbox"]},
-          {"request_defaults", defaults},
+          {"request_defaults", std::move(defaults)},
           {"devices", s["devices"]},
           {"cluster_config", s["cluster_config"]},
           {"pod", {{"kind", t.kind}, {"sandbox_name", t.sandbox_name_regex}, {"namespace", t.namespace_},
@@ -179,6 +182,66 @@ bool selected_runtime_class(const Json& pod_spec, const std::vector<std::string>
   return std::find(runtime_classes.begin(), runtime_classes.end(), name) != runtime_classes.end();
 }
 
+namespace {
+
+// One selected pod template's results, computed on a worker (k8s::Document values only read)
+// and merged into the documents and the report in input order.
+struct PodOut {
+  PodReport report;
+  std::vector<std::string> notes;
+  std::vector<std::pair<Json::json_pointer, std::string>> pins;
+  Json data;
+  std::string rego, annotation;  // the policy text and the annotation's value
+};
+
+// The initdata TOML up to where its policy data starts (the part every pod of the run shares
+// unless it carries other entries): what GzipPrefix compresses once.
+std::string shared_toml_prefix(const GenerateOptions& opts) {
+  std::map<std::string, std::string> data = opts.initdata_extra;
+  std::string rules = opts.rules;
+  if (!rules.empty() && rules.back() != '\n') rules += '\n';
+  const std::string marker = "\npolicy_data := ";
+  data["policy.rego"] = rules + marker;
+  const std::string toml = initdata_toml(opts.algorithm, data);
+  const std::size_t at = toml.find(rules + marker);
+  return at == std::string::npos ? std::string() : toml.substr(0, at + rules.size() + marker.size());
+}
+
+PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
+                    const ImageResolver& resolve, const GzipPrefix* gz) {
+  PodOut o;
+  PodReport& r = o.report;
+  r = report_for(t, doc);
+  r.any_namespace = t.namespace_.empty();
+  r.warnings = confidentiality_warnings(doc[t.spec], opts.settings);
+  static const Json kNoMetadata = Json::object();
+  const Json& metadata = doc.contains(t.metadata) ? doc[t.metadata] : kNoMetadata;
+  auto files_in_initdata = initdata_entries(metadata, opts, t.where, o.notes);
+  try {
+    o.data = policy_data(doc, t, objects, opts, resolve, r.images, o.pins);
+  } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
+    fail(t.where, std::string("unexpected field type: ") + e.what());
+  }
+  r.annotation = opts.annotation;
+  if (gz == nullptr) return o;  // a dry run: the checks only
+  std::string& rego = o.rego;
+  rego = opts.rules;
+  if (!rego.empty() && rego.back() != '\n') rego += '\n';
+  rego += "\npolicy_data := " + o.data.dump(2) + "\n";
+  if (opts.annotation == AnnotationKind::Initdata) {
+    files_in_initdata["policy.rego"] = rego;
+    const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
+    r.binding = bind(opts.algorithm, toml);
+    o.annotation = to_base64(as_bytes(gz->compress(toml)));
+  } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
+    r.binding = bind(Algo::Sha256, rego);
+    o.annotation = to_base64(as_bytes(rego));
+  }
+  return o;
+}
+
+}  // namespace
+
 Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts, const ImageResolver& resolve) {
   for (const auto& [k, v] : opts.initdata_extra)
     if (k == "policy.rego") usage_error("--initdata-extra: policy.rego is the generated policy; it cannot be supplied");
@@ -194,46 +257,62 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     objects.secrets.merge(o.secrets);
     objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
   }
+  // Every pod template in input order; the selected ones are generated on every core.
+  struct Item {
+    std::size_t file;
+    k8s::PodTemplate t;
+    bool selected;
+  };
+  std::vector<Item> items;
+  std::vector<std::size_t> selected;
+  for (std::size_t f = 0; f < inputs.size(); ++f)
+    for (auto& t : k8s::find_pod_templates(files[f], inputs[f].name, default_namespace)) {
+      const bool chosen = selected_runtime_class(files[f][t.document].value[t.spec], opts.runtime_classes);
+      if (chosen) selected.push_back(items.size());
+      items.push_back({f, std::move(t), chosen});
+    }
+  std::optional<GzipPrefix> gz;
+  if (!opts.dry_run) gz.emplace(opts.annotation == AnnotationKind::Initdata ? shared_toml_prefix(opts) : std::string());
+  std::mutex resolve_mu;  // the resolver (a memo, a registry client) is asked by one worker at a time
+  const ImageResolver locked = [&](const std::string& ref, const std::string& where) {
+    std::lock_guard<std::mutex> lock(resolve_mu);
+    return resolve(ref, where);
+  };
+  std::vector<PodOut> pods(selected.size());
+  parallel_for(selected.size(), [&](std::size_t i) {
+    const Item& it = items[selected[i]];
+    pods[i] = generate_pod(files[it.file][it.t.document].value, it.t, objects, opts, locked, gz ? &*gz : nullptr);
+  }, opts.jobs);
+
   Generated out;
+  std::size_t next = 0;
   for (std::size_t f = 0; f < inputs.size(); ++f) {
     auto& docs = files[f];
     std::vector<k8s::Edit> edits;
-    for (const auto& t : k8s::find_pod_templates(docs, inputs[f].name, default_namespace)) {
+    for (const Item& it : items) {
+      if (it.file != f) continue;
+      const k8s::PodTemplate& t = it.t;
       Json& doc = docs[t.document].value;
-      if (!selected_runtime_class(doc[t.spec], opts.runtime_classes)) {
+      if (!it.selected) {
         const std::string rc = k8s::string_field(doc[t.spec], "runtimeClassName");
         out.notes.push_back(t.where + ": runtimeClassName " + (rc.empty() ? std::string("(none)") : "'" + rc + "'") +
                             " is not one of --runtime-class " + join(opts.runtime_classes) + ": left unchanged, no policy");
         continue;
       }
-      PodReport r = report_for(t, doc);
-      r.any_namespace = t.namespace_.empty();
-      r.warnings = confidentiality_warnings(doc[t.spec], opts.settings);
-      const Json metadata = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
-      auto files_in_initdata = initdata_entries(metadata, opts, t.where, out.notes);
-      Json data;
-      try {
-        data = policy_data(doc, t, objects, opts, resolve, r.images, edits);
-      } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
-        fail(t.where, std::string("unexpected field type: ") + e.what());
+      PodOut& p = pods[next++];
+      for (auto& n : p.notes) out.notes.push_back(std::move(n));
+      for (auto& [path, pinned] : p.pins) {
+        if (doc[path] != pinned) edits.push_back({t.document, path, pinned, ""});
+        doc[path] = pinned;
       }
-      std::string rego = opts.rules;
-      if (!rego.empty() && rego.back() != '\n') rego += '\n';
-      rego += "\npolicy_data := " + data.dump(2) + "\n";
-      r.annotation = opts.annotation;
-      if (opts.annotation == AnnotationKind::Initdata) {
-        files_in_initdata["policy.rego"] = rego;
-        const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
-        r.binding = bind(opts.algorithm, toml);
-        set_annotation(doc, t, kInitdataAnnotation, to_base64(as_bytes(gzip(toml))), edits);
-      } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
-        r.binding = bind(Algo::Sha256, rego);
-        set_annotation(doc, t, kPolicyAnnotation, to_base64(as_bytes(rego)), edits);
-      }
-      out.pods.push_back(std::move(r));
-      out.policies.push_back(std::move(rego));
-      out.policy_data.push_back(data);
+      if (opts.dry_run) continue;
+      set_annotation(doc, t, opts.annotation == AnnotationKind::Initdata ? kInitdataAnnotation : kPolicyAnnotation,
+                     p.annotation, edits);
+      out.pods.push_back(std::move(p.report));
+      out.policies.push_back(std::move(p.rego));
+      out.policy_data.push_back(std::move(p.data));
     }
+    if (opts.dry_run) continue;
     // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
     k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
     if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));

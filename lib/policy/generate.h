@@ -44,6 +44,12 @@ struct GenerateOptions {
   // entries initdata_toml cannot write, or other entries where agent-policy is asked for) is an
   // error unless force, which lets the new values win.
   bool force = false;
+  // The checks only (the CLI's offline pass with stand-in images): the same errors as a real
+  // run, but no policy text, annotation or output is made (Generated stays empty).
+  bool dry_run = false;
+  // Threads the pods of a run are generated on (0: every core, or COCO_JOBS); outputs do not
+  // depend on it.
+  unsigned jobs = 0;
 };
 
 struct PodReport {

@@ -54,21 +54,93 @@ std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& d
   return out;
 }
 
-std::string gzip(std::string_view data) {
-  z_stream z{};
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw Error(Exit::Failure, "zlib: deflateInit2 failed");
-  gz_header h{};
+namespace {
+
+constexpr int kGzipLevel = 9;
+
+// deflateInit2 for a gzip stream with a constant header (`h` must outlive the first deflate()).
+void open_gzip(z_stream& z, gz_header& h) {
+  z = z_stream{};
+  if (deflateInit2(&z, kGzipLevel, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error(Exit::Failure, "zlib: deflateInit2 failed");
+  h = gz_header{};
   h.os = 255;  // "unknown": the same bytes on every build host
   deflateSetHeader(&z, &h);
-  std::string out(deflateBound(&z, data.size()) + 32, '\0');
+}
+
+// Deflates z's remaining input with Z_FINISH, appending to `out`; ends the stream.
+void finish_gzip(z_stream& z, std::string& out) {
+  std::size_t have = out.size();
+  out.resize(have + deflateBound(&z, z.avail_in) + 64);
+  for (;;) {
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + have);
+    z.avail_out = static_cast<uInt>(out.size() - have);
+    const int rc = deflate(&z, Z_FINISH);
+    have = out.size() - z.avail_out;
+    if (rc == Z_STREAM_END) break;
+    if ((rc != Z_OK && rc != Z_BUF_ERROR) || z.avail_out != 0) {
+      deflateEnd(&z);
+      throw Error(Exit::Failure, "zlib: deflate did not finish");
+    }
+    out.resize(out.size() * 2);  // out of room: more
+  }
+  out.resize(have);
+  deflateEnd(&z);
+}
+
+}  // namespace
+
+std::string gzip(std::string_view data) {
+  z_stream z;
+  gz_header h;
+  open_gzip(z, h);
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw Error(Exit::Failure, "zlib: deflate did not finish");
+  std::string out;
+  finish_gzip(z, out);
+  return out;
+}
+
+struct GzipPrefix::Primed {
+  z_stream z{};
+  gz_header header{};
+  std::string head;  // what deflate wrote while taking the prefix (the gzip header, whole blocks)
+  bool open = false;
+  ~Primed() {
+    if (open) deflateEnd(&z);
+  }
+};
+
+GzipPrefix::GzipPrefix(std::string prefix) : prefix_(std::move(prefix)) {
+  if (prefix_.empty()) return;
+  auto p = std::make_unique<Primed>();
+  open_gzip(p->z, p->header);
+  p->open = true;
+  p->z.next_in = reinterpret_cast<Bytef*>(prefix_.data());
+  p->z.avail_in = static_cast<uInt>(prefix_.size());
+  p->head.resize(deflateBound(&p->z, prefix_.size()) + 64);
+  p->z.next_out = reinterpret_cast<Bytef*>(p->head.data());
+  p->z.avail_out = static_cast<uInt>(p->head.size());
+  if (deflate(&p->z, Z_NO_FLUSH) != Z_OK || p->z.avail_in != 0)
+    throw Error(Exit::Failure, "zlib: deflate of the shared initdata prefix did not take it all");
+  p->head.resize(p->head.size() - p->z.avail_out);
+  p->z.next_in = nullptr;
+  p->z.next_out = nullptr;
+  p->z.avail_out = 0;
+  primed_ = std::move(p);
+}
+
+GzipPrefix::~GzipPrefix() = default;
+
+std::string GzipPrefix::compress(std::string_view text) const {
+  if (!primed_ || !text.starts_with(prefix_)) return gzip(text);
+  z_stream z{};
+  if (deflateCopy(&z, &primed_->z) != Z_OK) throw Error(Exit::Failure, "zlib: deflateCopy failed");
+  const std::string_view rest = text.substr(prefix_.size());
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rest.data()));
+  z.avail_in = static_cast<uInt>(rest.size());
+  std::string out = primed_->head;
+  finish_gzip(z, out);
   return out;
 }
 

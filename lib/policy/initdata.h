@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,31 @@ inline constexpr const char* kPolicyAnnotation = "io.katacontainers.config.agent
 std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& data);
 
 std::string gzip(std::string_view data);  // deterministic header, best compression
+
+// Many initdata documents of one run share their first ~27 KB (the header, the entries before
+// policy.rego and the rules text) and differ only in the policy data after it. GzipPrefix
+// compresses that prefix once and continues a copy of the compressor for each document
+// (deflateCopy). zlib's output does not depend on how its input is split between deflate() calls
+// without a flush (it only decides once MIN_LOOKAHEAD bytes are buffered, or at Z_FINISH), so the
+// result is gzip(text) byte for byte; tests/policy/initdata_test.cpp checks it against gzip().
+// A text that does not start with the prefix is compressed whole. compress() is const and may be
+// called from several threads at once (deflateCopy only reads the primed state).
+class GzipPrefix {
+ public:
+  explicit GzipPrefix(std::string prefix);
+  ~GzipPrefix();
+  GzipPrefix(const GzipPrefix&) = delete;
+  GzipPrefix& operator=(const GzipPrefix&) = delete;
+
+  const std::string& prefix() const { return prefix_; }
+  std::string compress(std::string_view text) const;  // == gzip(text)
+
+ private:
+  struct Primed;
+  std::string prefix_;
+  std::unique_ptr<Primed> primed_;  // null when the prefix is empty
+};
+
 // Inflates a gzip stream, refusing more than `max_size` bytes of output (gzip bombs).
 std::string gunzip(Bytes data, const std::string& where, std::size_t max_size = 16 << 20);
 

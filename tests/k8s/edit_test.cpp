@@ -241,3 +241,32 @@ TEST_CASE("manifest edits of mutated manifests give the expected tree or a coco 
   INFO(patched << " patched, " << rerendered << " re-rendered");
   CHECK(patched > rerendered);
 }
+
+// The read-back check parses long base64 values as short stand-ins (edit.cpp): with a 20,000-
+// character annotation the corpus gives the same text as with a short one, value for value.
+TEST_CASE("manifest edits: long base64 values are placed as short ones are", "[k8s][edit]") {
+  std::string long_value = "H4sI";
+  while (long_value.size() < 20000) long_value += "AbC+/09xyz";
+  for (const Case& tc : corpus()) {
+    INFO("case: " << tc.name);
+    std::vector<k8s::Edit> edits = tc.edits, long_edits = tc.edits;
+    bool changed = false;
+    for (std::size_t i = 0; i < edits.size(); ++i)
+      if (edits[i].value && *edits[i].value == "H4sIAAAAbase64+/=") {
+        long_edits[i].value = long_value;
+        changed = true;
+      }
+    if (!changed) continue;
+    const auto short_r = k8s::apply_edits(tc.yaml, "in.yaml", edits, expected_after(tc.yaml, edits));
+    const auto long_r = k8s::apply_edits(tc.yaml, "in.yaml", long_edits, expected_after(tc.yaml, long_edits));
+    CHECK(long_r.note == short_r.note);
+    std::string want = short_r.text;
+    for (std::size_t p = 0; (p = want.find("H4sIAAAAbase64+/=", p)) != std::string::npos; p += long_value.size())
+      want.replace(p, 17, long_value);
+    CHECK(long_r.text == want);
+    const auto back = k8s::load_documents(long_r.text, "out.yaml");
+    const auto expected = expected_after(tc.yaml, long_edits);
+    REQUIRE(back.size() == expected.size());
+    for (std::size_t i = 0; i < back.size(); ++i) CHECK(k8s::same_tree(back[i].value, expected[i].value));
+  }
+}

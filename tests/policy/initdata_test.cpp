@@ -3,6 +3,7 @@
 // gzip stream by gunzip, and the gunzip side is hostile-tested by truncation and mutation.
 #include <catch2/catch.hpp>
 #include <random>
+#include <thread>
 
 #include "policy/env.h"
 #include "policy/initdata.h"
@@ -44,6 +45,49 @@ TEST_CASE("gzip: deterministic header, gunzip reads it", "[policy]") {
   CHECK(static_cast<unsigned char>(gz[9]) == 255);  // OS unknown
   const auto r = test::run_program({"gunzip", "-c"}, gz);
   CHECK(r.out == text);
+}
+
+// GzipPrefix continues a copy of a compressor primed with the shared prefix: the result must be
+// gzip() of the whole text byte for byte, for prefixes shorter and longer than deflate's 32 KiB
+// window, texts that share the prefix only in part, and from several threads at once.
+TEST_CASE("gzip with a shared prefix gives gzip's bytes", "[policy]") {
+  std::mt19937 rng(17);
+  auto text_of = [&](std::size_t n) {  // JSON-like, repetitive as policy data is
+    std::string s;
+    const char* words[] = {"\"containers\": [", "\"OCI\": {", "\"Process\"", "true", "\"/run/kata\"", "\n    ", "sha256:"};
+    while (s.size() < n) {
+      s += words[rng() % 7];
+      s += std::to_string(rng() % 1000);
+    }
+    return s.substr(0, n);
+  };
+  for (const std::size_t prefix_size : {1ul, 300ul, 27163ul, 70000ul, 200000ul}) {
+    INFO("prefix " << prefix_size);
+    const std::string prefix = text_of(prefix_size);
+    const policy::GzipPrefix gz(prefix);
+    CHECK(gz.prefix() == prefix);
+    for (const std::size_t rest : {0ul, 1ul, 261ul, 262ul, 5000ul, 100000ul}) {
+      INFO("rest " << rest);
+      const std::string text = prefix + text_of(rest);
+      CHECK(gz.compress(text) == policy::gzip(text));
+    }
+    // Not the prefix: compressed whole, still gzip's bytes.
+    std::string other = prefix + "tail";
+    other[other.size() / 2] ^= 1;
+    CHECK(gz.compress(other) == policy::gzip(other));
+    CHECK(gz.compress("") == policy::gzip(""));
+  }
+  const std::string prefix = text_of(27163);
+  const policy::GzipPrefix gz(prefix);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 8; ++i) texts.push_back(prefix + text_of(3000 + 977 * static_cast<std::size_t>(i)));
+  std::vector<std::string> got(texts.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < texts.size(); ++i) threads.emplace_back([&, i] { got[i] = gz.compress(texts[i]); });
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < texts.size(); ++i) CHECK(got[i] == policy::gzip(texts[i]));
+  const auto r = test::run_program({"gunzip", "-c"}, got[3]);
+  CHECK(r.out == texts[3]);
 }
 
 TEST_CASE("bind: HOSTDATA 32 bytes, MRCONFIGID 48 bytes", "[policy]") {

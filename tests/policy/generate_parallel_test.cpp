@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The generator on every core (issue 17 item 4): pods are generated in parallel and merged in
+// input order, so the outputs are the same bytes whatever the thread count; an error is the one a
+// sequential run stops at; the CLI's offline dry run reports the same errors without making any
+// policy text.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <set>
+
+#include "policy/generate.h"
+#include "policy/parallel.h"
+#include "policy/settings.h"
+#include "support/support.h"
+#include "test_images.h"
+#include "util/error.h"
+
+using namespace coco;
+
+namespace {
+
+policy::GenerateOptions parallel_options(unsigned jobs) {
+  policy::GenerateOptions o;
+  o.settings = policy::default_settings(policy::Profile::Upstream);
+  o.rules = policy::embedded_rules();
+  o.jobs = jobs;
+  return o;
+}
+
+// `n` workloads of three kinds over the images of testdata/policy/images.json, with a ConfigMap.
+std::string many_workloads(int n, int broken = -1) {
+  std::string y = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LOG_LEVEL: info}\n";
+  for (int i = 0; i < n; ++i) {
+    const std::string image = i == broken ? "" : (i % 2 ? "registry.example/nginx:1.25" : "registry.example/app:1");
+    const std::string pod = "      containers:\n        - name: app\n          image: \"" + image + "\"\n"
+                            "          args: [\"--id\", \"" + std::to_string(i) + "\"]\n"
+                            "          envFrom: [{configMapRef: {name: settings}}]\n";
+    if (i % 3 == 0)
+      y += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p" + std::to_string(i) + "}\nspec:\n" +
+           "  containers:\n    - name: app\n      image: \"" + image + "\"\n      args: [\"--id\", \"" + std::to_string(i) + "\"]\n";
+    else
+      y += "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d" + std::to_string(i) +
+           "\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n" + pod;
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("parallel_for: every task runs, the lowest failing index is rethrown", "[policy][parallel]") {
+  for (unsigned jobs : {1u, 2u, 5u}) {
+    INFO("jobs " << jobs);
+    std::vector<int> done(100, 0);
+    policy::parallel_for(done.size(), [&](std::size_t i) { done[i] += 1; }, jobs);
+    CHECK(std::count(done.begin(), done.end(), 1) == 100);
+    std::atomic<int> ran{0};
+    try {
+      policy::parallel_for(200, [&](std::size_t i) {
+        ++ran;
+        if (i == 37 || i == 38 || i == 150) throw Error(Exit::Failure, "task " + std::to_string(i));
+      }, jobs);
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) == "task 37");
+    }
+    CHECK(ran >= 38);  // every index below the failing one ran
+  }
+  CHECK(policy::worker_count(0, 4) == 1);
+  CHECK(policy::worker_count(3, 8) == 3);
+  CHECK(policy::worker_count(100, 2) == 2);
+}
+
+TEST_CASE("generate: the same bytes on one thread and on several", "[policy][parallel]") {
+  const auto resolve = test::test_resolver();
+  const std::string yaml = many_workloads(24);
+  const auto one = policy::generate(yaml, "many.yaml", parallel_options(1), resolve);
+  REQUIRE(one.pods.size() == 24);
+  for (unsigned jobs : {2u, 3u, 8u}) {
+    INFO("jobs " << jobs);
+    const auto g = policy::generate(yaml, "many.yaml", parallel_options(jobs), resolve);
+    CHECK(g.manifests == one.manifests);
+    CHECK(g.policies == one.policies);
+    CHECK(g.notes == one.notes);
+    REQUIRE(g.pods.size() == one.pods.size());
+    for (std::size_t i = 0; i < g.pods.size(); ++i) {
+      CHECK(g.pods[i].name == one.pods[i].name);
+      CHECK(g.pods[i].binding.digest == one.pods[i].binding.digest);
+      CHECK(g.pods[i].images == one.pods[i].images);
+    }
+  }
+  // Every pod has its own policy (the args differ), and the first one's is in the first pod.
+  CHECK(std::set<std::string>(one.policies.begin(), one.policies.end()).size() == 24);
+  CHECK(one.policies[0].find("\"--id\",\n") != std::string::npos);
+  CHECK(one.pods[0].name == "p0");
+}
+
+TEST_CASE("generate: an error is the first pod's in input order, and the dry run names it too", "[policy][parallel]") {
+  const auto resolve = test::test_resolver();
+  const std::string yaml = many_workloads(30, 7);  // pod 7 (a Deployment) has no image; 20 others follow
+  std::string first;
+  for (unsigned jobs : {1u, 4u}) {
+    for (bool dry : {false, true}) {
+      INFO("jobs " << jobs << " dry run " << dry);
+      auto o = parallel_options(jobs);
+      o.dry_run = dry;
+      try {
+        policy::generate(yaml, "many.yaml", o, resolve);
+        FAIL("no error");
+      } catch (const Error& e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Contains("Deployment d7") && Catch::Contains("container without an image"));
+        if (first.empty()) first = message;
+        CHECK(message == first);
+      }
+    }
+  }
+  auto o = parallel_options(2);
+  o.dry_run = true;
+  const auto g = policy::generate(many_workloads(6), "many.yaml", o, resolve);
+  CHECK(g.pods.empty());
+  CHECK(g.outputs.empty());
+  CHECK(g.policies.empty());
+}
