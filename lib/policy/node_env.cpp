@@ -167,8 +167,10 @@ NodePod::Env NodePod::kubelet_env(const Json& c, const std::string& where) const
         if (it != d->values.end()) put(name, text_of(it->second));
       }
     }
-  for (const auto& [k, v] : services)
-    if (std::none_of(e.vars.begin(), e.vars.end(), [&](const auto& kv) { return kv.first == k; })) e.vars.emplace_back(k, v);
+  for (const auto& service : services) {  // (clang 14 cannot capture a structured binding)
+    const std::string& k = service.first;
+    if (std::none_of(e.vars.begin(), e.vars.end(), [&](const auto& kv) { return kv.first == k; })) e.vars.push_back(service);
+  }
   for (const auto& [k, v] : e.vars) e.list.push_back(k + "=" + v);
   return e;
 }
