@@ -127,6 +127,53 @@ struct Converter {
 // tests/fuzz/k8s_manifest). Refuse that before yaml-cpp sees it. It does the same when a line starts
 // with ',' in a document whose root is a block sequence ("- a\n, b"): no Kubernetes object is a
 // sequence, so such a line is refused too rather than told apart from a flow continuation.
+// The index after the tag ("!t", "!<uri>") or anchor ("&a") that starts at line[i].
+std::size_t skip_node_property(std::string_view line, std::size_t i) {
+  if (line.substr(i, 2) == "!<") return std::min(line.find('>', i), line.size() - 1) + 1;
+  while (i < line.size() && std::string_view(" \t\r,[]{}").find(line[i]) == std::string_view::npos) ++i;
+  return i;
+}
+
+// A document whose root is a quoted scalar or a flow collection ('a', "a", [a], {a: b}) starting at
+// text[at]: yaml-cpp loops without end when ',' follows that node ("'a',", "[a] ,": found by
+// fuzzing). The node is scanned to its end (quotes and nesting, across lines) and a ',' after it is
+// refused; a quoted mapping key ("kind": Pod) is followed by ':' and passes.
+void reject_comma_after_root(std::string_view text, std::size_t at, const std::string& name) {
+  std::size_t i = at;
+  int depth = 0;
+  do {
+    const char c = text[i];
+    if (c == '\'' || c == '"') {
+      for (++i; i < text.size(); ++i) {
+        if (c == '"' && text[i] == '\\') ++i;
+        else if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' is a quote
+          else break;
+        }
+      }
+      if (i >= text.size()) return;  // unterminated: yaml-cpp reports it
+      ++i;
+    } else if (c == '[' || c == '{') {
+      ++depth, ++i;
+    } else if (c == ']' || c == '}') {
+      --depth, ++i;
+    } else if (c == '#' && (i == 0 || std::string_view(" \t\r\n").find(text[i - 1]) != std::string_view::npos)) {
+      i = std::min(text.find('\n', i), text.size());
+    } else {
+      ++i;
+    }
+  } while (depth > 0 && i < text.size());
+  std::size_t next = text.find_first_not_of(" \t\r\n", i);
+  while (next != std::string_view::npos && text[next] == '#')  // comments between the node and a ','
+    next = text.find_first_not_of(" \t\r\n", std::min(text.find('\n', next), text.size()));
+  if (next == std::string_view::npos || text[next] != ',') return;
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t k = 0; k < next; ++k)
+    if (text[k] == '\n') ++line, line_start = k + 1;
+  fail(name + ":" + std::to_string(line) + ":" + std::to_string(next - line_start + 1),
+       "',' after the document's root node (a document holds one node)");
+}
+
 void reject_leading_comma(std::string_view text, const std::string& name) {
   bool doc_start = true;
   bool sequence_root = false;
@@ -141,10 +188,17 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
       sequence_root = false;
       col = 3;
     } else if (sequence_root) {
-      const std::size_t i = line.find_first_not_of(" \t\r");
-      if (i != std::string_view::npos && line[i] == ',')
+      // ',' first on a line, also after node properties ("!<t>, x", "&a ,": a hang found by fuzzing)
+      std::size_t i = line.find_first_not_of(" \t\r");
+      while (i < line.size() && (line[i] == '!' || line[i] == '&')) {
+        i = skip_node_property(line, i);
+        i = line.find_first_not_of(" \t\r", i);
+      }
+      if (i < line.size() && line[i] == ',')
         fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1),
              "a line cannot start with ',' in a document whose root is a sequence");
+      if (i < line.size() && std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
+        reject_comma_after_root(text, pos + i, name);  // and no ',' after a node that starts a line
     }
     if (doc_start && !(line.substr(0, 1) == "%")) {
       for (std::size_t i = line.find_first_not_of(" \t\r", col); i < line.size();
@@ -153,16 +207,13 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
         if (line[i] == ',')
           fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1), "a document cannot start with ','");
         if (line[i] != '!' && line[i] != '&') {
+          if (std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
+            reject_comma_after_root(text, pos + i, name);
           doc_start = false;
           sequence_root = line[i] == '-' && (i + 1 == line.size() || std::string_view(" \t\r").find(line[i + 1]) != std::string_view::npos);
           break;
         }
-        // A tag or an anchor: the node's properties, skipped up to its content.
-        if (line.substr(i, 2) == "!<") {
-          i = std::min(line.find('>', i), line.size() - 1) + 1;
-        } else {
-          while (i < line.size() && std::string_view(" \t\r,[]{}").find(line[i]) == std::string_view::npos) ++i;
-        }
+        i = skip_node_property(line, i);  // a tag or an anchor: skipped up to the node's content
       }
     }
     pos = end + 1;

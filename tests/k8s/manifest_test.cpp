@@ -53,6 +53,19 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
   CHECK_THROWS_WITH(k8s::load_documents("- a\n, b\n", "s.yaml"), Catch::StartsWith("s.yaml:2:1: a line cannot start with ','"));
   CHECK_THROWS_WITH(k8s::load_documents("kind: A\n---\n  - a: b\n# c\n  , d\n", "s.yaml"), Catch::StartsWith("s.yaml:5:3:"));
   CHECK(k8s::load_documents("a:\n- x\n- y, z\n", "ok.yaml").size() == 1);
+  // ... also after node properties on such a line (yaml-cpp loops; found by the CI fuzz smoke run)
+  CHECK_THROWS_WITH(k8s::load_documents("---\n-\n!<NULLx>,\n", "p.yaml"), Catch::StartsWith("p.yaml:3:9: a line cannot start with ','"));
+  CHECK_THROWS_WITH(k8s::load_documents("- a\n!<x>, b\n", "p.yaml"), Catch::StartsWith("p.yaml:2:5:"));
+  CHECK_THROWS_WITH(k8s::load_documents("-\n!t ,x\n", "p.yaml"), Catch::StartsWith("p.yaml:2:4:"));
+  CHECK_THROWS_WITH(k8s::load_documents("-\n!!str &a ,\n", "p.yaml"), Catch::StartsWith("p.yaml:2:10:"));
+  // ... and after a root that is a quoted scalar or a flow collection
+  CHECK_THROWS_WITH(k8s::load_documents("'a',\n", "r.yaml"), Catch::StartsWith("r.yaml:1:4: ',' after the document's root node"));
+  CHECK_THROWS_WITH(k8s::load_documents("!str ',\n128-\n!!str ',\n128M", "r.yaml"), Catch::StartsWith("r.yaml:3:8:"));
+  CHECK_THROWS_WITH(k8s::load_documents("[a, \"]\", [b]] # c\n ,\n", "r.yaml"), Catch::StartsWith("r.yaml:2:2:"));
+  CHECK_THROWS_WITH(k8s::load_documents("kind: A\n--- \"it''s\\\" x\" ,\n", "r.yaml"), Catch::StartsWith("r.yaml:2:"));
+  CHECK_THROWS_WITH(k8s::load_documents("-\n\"a\",; a*!<x>, b\n", "r.yaml"), Catch::StartsWith("r.yaml:2:4:"));
+  CHECK(k8s::load_documents("\"kind\": Pod\n'apiVersion': v1\n", "ok.yaml").size() == 1);
+  CHECK(k8s::load_documents("{\"kind\": \"Pod\", \"a\": [1, \"x,]\"]}\n", "ok.yaml").size() == 1);
   CHECK_THROWS_WITH(k8s::load_documents("-\x12[\x12\n#&a\n, b\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:1:2: a control character (byte 0x12 at offset 1)"));
   CHECK(k8s::load_documents("a: \"tab\there\"\r\nb: 1\r\n", "ok.yaml").size() == 1);
