@@ -136,33 +136,36 @@ std::size_t skip_node_property(std::string_view line, std::size_t i) {
 
 // A document whose root is a quoted scalar or a flow collection ('a', "a", [a], {a: b}) starting at
 // text[at]: yaml-cpp loops without end when ',' follows that node ("'a',", "[a] ,": found by
-// fuzzing). The node is scanned to its end (quotes and nesting, across lines) and a ',' after it is
-// refused; a quoted mapping key ("kind": Pod) is followed by ':' and passes.
-void reject_comma_after_root(std::string_view text, std::size_t at, const std::string& name) {
+// fuzzing). The node is scanned to its end (quotes and nesting) before `limit` and before the next
+// document marker, so that every call is bounded and a file is read in linear time; a ',' after the
+// node is refused. A quoted mapping key ("kind": Pod) is followed by ':' and passes.
+void reject_comma_after_root(std::string_view text, std::size_t at, std::size_t limit, const std::string& name) {
   std::size_t i = at;
   int depth = 0;
   do {
     const char c = text[i];
+    if (c == '\n' && (text.substr(i + 1, 3) == "---" || text.substr(i + 1, 3) == "...")) return;
     if (c == '\'' || c == '"') {
-      for (++i; i < text.size(); ++i) {
+      for (++i; i < limit; ++i) {
         if (c == '"' && text[i] == '\\') ++i;
         else if (text[i] == c) {
-          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' is a quote
+          if (c == '\'' && i + 1 < limit && text[i + 1] == '\'') ++i;  // '' is a quote
           else break;
         }
       }
-      if (i >= text.size()) return;  // unterminated: yaml-cpp reports it
+      if (i >= limit) return;  // not closed here: yaml-cpp reports or reads it
       ++i;
     } else if (c == '[' || c == '{') {
       ++depth, ++i;
     } else if (c == ']' || c == '}') {
       --depth, ++i;
     } else if (c == '#' && (i == 0 || std::string_view(" \t\r\n").find(text[i - 1]) != std::string_view::npos)) {
-      i = std::min(text.find('\n', i), text.size());
+      i = std::min(text.find('\n', i), limit);
     } else {
       ++i;
     }
-  } while (depth > 0 && i < text.size());
+  } while (depth > 0 && i < limit);
+  if (depth > 0) return;
   std::size_t next = text.find_first_not_of(" \t\r\n", i);
   while (next != std::string_view::npos && text[next] == '#')  // comments between the node and a ','
     next = text.find_first_not_of(" \t\r\n", std::min(text.find('\n', next), text.size()));
@@ -198,7 +201,7 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
         fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1),
              "a line cannot start with ',' in a document whose root is a sequence");
       if (i < line.size() && std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
-        reject_comma_after_root(text, pos + i, name);  // and no ',' after a node that starts a line
+        reject_comma_after_root(text, pos + i, end, name);  // and no ',' after a node on its line
     }
     if (doc_start && !(line.substr(0, 1) == "%")) {
       for (std::size_t i = line.find_first_not_of(" \t\r", col); i < line.size();
@@ -208,7 +211,7 @@ void reject_leading_comma(std::string_view text, const std::string& name) {
           fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1), "a document cannot start with ','");
         if (line[i] != '!' && line[i] != '&') {
           if (std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
-            reject_comma_after_root(text, pos + i, name);
+            reject_comma_after_root(text, pos + i, text.size(), name);
           doc_start = false;
           sequence_root = line[i] == '-' && (i + 1 == line.size() || std::string_view(" \t\r").find(line[i + 1]) != std::string_view::npos);
           break;

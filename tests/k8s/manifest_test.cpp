@@ -2,6 +2,8 @@
 // Manifest loading (policy.md §1.2): YAML 1.2 scalar types survive the round trip, hostile YAML is
 // bounded and named by line:column, and random mutations never crash the loader.
 #include <catch2/catch.hpp>
+
+#include <chrono>
 #include <random>
 
 #include "k8s/manifest.h"
@@ -65,6 +67,14 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
   CHECK_THROWS_WITH(k8s::load_documents("kind: A\n--- \"it''s\\\" x\" ,\n", "r.yaml"), Catch::StartsWith("r.yaml:2:"));
   CHECK_THROWS_WITH(k8s::load_documents("-\n\"a\",; a*!<x>, b\n", "r.yaml"), Catch::StartsWith("r.yaml:2:4:"));
   CHECK(k8s::load_documents("\"kind\": Pod\n'apiVersion': v1\n", "ok.yaml").size() == 1);
+  {  // those scans stay linear: many lines (or documents) opening a flow that never closes
+    std::string lines = "-\n", docs;
+    for (int k = 0; k < 100000; ++k) lines += "[\n", docs += "---\n[\n";
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS(k8s::load_documents(lines, "l.yaml"));
+    CHECK_THROWS(k8s::load_documents(docs, "d.yaml"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+  }
   CHECK(k8s::load_documents("{\"kind\": \"Pod\", \"a\": [1, \"x,]\"]}\n", "ok.yaml").size() == 1);
   CHECK_THROWS_WITH(k8s::load_documents("-\x12[\x12\n#&a\n, b\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:1:2: a control character (byte 0x12 at offset 1)"));
