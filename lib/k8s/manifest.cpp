@@ -3,12 +3,15 @@
 
 #include <re2/re2.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <set>
+#include <istream>
+#include <map>
+#include <streambuf>
 
 #include "util/encoding.h"
 #include "util/error.h"
@@ -82,170 +85,188 @@ const std::string& utf8_scalar(const std::string& s, const std::string& name, co
   return s;
 }
 
-struct Converter {
-  const std::string& name;
-  const LoadLimits& limits;
-  std::size_t nodes = 0;
+// Builds one JSON value per document straight from yaml-cpp's parse events (no YAML::Node tree in
+// between). Aliases are expanded here, with their node count and height known in advance, so an
+// alias bomb or a deep alias is refused before anything is copied.
+class JsonBuilder : public YAML::EventHandler {
+ public:
+  JsonBuilder(std::string_view text, const std::string& name, const LoadLimits& limits)
+      : text_(text), name_(name), limits_(limits) {}
 
-  Json convert(const YAML::Node& n, std::size_t depth) {
-    if (++nodes > limits.max_nodes)
-      fail(at(name, n.Mark()), "more than " + std::to_string(limits.max_nodes) +
-                                   " nodes after expanding aliases (an alias bomb?)");
-    if (depth > limits.max_depth)
-      fail(at(name, n.Mark()), "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
-    switch (n.Type()) {
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined: return nullptr;
-      case YAML::NodeType::Scalar: {
-        const std::string& tag = n.Tag();
-        const std::string& text = utf8_scalar(n.Scalar(), name, n.Mark());
-        if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") return text;
-        return plain_scalar(text);
-      }
-      case YAML::NodeType::Sequence: {
-        Json a = Json::array();
-        for (const auto& item : n) a.push_back(convert(item, depth + 1));
-        return a;
-      }
-      case YAML::NodeType::Map: {
-        Json o = Json::object();
-        for (const auto& kv : n) {
-          if (!kv.first.IsScalar()) fail(at(name, kv.first.Mark()), "a mapping key must be a scalar");
-          const std::string key = utf8_scalar(kv.first.Scalar(), name, kv.first.Mark());
-          if (o.contains(key)) fail(at(name, kv.first.Mark()), "duplicate key '" + key + "'");
-          o[key] = convert(kv.second, depth + 1);
-        }
-        return o;
-      }
-    }
-    return nullptr;
+  std::vector<Document> docs;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp's document loop does not advance over a token that cannot start a node (',' after a
+    // complete root node, "'a',", "- a\n, b"): it returns an empty document at the same place for
+    // ever. A document that starts where the last one started consumed nothing: refuse it there.
+    if (!docs.empty() && mark.pos == last_start_.pos) fail_unexpected(mark);
+    last_start_ = mark;
+    anchors_.clear();  // anchors are scoped to their document
+    docs.emplace_back();
   }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (expecting_key()) fail(at(name_, mark), "a mapping key must be a scalar");
+    add(mark, nullptr, anchor, nullptr, 1, 0);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    const std::string& text = utf8_scalar(value, name_, mark);
+    if (expecting_key()) {
+      count(mark, 1, 0);
+      add_key(mark, text);
+      if (anchor) anchors_[anchor] = Anchored{Json(text), text, true, 1, 0};
+      return;
+    }
+    const bool string_tag = tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary";
+    add(mark, string_tag ? Json(text) : plain_scalar(text), anchor, &text, 1, 0);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) fail(at(name_, mark), "an alias to a node that contains it");
+    const Anchored& a = it->second;
+    if (expecting_key()) {
+      if (!a.scalar) fail(at(name_, mark), "a mapping key must be a scalar");
+      count(mark, 1, 0);
+      add_key(mark, a.text);
+      return;
+    }
+    count(mark, a.nodes, a.height);  // before the copy
+    place(mark, Json(a.value), a.height);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, Json::array(), anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, Json::object(), anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Anchored {
+    Json value;
+    std::string text;  // a scalar's text, for use as a key
+    bool scalar = false;
+    std::size_t nodes = 1, height = 0;
+  };
+  struct Open {
+    Json value;  // an array or an object being filled
+    YAML::Mark mark;
+    YAML::anchor_t anchor = 0;
+    std::size_t first_node = 0;  // nodes_ when it opened
+    std::size_t height = 0;      // levels below it: one more than its deepest child's
+    std::string key;             // the pending key of an object
+    bool have_key = false;
+  };
+
+  bool expecting_key() const { return !open_.empty() && open_.back().value.is_object() && !open_.back().have_key; }
+
+  [[noreturn]] void fail_unexpected(const YAML::Mark& m) const {
+    const auto pos = static_cast<std::size_t>(m.pos);
+    const unsigned char c = pos < text_.size() ? static_cast<unsigned char>(text_[pos]) : 0;
+    const std::string what = c > 0x20 && c < 0x7f ? "'" + std::string(1, static_cast<char>(c)) + "'" : "this token";
+    fail(at(name_, m), what + " cannot start a node here (a document holds one node)");
+  }
+
+  void count(const YAML::Mark& mark, std::size_t nodes, std::size_t height) {
+    nodes_ += nodes;
+    if (nodes_ > limits_.max_nodes)
+      fail(at(name_, mark), "more than " + std::to_string(limits_.max_nodes) +
+                                " nodes after expanding aliases (an alias bomb?)");
+    if (open_.size() + height > limits_.max_depth)
+      fail(at(name_, mark), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+  }
+
+  void add_key(const YAML::Mark& mark, const std::string& key) {
+    Open& o = open_.back();
+    if (o.value.contains(key)) fail(at(name_, mark), "duplicate key '" + key + "'");
+    o.key = key;
+    o.have_key = true;
+  }
+
+  // A complete scalar or null node.
+  void add(const YAML::Mark& mark, Json value, YAML::anchor_t anchor, const std::string* scalar_text,
+           std::size_t nodes, std::size_t height) {
+    count(mark, nodes, height);
+    if (anchor)
+      anchors_[anchor] = Anchored{value, scalar_text ? *scalar_text : std::string(), scalar_text != nullptr, nodes, height};
+    place(mark, std::move(value), height);
+  }
+
+  // A complete node into its parent, or as the document's root.
+  void place(const YAML::Mark& mark, Json value, std::size_t height) {
+    if (open_.empty()) {
+      Document& d = docs.back();
+      d.value = std::move(value);
+      d.line = mark.is_null() ? 0 : mark.line + 1;
+      return;
+    }
+    Open& o = open_.back();
+    o.height = std::max(o.height, height + 1);
+    if (o.value.is_array()) {
+      o.value.push_back(std::move(value));
+    } else {
+      o.value.emplace(std::move(o.key), std::move(value));
+      o.have_key = false;
+    }
+  }
+
+  void open(const YAML::Mark& mark, Json value, YAML::anchor_t anchor) {
+    if (expecting_key()) fail(at(name_, mark), "a mapping key must be a scalar");
+    count(mark, 1, 0);
+    open_.push_back(Open{std::move(value), mark, anchor, nodes_, 0, {}, false});
+  }
+
+  void close() {
+    Open o = std::move(open_.back());
+    open_.pop_back();
+    if (o.anchor) anchors_[o.anchor] = Anchored{o.value, {}, false, nodes_ - o.first_node + 1, o.height};
+    place(o.mark, std::move(o.value), o.height);
+  }
+
+  std::string_view text_;
+  const std::string& name_;
+  const LoadLimits& limits_;
+  std::vector<Open> open_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  std::size_t nodes_ = 0;
+  YAML::Mark last_start_;
 };
 
-// yaml-cpp 0.7 allocates without end when a document's first token is ',' (invalid YAML: a plain
-// scalar cannot start with an indicator), also after node properties ("!tag, x", "&a\n, x": found by
-// tests/fuzz/k8s_manifest). Refuse that before yaml-cpp sees it. It does the same when a line starts
-// with ',' in a document whose root is a block sequence ("- a\n, b"): no Kubernetes object is a
-// sequence, so such a line is refused too rather than told apart from a flow continuation.
-// The index after the tag ("!t", "!<uri>") or anchor ("&a") that starts at line[i].
-std::size_t skip_node_property(std::string_view line, std::size_t i) {
-  if (line.substr(i, 2) == "!<") return std::min(line.find('>', i), line.size() - 1) + 1;
-  while (i < line.size() && std::string_view(" \t\r,[]{}").find(line[i]) == std::string_view::npos) ++i;
-  return i;
-}
-
-// A document whose root is a quoted scalar or a flow collection ('a', "a", [a], {a: b}) starting at
-// text[at]: yaml-cpp loops without end when ',' follows that node ("'a',", "[a] ,": found by
-// fuzzing). The node is scanned to its end (quotes and nesting) before `limit` and before the next
-// document marker, so that every call is bounded and a file is read in linear time; a ',' after the
-// node is refused. A quoted mapping key ("kind": Pod) is followed by ':' and passes.
-void reject_comma_after_root(std::string_view text, std::size_t at, std::size_t limit, const std::string& name) {
-  std::size_t i = at;
-  int depth = 0;
-  do {
-    const char c = text[i];
-    if (c == '\n' && (text.substr(i + 1, 3) == "---" || text.substr(i + 1, 3) == "...")) return;
-    if (c == '\'' || c == '"') {
-      for (++i; i < limit; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;
-        else if (text[i] == c) {
-          if (c == '\'' && i + 1 < limit && text[i + 1] == '\'') ++i;  // '' is a quote
-          else break;
-        }
-      }
-      if (i >= limit) return;  // not closed here: yaml-cpp reports or reads it
-      ++i;
-    } else if (c == '[' || c == '{') {
-      ++depth, ++i;
-    } else if (c == ']' || c == '}') {
-      --depth, ++i;
-    } else if (c == '#' && (i == 0 || std::string_view(" \t\r\n").find(text[i - 1]) != std::string_view::npos)) {
-      i = std::min(text.find('\n', i), limit);
-    } else {
-      ++i;
-    }
-  } while (depth > 0 && i < limit);
-  if (depth > 0) return;
-  std::size_t next = text.find_first_not_of(" \t\r\n", i);
-  while (next != std::string_view::npos && text[next] == '#')  // comments between the node and a ','
-    next = text.find_first_not_of(" \t\r\n", std::min(text.find('\n', next), text.size()));
-  if (next == std::string_view::npos || text[next] != ',') return;
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t k = 0; k < next; ++k)
-    if (text[k] == '\n') ++line, line_start = k + 1;
-  fail(name + ":" + std::to_string(line) + ":" + std::to_string(next - line_start + 1),
-       "',' after the document's root node (a document holds one node)");
-}
-
-void reject_leading_comma(std::string_view text, const std::string& name) {
-  bool doc_start = true;
-  bool sequence_root = false;
-  std::size_t line_no = 0;
-  for (std::size_t pos = 0; pos <= text.size();) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    std::string_view line = text.substr(pos, end - pos);
-    ++line_no;
-    std::size_t col = 0;
-    if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
-      doc_start = true;
-      sequence_root = false;
-      col = 3;
-    } else if (sequence_root) {
-      // ',' first on a line, also after node properties ("!<t>, x", "&a ,": a hang found by fuzzing)
-      std::size_t i = line.find_first_not_of(" \t\r");
-      while (i < line.size() && (line[i] == '!' || line[i] == '&')) {
-        i = skip_node_property(line, i);
-        i = line.find_first_not_of(" \t\r", i);
-      }
-      if (i < line.size() && line[i] == ',')
-        fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1),
-             "a line cannot start with ',' in a document whose root is a sequence");
-      if (i < line.size() && std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
-        reject_comma_after_root(text, pos + i, end, name);  // and no ',' after a node on its line
-    }
-    if (doc_start && !(line.substr(0, 1) == "%")) {
-      for (std::size_t i = line.find_first_not_of(" \t\r", col); i < line.size();
-           i = line.find_first_not_of(" \t\r", i)) {
-        if (line[i] == '#') break;  // a comment: the rest of the line
-        if (line[i] == ',')
-          fail(name + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1), "a document cannot start with ','");
-        if (line[i] != '!' && line[i] != '&') {
-          if (std::string_view("'\"[{").find(line[i]) != std::string_view::npos)
-            reject_comma_after_root(text, pos + i, text.size(), name);
-          doc_start = false;
-          sequence_root = line[i] == '-' && (i + 1 == line.size() || std::string_view(" \t\r").find(line[i + 1]) != std::string_view::npos);
-          break;
-        }
-        i = skip_node_property(line, i);  // a tag or an anchor: skipped up to the node's content
-      }
-    }
-    pos = end + 1;
+// A read-only std::streambuf over the caller's text, so yaml-cpp reads it without a copy.
+struct ViewBuf : std::streambuf {
+  explicit ViewBuf(std::string_view v) {
+    char* p = const_cast<char*>(v.data());  // the get area only: never written
+    setg(p, p, p + v.size());
   }
-}
+};
 
 }  // namespace
 
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits) {
   reject_unreadable_bytes(text, name);
-  reject_leading_comma(text, name);
-  std::vector<YAML::Node> nodes;
+  JsonBuilder builder(text, name, limits);
+  ViewBuf buf(text);
+  std::istream in(&buf);
   try {
-    nodes = YAML::LoadAll(std::string(text));
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+    }
   } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message for it is "bad file"
     fail(at(name, e.mark), "YAML nested deeper than " + std::to_string(e.depth()) + " levels");
   } catch (const YAML::Exception& e) {  // ParserException, DeepRecursion: both carry a mark
     fail(at(name, e.mark), e.msg);
   }
-  std::vector<Document> docs;
-  Converter c{name, limits};
-  for (const auto& n : nodes) {
-    Document d;
-    d.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
-    d.value = c.convert(n, 0);
-    docs.push_back(std::move(d));
-  }
-  return docs;
+  return std::move(builder.docs);
 }
 
 std::string render_documents(const std::vector<Document>& docs) {
