@@ -92,6 +92,24 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
                     Catch::Contains("alias bomb"));
 }
 
+TEST_CASE("anchors and aliases expand to copies, also as keys; an alias inside its own node is refused", "[k8s][hostile]") {
+  const auto d = k8s::load_documents("a: &x {k: [1, &n 80]}\nb: *x\nc: *n\n&key name: v\nm:\n  *key : w\n", "t.yaml");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].value["b"] == d[0].value["a"]);
+  CHECK(d[0].value["c"] == 80);
+  CHECK(d[0].value["m"]["name"] == "w");
+  CHECK_THROWS_WITH(k8s::load_documents("&key name: v\n*key : w\n", "t.yaml"), Catch::StartsWith("t.yaml:2:1: duplicate key 'name'"));
+  CHECK_THROWS_WITH(k8s::load_documents("a: &x [1, *x]\n", "t.yaml"), Catch::StartsWith("t.yaml:1:11: an alias to a node that contains it"));
+  CHECK_THROWS_WITH(k8s::load_documents("a: &x [1]\n*x : 2\n", "t.yaml"), Catch::StartsWith("t.yaml:2:1: a mapping key must be a scalar"));
+  // an alias counts the nodes and the depth it expands to
+  k8s::LoadLimits shallow;
+  shallow.max_depth = 3;
+  CHECK_THROWS_WITH(k8s::load_documents("a: &x [[1]]\nb: [*x]\n", "t.yaml", shallow), Catch::StartsWith("t.yaml:2:5: nesting deeper than 3"));
+  CHECK(k8s::load_documents("a: &x [[1]]\nb: *x\n", "t.yaml", shallow).size() == 1);
+  // anchors belong to their document
+  CHECK_THROWS_WITH(k8s::load_documents("a: &x 1\n---\nb: *x\n", "t.yaml"), Catch::StartsWith("t.yaml:3:4:"));
+}
+
 TEST_CASE("random mutations of a manifest parse or fail cleanly", "[k8s][hostile]") {
   const std::string base = read_text_file(test::source_path("testdata/manifests/12-volumes.yaml"));
   std::mt19937 rng(42);
