@@ -92,7 +92,7 @@ TEST_CASE("hostile YAML: errors name file:line:column", "[k8s][hostile]") {
                     Catch::Contains("alias bomb"));
 }
 
-TEST_CASE("anchors and aliases expand to copies, also as keys; an alias inside its own node is refused", "[k8s][hostile]") {
+TEST_CASE("anchors and aliases expand to copies (also as keys) and an alias inside its own node is refused", "[k8s][hostile]") {
   const auto d = k8s::load_documents("a: &x {k: [1, &n 80]}\nb: *x\nc: *n\n&key name: v\nm:\n  *key : w\n", "t.yaml");
   REQUIRE(d.size() == 1);
   CHECK(d[0].value["b"] == d[0].value["a"]);
