@@ -62,8 +62,9 @@ SignedJson signed_member(const std::string& text, const Json& doc, const std::st
   return s;
 }
 
-void load_file(const std::string& path, Collateral& c) {
-  const ByteVec data = read_binary_file(path, kMaxCollateralFileSize);
+}  // namespace
+
+void add_collateral(Collateral& c, Bytes data, const std::string& path) {
   const std::string_view text = as_chars(data);
   const std::size_t first = skip_ws(text, 0);
   if (first < text.size() && text[first] == '{') {
@@ -88,6 +89,12 @@ void load_file(const std::string& path, Collateral& c) {
   } catch (const Error&) {
     // neither: a quote or an event log left in the same directory
   }
+}
+
+namespace {
+
+void load_file(const std::string& path, Collateral& c) {
+  add_collateral(c, read_binary_file(path, kMaxCollateralFileSize), path);
 }
 
 }  // namespace

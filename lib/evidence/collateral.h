@@ -35,6 +35,10 @@ struct Collateral {
 // QE identity but is malformed.
 Collateral load_collateral(const std::vector<std::string>& paths);
 
+// Adds what `data` is (TCB info, QE identity, a CRL, certificates) to `c`; `name` is the file or
+// URL for messages. Bytes that are none of these are ignored; malformed TCB info throws.
+void add_collateral(Collateral& c, Bytes data, const std::string& name);
+
 // The exact text of member `key` of the top-level object in `text`; throws naming `where`.
 std::string raw_member(std::string_view text, const std::string& key, const std::string& where);
 

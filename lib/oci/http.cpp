@@ -119,6 +119,7 @@ HttpResponse http_perform(const HttpRequest& req, const std::function<void(Bytes
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, req.low_speed_time_s);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (req.timeout_total_s > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT, req.timeout_total_s);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "coco/" COCO_VERSION);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);

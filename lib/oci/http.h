@@ -22,6 +22,7 @@ struct HttpRequest {
   bool verify_tls = true;
   long timeout_connect_s = 15;
   long low_speed_time_s = 60;        // abort when below 1 byte/s for this long (a stalled peer)
+  long timeout_total_s = 0;          // the whole request, connection included; 0 = no limit
 };
 
 struct HttpResponse {
