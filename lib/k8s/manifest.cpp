@@ -7,11 +7,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <istream>
 #include <map>
 #include <streambuf>
+#include <thread>
 
 #include "util/encoding.h"
 #include "util/error.h"
@@ -90,8 +92,10 @@ const std::string& utf8_scalar(const std::string& s, const std::string& name, co
 // alias bomb or a deep alias is refused before anything is copied.
 class JsonBuilder : public YAML::EventHandler {
  public:
-  JsonBuilder(std::string_view text, const std::string& name, const LoadLimits& limits)
-      : text_(text), name_(name), limits_(limits) {}
+  // `stream_nodes` counts the nodes of every builder reading a part of the same stream.
+  JsonBuilder(std::string_view text, const std::string& name, const LoadLimits& limits,
+              std::atomic<std::size_t>* stream_nodes = nullptr)
+      : text_(text), name_(name), limits_(limits), stream_nodes_(stream_nodes) {}
 
   std::vector<Document> docs;
 
@@ -178,7 +182,8 @@ class JsonBuilder : public YAML::EventHandler {
 
   void count(const YAML::Mark& mark, std::size_t nodes, std::size_t height) {
     nodes_ += nodes;
-    if (nodes_ > limits_.max_nodes)
+    const std::size_t total = stream_nodes_ ? stream_nodes_->fetch_add(nodes) + nodes : nodes_;
+    if (total > limits_.max_nodes)
       fail(at(name_, mark), "more than " + std::to_string(limits_.max_nodes) +
                                 " nodes after expanding aliases (an alias bomb?)");
     if (open_.size() + height > limits_.max_depth)
@@ -237,6 +242,7 @@ class JsonBuilder : public YAML::EventHandler {
   const LoadLimits& limits_;
   std::vector<Open> open_;
   std::map<YAML::anchor_t, Anchored> anchors_;
+  std::atomic<std::size_t>* stream_nodes_;
   std::size_t nodes_ = 0;
   YAML::Mark last_start_;
 };
@@ -251,10 +257,12 @@ struct ViewBuf : std::streambuf {
 
 }  // namespace
 
-std::vector<Document> load_documents(std::string_view text, const std::string& name,
-                                     const LoadLimits& limits) {
-  reject_unreadable_bytes(text, name);
-  JsonBuilder builder(text, name, limits);
+namespace {
+
+// One pass of yaml-cpp over `text`; throws coco::Error naming name:line:column.
+std::vector<Document> read_stream(std::string_view text, const std::string& name, const LoadLimits& limits,
+                                  std::atomic<std::size_t>* stream_nodes = nullptr) {
+  JsonBuilder builder(text, name, limits, stream_nodes);
   ViewBuf buf(text);
   std::istream in(&buf);
   try {
@@ -267,6 +275,74 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
     fail(at(name, e.mark), e.msg);
   }
   return std::move(builder.docs);
+}
+
+// Where the stream may be cut into parts that read as it reads whole: before each line that is
+// "---" followed by a blank or the line's end. A "---" line at column 0 starts a document
+// wherever it stands (inside a quoted scalar or a flow collection it is an error either way, and
+// an error reads the stream again whole). A stream with a directive ('%') or a document end
+// marker ("...") at column 0 is not cut. Empty when the stream is not worth cutting.
+std::vector<std::size_t> document_cuts(std::string_view text) {
+  std::vector<std::size_t> cuts;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::string_view rest = text.substr(i);
+    if (rest[0] == '%' || rest.rfind("...", 0) == 0) return {};
+    if (i > 0 && rest.rfind("---", 0) == 0 &&
+        (rest.size() == 3 || rest[3] == '\n' || rest[3] == '\r' || rest[3] == ' ' || rest[3] == '\t'))
+      cuts.push_back(i);
+    const std::size_t nl = text.find('\n', i);
+    if (nl == std::string_view::npos) break;
+    i = nl + 1;
+  }
+  return cuts;
+}
+
+}  // namespace
+
+std::vector<Document> load_documents(std::string_view text, const std::string& name,
+                                     const LoadLimits& limits) {
+  reject_unreadable_bytes(text, name);
+  std::vector<std::size_t> cuts = text.size() >= limits.parallel_min_bytes ? document_cuts(text) : std::vector<std::size_t>{};
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (cuts.empty() || cores == 1) return read_stream(text, name, limits);
+
+  // Parts of about equal size, a few per core; each starts at a cut, so each holds whole documents.
+  std::vector<std::size_t> starts{0};
+  const std::size_t target = text.size() / (cores * 4) + 1;
+  for (const std::size_t c : cuts)
+    if (c - starts.back() >= target) starts.push_back(c);
+  if (starts.size() == 1) return read_stream(text, name, limits);
+  std::vector<std::vector<Document>> parts(starts.size());
+  std::atomic<std::size_t> next{0}, stream_nodes{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    for (std::size_t k; !failed && (k = next++) < parts.size();) {
+      const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : text.size();
+      try {
+        parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes);
+      } catch (...) {
+        failed = true;  // the whole stream is read again below for the message
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::min<std::size_t>(cores, parts.size()); ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (failed) return read_stream(text, name, limits);
+
+  std::vector<Document> docs;
+  std::size_t line = 0;  // lines before the part
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    for (auto& d : parts[k]) {
+      if (d.line > 0) d.line += static_cast<int>(line);
+      docs.push_back(std::move(d));
+    }
+    const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : text.size();
+    line += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(starts[k]),
+                                                text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+  }
+  return docs;
 }
 
 std::string render_documents(const std::vector<Document>& docs) {

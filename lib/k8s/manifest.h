@@ -22,6 +22,10 @@ struct Document {
 struct LoadLimits {
   std::size_t max_depth = 64;          // Kubernetes objects nest ~15 deep
   std::size_t max_nodes = 1'000'000;   // after alias expansion, over the whole stream (~20k workloads)
+  // A stream at least this long is cut at its "---" lines and the documents are read on every
+  // core (yaml-cpp reads ~10 MB/s); the result is the same as one pass, which also gives the
+  // error message of a stream that does not read.
+  std::size_t parallel_min_bytes = 128 << 10;
 };
 
 // `name` is used in messages: "deploy.yaml:14:7: duplicate key 'image'".

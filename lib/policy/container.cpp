@@ -310,7 +310,7 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   }
   // A guest pull is not listed among the storages (upstream rules count the others): the rules
   // check its source against `image`, the pinned reference.
-  Json storages = ms.storages;
+  Json storages = std::move(ms.storages);
   if (binds_tarfs_layers(settings)) append_layer_storages(storages, image, settings, where);
 
   Json oci = {
@@ -318,13 +318,13 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
       {"Process",
        {{"Terminal", tty},
         {"User", {{"UID", id.uid}, {"GID", id.gid}, {"AdditionalGids", Json(std::vector<unsigned>(id.groups.begin(), id.groups.end()))}, {"Username", ""}}},
-        {"Args", args_json},
-        {"Env", env_list},
+        {"Args", std::move(args_json)},
+        {"Env", std::move(env_list)},
         {"Cwd", cwd},
         {"Capabilities", capabilities(csc, privileged, common, where)},
         {"NoNewPrivileges", nnp}}},
       {"Root", {{"Path", common["root_path"]}, {"Readonly", ro_root}}},
-      {"Mounts", ms.mounts},
+      {"Mounts", std::move(ms.mounts)},
       {"Annotations", annotations(settings["other_container"]["Annotations"], pod)},
       {"Linux",
        {{"Namespaces", namespaces()},
@@ -334,14 +334,14 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
         {"Sysctl", sysctls(spec, settings)}}}};
   oci["Annotations"]["io.kubernetes.cri.container-name"] = string_field(container, "name");
   oci["Annotations"]["io.kubernetes.cri.image-name"] = image.pinned;
-  return {{"OCI", oci},
-          {"storages", storages},
+  return {{"OCI", std::move(oci)},
+          {"storages", std::move(storages)},
           {"devices", Json::array()},
           {"sandbox_pidns", k8s::bool_field(spec, "shareProcessNamespace", false, pod.env.pod.where + ": spec")},
           {"exec_commands", exec_commands(container, where)},
           {"image", image.pinned},
-          {"env_patterns", env_patterns},
-          {"arg_patterns", arg_patterns},
+          {"env_patterns", std::move(env_patterns)},
+          {"arg_patterns", std::move(arg_patterns)},
           {"privileged", privileged},
           {"apparmor_profiles", apparmor_profiles(container, pod, where)}};
 }
@@ -379,7 +379,7 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
         {"Capabilities", capabilities(Json::object(), false, settings["common"], where)},
         {"NoNewPrivileges", true}}},
       {"Root", {{"Path", settings["common"]["root_path"]}, {"Readonly", true}}},
-      {"Mounts", mounts},
+      {"Mounts", std::move(mounts)},
       {"Annotations", annotations(p["Annotations"], pod)},
       {"Linux",
        {{"Namespaces", namespaces()},
@@ -389,7 +389,7 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
         {"Sysctl", sysctls(spec, settings)}}}};
   Json storages = Json::array();
   if (pause_image != nullptr) append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
-  return {{"OCI", oci}, {"storages", storages}, {"devices", Json::array()}, {"sandbox_pidns", false},
+  return {{"OCI", std::move(oci)}, {"storages", std::move(storages)}, {"devices", Json::array()}, {"sandbox_pidns", false},
           {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
           {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false},
           {"apparmor_profiles", Json::array({""})}};  // containerd confines no sandbox container

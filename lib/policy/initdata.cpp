@@ -56,7 +56,9 @@ std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& d
 
 namespace {
 
-constexpr int kGzipLevel = 9;
+// zlib's default, as gzip(1), Go and Rust write by default: 37% less time than level 9 for a
+// 0.8% larger annotation (a 59 KB initdata: 10,849 bytes against 10,760).
+constexpr int kGzipLevel = 6;
 
 // deflateInit2 for a gzip stream with a constant header (`h` must outlive the first deflate()).
 void open_gzip(z_stream& z, gz_header& h) {

@@ -23,7 +23,7 @@ inline constexpr const char* kPolicyAnnotation = "io.katacontainers.config.agent
 // version = "0.1.0", algorithm, then [data] with each key as a TOML string.
 std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& data);
 
-std::string gzip(std::string_view data);  // deterministic header, best compression
+std::string gzip(std::string_view data);  // deterministic header, zlib's default level (6)
 
 // Many initdata documents of one run share their first ~27 KB (the header, the entries before
 // policy.rego and the rules text) and differ only in the policy data after it. GzipPrefix

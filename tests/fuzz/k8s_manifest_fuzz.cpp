@@ -1,16 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kubernetes YAML manifests (k8s/manifest.h): the multi-document stream, scalar typing, UTF-8
-// checks, the depth and node limits, and the rendering back to YAML.
+// checks, the depth and node limits, and the rendering back to YAML. Every input is also read cut
+// at its "---" lines (the parallel path of long streams): it must give the same documents, or
+// fail as the whole stream fails.
+#include <cstdlib>
+
 #include "fuzz.h"
 #include "k8s/manifest.h"
+#include "util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace coco;
-  fuzz::refusals_allowed([&] {
-    k8s::LoadLimits limits;
-    limits.max_nodes = 100'000;  // the fuzzer's inputs are small; keep alias bombs fast to refuse
-    const auto docs = k8s::load_documents(fuzz::text(data, size), "pod.yaml", limits);
-    (void)k8s::render_documents(docs);
-  });
+  const std::string_view text = fuzz::text(data, size);
+  k8s::LoadLimits whole;
+  whole.max_nodes = 100'000;  // the fuzzer's inputs are small; keep alias bombs fast to refuse
+  whole.parallel_min_bytes = SIZE_MAX;
+  k8s::LoadLimits cut = whole;
+  cut.parallel_min_bytes = 0;
+  std::vector<k8s::Document> a, b;
+  std::string error_a, error_b;
+  try {
+    a = k8s::load_documents(text, "pod.yaml", whole);
+  } catch (const Error& e) {
+    error_a = e.what();
+  }
+  try {
+    b = k8s::load_documents(text, "pod.yaml", cut);
+  } catch (const Error& e) {
+    error_b = e.what();
+  }
+  if (error_a != error_b) std::abort();  // read whole and read cut disagree on failing
+  if (a.size() != b.size()) std::abort();
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].line != b[i].line || a[i].value != b[i].value) std::abort();
+  fuzz::refusals_allowed([&] { (void)k8s::render_documents(a); });
   return 0;
 }
