@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <istream>
 #include <map>
+#include <stdexcept>
 #include <streambuf>
 #include <thread>
 
@@ -317,11 +318,19 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
   std::atomic<bool> failed{false};
   auto work = [&] {
     for (std::size_t k; !failed && (k = next++) < parts.size();) {
-      const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : text.size();
+      const bool last = k + 1 == starts.size();
+      // A part is read with the next part's "---" after it, so that whatever is open at the cut (a
+      // quoted scalar, a flow collection) meets that marker as it does in the whole stream, where
+      // yaml-cpp refuses it; a part that reads cleanly ends with the empty document "---" opens.
+      const std::size_t end = last ? text.size() : starts[k + 1] + 3;
       try {
         parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes);
+        if (!last) {
+          if (parts[k].empty() || !parts[k].back().value.is_null()) throw std::logic_error("cut");
+          parts[k].pop_back();
+        }
       } catch (...) {
-        failed = true;  // the whole stream is read again below for the message
+        failed = true;  // the whole stream is read again below, for its documents or its message
       }
     }
   };

@@ -3,9 +3,11 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
+#include "policy/parallel.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -87,20 +89,36 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
     objects.secrets.merge(o.secrets);
     objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
   }
-  TestReport report;
+  // Each pod's requests are decided by its own engine: the pods are tested on every core and
+  // reported in input order.
+  struct Job {
+    std::size_t file;
+    k8s::PodTemplate t;
+  };
+  std::vector<Job> jobs;
   for (std::size_t f = 0; f < inputs.size(); ++f)
-    for (const auto& t : k8s::find_pod_templates(files[f], inputs[f].name)) {
-      const Json& doc = files[f][t.document].value;
-      if (!selected_runtime_class(doc[t.spec], opts.runtime_classes)) continue;  // the generator left it alone
-      const Json& object = doc[t.item];
-      const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
-      const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
-      try {
-        report.pods.push_back(test_pod(object, t, objects, policy, opts, cached));
-      } catch (const Json::exception& e) {
-        fail(t.where, std::string("unexpected field type: ") + e.what());
-      }
+    for (auto& t : k8s::find_pod_templates(files[f], inputs[f].name))
+      if (selected_runtime_class(files[f][t.document].value[t.spec], opts.runtime_classes))  // else the generator left it alone
+        jobs.push_back({f, std::move(t)});
+  std::mutex resolve_mu;  // the memo is filled by one worker at a time
+  const ImageResolver locked = [&](const std::string& ref, const std::string& where) {
+    std::lock_guard<std::mutex> lock(resolve_mu);
+    return cached(ref, where);
+  };
+  TestReport report;
+  report.pods.resize(jobs.size());
+  parallel_for(jobs.size(), [&](std::size_t i) {
+    const auto& [f, t] = jobs[i];
+    const Json& doc = files[f][t.document].value;
+    const Json& object = doc[t.item];
+    const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
+    const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
+    try {
+      report.pods[i] = test_pod(object, t, objects, policy, opts, locked);
+    } catch (const Json::exception& e) {
+      fail(t.where, std::string("unexpected field type: ") + e.what());
     }
+  });
   if (report.pods.empty()) fail(inputs.empty() ? "-f" : inputs.front().name, "no pods, Deployments, Jobs or other workloads");
   return report;
 }

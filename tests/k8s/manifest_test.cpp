@@ -177,3 +177,38 @@ TEST_CASE("a 60,000-character plain scalar is typed without overflowing the stac
   CHECK(d[0].value["b"].is_string());
   CHECK(d[0].value["c"].is_number_float());
 }
+
+TEST_CASE("a long stream read on every core gives the documents and errors of one pass", "[k8s]") {
+  std::string text;
+  for (int i = 0; i < 400; ++i)
+    text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c" + std::to_string(i) + "}\ndata:\n  k: |\n    line\n    " +
+            std::string(400, 'x') + "\n";
+  text += "--- {last: 1}\n";
+  k8s::LoadLimits one_pass, cut;
+  one_pass.parallel_min_bytes = SIZE_MAX;
+  cut.parallel_min_bytes = 0;
+  const auto a = k8s::load_documents(text, "m.yaml", one_pass);
+  const auto b = k8s::load_documents(text, "m.yaml", cut);
+  REQUIRE(a.size() == 401);
+  REQUIRE(b.size() == a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].line == b[i].line);
+    CHECK(a[i].value == b[i].value);
+  }
+  CHECK(b[400].line == 3201);
+  // A quoted scalar still open at a cut meets the "---" there, as in one pass.
+  const std::string open = text.substr(0, text.size() / 2) + "x: 'open\n" + text.substr(text.size() / 2);
+  std::string e1, e2;
+  try {
+    k8s::load_documents(open, "m.yaml", one_pass);
+  } catch (const Error& e) {
+    e1 = e.what();
+  }
+  try {
+    k8s::load_documents(open, "m.yaml", cut);
+  } catch (const Error& e) {
+    e2 = e.what();
+  }
+  CHECK(e1.find("illegal document indicator") != std::string::npos);
+  CHECK(e1 == e2);
+}
