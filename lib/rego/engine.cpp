@@ -18,6 +18,9 @@ struct Engine::Impl {
     std::string name;
     std::string text;
     Syntax syntax;
+    // What add_module parsed, used by the next compile (which resolves it in place); a later
+    // compile of the same source parses it again.
+    std::shared_ptr<Module> unresolved;
   };
   std::vector<Source> sources;
   std::vector<std::shared_ptr<Module>> modules;
@@ -34,7 +37,8 @@ struct Engine::Impl {
   void compile() {
     if (!dirty) return;
     std::vector<std::shared_ptr<Module>> mods;
-    for (const auto& s : sources) mods.push_back(parse_module(s.name, s.text, s.syntax, limits));
+    for (auto& s : sources)
+      mods.push_back(s.unresolved ? std::move(s.unresolved) : parse_module(s.name, s.text, s.syntax, limits));
     root = compile_modules(mods, Registry::standard());
     modules = std::move(mods);
     queries.clear();
@@ -73,8 +77,8 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 void Engine::add_module(const std::string& name, std::string_view source, Syntax syntax) {
   // Parse now so that syntax errors surface at add_module, naming the file.
-  parse_module(name, source, syntax, impl_->limits);
-  impl_->sources.push_back({name, std::string(source), syntax});
+  auto parsed = parse_module(name, source, syntax, impl_->limits);
+  impl_->sources.push_back({name, std::string(source), syntax, std::move(parsed)});
   impl_->dirty = true;
 }
 
