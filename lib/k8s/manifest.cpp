@@ -279,7 +279,7 @@ std::vector<Document> read_stream(std::string_view text, const std::string& name
 }
 
 // Where the stream may be cut into parts that read as it reads whole: before each line that is
-// "---" followed by a blank or the line's end. A "---" line at column 0 starts a document
+// "---" followed by a blank or the line's end (LF or CRLF). A "---" line at column 0 starts a document
 // wherever it stands (inside a quoted scalar or a flow collection it is an error either way, and
 // an error reads the stream again whole). A stream with a directive ('%') or a document end
 // marker ("...") at column 0 is not cut. Empty when the stream is not worth cutting.
@@ -289,7 +289,8 @@ std::vector<std::size_t> document_cuts(std::string_view text) {
     const std::string_view rest = text.substr(i);
     if (rest[0] == '%' || rest.rfind("...", 0) == 0) return {};
     if (i > 0 && rest.rfind("---", 0) == 0 &&
-        (rest.size() == 3 || rest[3] == '\n' || rest[3] == '\r' || rest[3] == ' ' || rest[3] == '\t'))
+        (rest.size() == 3 || rest[3] == '\n' || rest[3] == ' ' || rest[3] == '\t' ||
+         (rest[3] == '\r' && rest.size() > 4 && rest[4] == '\n')))  // a lone CR breaks no line for yaml-cpp
       cuts.push_back(i);
     const std::size_t nl = text.find('\n', i);
     if (nl == std::string_view::npos) break;
