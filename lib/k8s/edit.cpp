@@ -317,10 +317,12 @@ bool same_tree_at(const Json& a, const Json& b, std::size_t depth) {
 
 // The patched text is read back to check it (the slow half of apply_edits: yaml-cpp scans a plain
 // scalar a character at a time, and the initdata annotations are ~15 KB of base64 each). A value
-// that every scalar style writes as itself (base64: no blank, indicator, quote or escape) parses
-// the same wherever it stands as any other such string does, so the check reads a second patch
-// of the same edits in which each such value is a short stand-in, against the expected trees
-// with the same stand-ins: the same structure, a fraction of the bytes.
+// that every scalar style writes as it writes a short stand-in (base64: no blank, indicator,
+// quote or escape) parses the same wherever it stands as any other such string does, so the
+// check reads a second patch of the same edits in which each such value is a stand-in, against
+// the expected trees with the same stand-ins: the same structure, a fraction of the bytes. (Flow
+// context double-quotes every string since issue 15; the check compared with the bare value then
+// and never took the short path until it compared shapes.)
 constexpr std::size_t kStandInMin = 256;
 
 bool verbatim_scalar(const std::string& v) {
@@ -328,8 +330,18 @@ bool verbatim_scalar(const std::string& v) {
   for (const char c : v)
     if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='))
       return false;
-  return yaml_plain_or_quoted(v, false) == v && yaml_plain_or_quoted(v, true) == v &&
-         yaml_double_quoted(v) == '"' + v + '"' && yaml_single_quoted(v) == '\'' + v + '\'';
+  // Every style writes the value as it writes a stand-in (bare, or between the same quotes), so
+  // the stand-in takes its place in the text without changing what is around it.
+  const std::string stand_in = "cocoStandIn0x";
+  auto same_shape = [&](const std::string& written, const std::string& written_stand_in) {
+    const std::size_t at = written_stand_in.find(stand_in);
+    return at != std::string::npos &&
+           written == written_stand_in.substr(0, at) + v + written_stand_in.substr(at + stand_in.size());
+  };
+  return same_shape(yaml_plain_or_quoted(v, false), yaml_plain_or_quoted(stand_in, false)) &&
+         same_shape(yaml_plain_or_quoted(v, true), yaml_plain_or_quoted(stand_in, true)) &&
+         same_shape(yaml_double_quoted(v), yaml_double_quoted(stand_in)) &&
+         same_shape(yaml_single_quoted(v), yaml_single_quoted(stand_in));
 }
 
 }  // namespace
