@@ -16,7 +16,7 @@ void add_cache_dir(CLI::App& cache, Context& ctx) {
   cmd->callback([dir, &ctx] {
     const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
     auto u = cache.usage();
-    const auto ev = evidence::fetch_cache_usage(cache.dir() + "/evidence");
+    const auto ev = evidence::fetch_cache_usage(evidence::fetch_cache_dir(cache.dir()));
     u.entries += ev.entries;
     u.bytes += ev.bytes;
     ctx.emit({{"dir", cache.dir()}, {"entries", u.entries}, {"bytes", u.bytes}},

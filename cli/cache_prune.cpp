@@ -17,7 +17,7 @@ void add_cache_prune(CLI::App& cache, Context& ctx) {
     const oci::LayerCache cache(dir->empty() ? oci::default_cache_dir() : *dir);
     auto removed = cache.prune();
     // The certificates and collateral `evidence verify --fetch` keeps go too.
-    const auto ev = evidence::fetch_cache_prune(cache.dir() + "/evidence");
+    const auto ev = evidence::fetch_cache_prune(evidence::fetch_cache_dir(cache.dir()));
     removed.entries += ev.entries;
     removed.bytes += ev.bytes;
     ctx.emit({{"dir", cache.dir()}, {"entries", removed.entries}, {"bytes", removed.bytes}}, [&](std::ostream& os) {

@@ -104,7 +104,7 @@ void add_evidence_verify(CLI::App& evidence, Context& ctx) {
     evidence::CheckList checks;
     evidence::FetchOptions fo = a->fetch_opts;
     fo.now = std::time(nullptr);
-    if (!a->no_cache) fo.cache_dir = (a->cache_dir.empty() ? oci::default_cache_dir() : a->cache_dir) + "/evidence";
+    if (!a->no_cache) fo.cache_dir = evidence::fetch_cache_dir(a->cache_dir.empty() ? oci::default_cache_dir() : a->cache_dir);
     std::vector<evidence::FetchedItem> fetched;
     if (!a->fetch) {
       for (const char* flag : {"--product", "--kds-url", "--pcs-url", "--fetch-timeout", "--cache-dir", "--no-cache"})

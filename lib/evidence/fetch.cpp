@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evidence/fetch.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -97,11 +98,11 @@ Fetched download(const Request& r, const FetchOptions& o) {
   throw Error(Exit::Transient, r.url, r.what + ": " + last + " (after " + std::to_string(attempts) + " attempts)");
 }
 
-// What a fetched answer is worth: the value, and until when it may be reused from the cache.
+// What a fetched answer is worth: the value, and whether a cached copy may still stand for it.
 template <class T>
 struct Parsed {
   T value;
-  std::time_t valid_until = 0;
+  bool fresh = false;
 };
 
 std::string cache_key(const std::string& url) { return to_hex(digest(Algo::Sha256, url)).substr(0, 40); }
@@ -141,7 +142,7 @@ T obtain(const Request& r, const FetchOptions& o, std::vector<FetchedItem>& item
   if (const auto cached = cache_read(o, r.url)) {
     try {
       Parsed<T> p = parse(*cached, r.url);
-      if (p.valid_until > o.now) {
+      if (p.fresh) {
         items.push_back({r.what, r.url, true});
         return std::move(p.value);
       }
@@ -156,16 +157,18 @@ T obtain(const Request& r, const FetchOptions& o, std::vector<FetchedItem>& item
   return std::move(p.value);
 }
 
+bool all_valid(const std::vector<Cert>& certs, std::time_t now) {
+  return std::all_of(certs.begin(), certs.end(), [&](const Cert& c) { return c.validity_problem(now).empty(); });
+}
+
 Parsed<std::vector<Cert>> parse_certs(const Fetched& f, const std::string& url, std::size_t expected,
                                       std::time_t now) {
   Parsed<std::vector<Cert>> p;
   p.value = load_certs(as_bytes(f.body), url);
   if (p.value.size() != expected)
     fail(url, std::to_string(p.value.size()) + " certificates where " + std::to_string(expected) + " were expected");
-  // Reused while every certificate is valid now; a day is enough granularity for KDS.
-  bool valid = true;
-  for (const auto& c : p.value) valid = valid && c.validity_problem(now).empty();
-  p.valid_until = valid ? now + 86400 : 0;
+  // Reused while every certificate is valid.
+  p.fresh = all_valid(p.value, now);
   return p;
 }
 
@@ -178,10 +181,9 @@ Parsed<Collateral> parse_signed_json(const Fetched& f, const std::string& url, c
   add_collateral(p.value, as_bytes(f.chain), url + " (issuer chain)");
   if (p.value.certs.empty()) fail(url, "the issuer chain header holds no certificate");
   const Json& body = list.front().body;
-  if (body.contains("nextUpdate") && body["nextUpdate"].is_string())
-    p.valid_until = parse_utc(body["nextUpdate"].get<std::string>(), url + " .nextUpdate");
-  for (const auto& c : p.value.certs)
-    if (!c.validity_problem(now).empty()) p.valid_until = 0;
+  p.fresh = body.contains("nextUpdate") && body["nextUpdate"].is_string() &&
+            parse_utc(body["nextUpdate"].get<std::string>(), url + " .nextUpdate") > now &&
+            all_valid(p.value.certs, now);
   return p;
 }
 
@@ -193,12 +195,14 @@ Parsed<Collateral> parse_crl(const Fetched& f, const std::string& url, std::time
   p.value.crl_files.push_back(url);
   if (!f.chain.empty()) add_collateral(p.value, as_bytes(f.chain), url + " (issuer chain)");
   // A CRL stale now is fetched again: the service may have published the next one.
-  p.valid_until = crl->stale_at(now) ? 0 : now + 3600;
+  p.fresh = !crl->stale_at(now);
   return p;
 }
 
 void merge_into(Collateral& into, Collateral&& from) {
-  auto move_all = [](auto& to, auto& src) { to.insert(to.end(), std::make_move_iterator(src.begin()), std::make_move_iterator(src.end())); };
+  auto move_all = [](auto& to, auto& src) {
+    to.insert(to.end(), std::make_move_iterator(src.begin()), std::make_move_iterator(src.end()));
+  };
   move_all(into.tcb_infos, from.tcb_infos);
   move_all(into.qe_identities, from.qe_identities);
   move_all(into.crls, from.crls);
@@ -304,6 +308,8 @@ TdxFetched fetch_tdx(const Evidence& e, const FetchOptions& o) {
   merge_into(out.collateral, obtain<Collateral>({"root CA CRL", root_crl, ""}, o, out.items, crl));
   return out;
 }
+
+std::string fetch_cache_dir(const std::string& coco_cache_dir) { return coco_cache_dir + "/evidence"; }
 
 FetchCacheUsage fetch_cache_usage(const std::string& cache_dir) {
   FetchCacheUsage u;

@@ -39,7 +39,7 @@ struct FetchOptions {
   std::string product;       // SEV-SNP: Milan, Genoa or Turin; empty = from the report's CPUID (v3+)
   long timeout_s = 30;       // per request, connection included
   int attempts = 3;          // transport errors, 5xx and 429 are tried again
-  std::string cache_dir;     // "<coco cache>/evidence"; empty = neither read nor write a cache
+  std::string cache_dir;     // fetch_cache_dir(coco cache); empty = neither read nor write a cache
   std::time_t now = 0;       // cache freshness (the wall clock, not --at)
 };
 
@@ -72,7 +72,8 @@ struct TdxFetched {
 };
 TdxFetched fetch_tdx(const Evidence& e, const FetchOptions& o);
 
-// The evidence part of the coco cache, for `coco cache dir | prune`.
+// The evidence part of the coco cache (its evidence/ folder), for `coco cache dir | prune`.
+std::string fetch_cache_dir(const std::string& coco_cache_dir);
 struct FetchCacheUsage {
   std::uint64_t entries = 0, bytes = 0;
 };

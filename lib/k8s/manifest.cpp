@@ -14,10 +14,10 @@
 #include <map>
 #include <stdexcept>
 #include <streambuf>
-#include <thread>
 
 #include "util/encoding.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace coco::k8s {
 namespace {
@@ -305,7 +305,7 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
                                      const LoadLimits& limits) {
   reject_unreadable_bytes(text, name);
   std::vector<std::size_t> cuts = text.size() >= limits.parallel_min_bytes ? document_cuts(text) : std::vector<std::size_t>{};
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cores = worker_count(cuts.size() + 1);
   if (cuts.empty() || cores == 1) return read_stream(text, name, limits);
 
   // Parts of about equal size, a few per core; each starts at a cut, so each holds whole documents.
@@ -315,31 +315,23 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
     if (c - starts.back() >= target) starts.push_back(c);
   if (starts.size() == 1) return read_stream(text, name, limits);
   std::vector<std::vector<Document>> parts(starts.size());
-  std::atomic<std::size_t> next{0}, stream_nodes{0};
-  std::atomic<bool> failed{false};
-  auto work = [&] {
-    for (std::size_t k; !failed && (k = next++) < parts.size();) {
+  std::atomic<std::size_t> stream_nodes{0};
+  try {
+    parallel_for(parts.size(), [&](std::size_t k) {
       const bool last = k + 1 == starts.size();
       // A part is read with the next part's "---" after it, so that whatever is open at the cut (a
       // quoted scalar, a flow collection) meets that marker as it does in the whole stream, where
       // yaml-cpp refuses it; a part that reads cleanly ends with the empty document "---" opens.
       const std::size_t end = last ? text.size() : starts[k + 1] + 3;
-      try {
-        parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes);
-        if (!last) {
-          if (parts[k].empty() || !parts[k].back().value.is_null()) throw std::logic_error("cut");
-          parts[k].pop_back();
-        }
-      } catch (...) {
-        failed = true;  // the whole stream is read again below, for its documents or its message
+      parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes);
+      if (!last) {
+        if (parts[k].empty() || !parts[k].back().value.is_null()) throw std::logic_error("cut");
+        parts[k].pop_back();
       }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::min<std::size_t>(cores, parts.size()); ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-  if (failed) return read_stream(text, name, limits);
+    }, cores);
+  } catch (...) {
+    return read_stream(text, name, limits);  // the whole stream again, for its documents or its message
+  }
 
   std::vector<Document> docs;
   std::size_t line = 0;  // lines before the part

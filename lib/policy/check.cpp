@@ -3,12 +3,11 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
-#include "policy/parallel.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace coco::policy {
 
@@ -100,11 +99,7 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
     for (auto& t : k8s::find_pod_templates(files[f], inputs[f].name))
       if (selected_runtime_class(files[f][t.document].value[t.spec], opts.runtime_classes))  // else the generator left it alone
         jobs.push_back({f, std::move(t)});
-  std::mutex resolve_mu;  // the memo is filled by one worker at a time
-  const ImageResolver locked = [&](const std::string& ref, const std::string& where) {
-    std::lock_guard<std::mutex> lock(resolve_mu);
-    return cached(ref, where);
-  };
+  const ImageResolver locked = one_at_a_time(cached);
   TestReport report;
   report.pods.resize(jobs.size());
   parallel_for(jobs.size(), [&](std::size_t i) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <optional>
 
 #include "k8s/edit.h"
@@ -14,11 +13,11 @@
 #include "k8s/workload.h"
 #include "policy/confidentiality.h"
 #include "policy/container.h"
-#include "policy/parallel.h"
 #include "policy/settings.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/parallel.h"
 
 namespace coco::policy {
 
@@ -273,11 +272,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     }
   std::optional<GzipPrefix> gz;
   if (!opts.dry_run) gz.emplace(opts.annotation == AnnotationKind::Initdata ? shared_toml_prefix(opts) : std::string());
-  std::mutex resolve_mu;  // the resolver (a memo, a registry client) is asked by one worker at a time
-  const ImageResolver locked = [&](const std::string& ref, const std::string& where) {
-    std::lock_guard<std::mutex> lock(resolve_mu);
-    return resolve(ref, where);
-  };
+  const ImageResolver locked = one_at_a_time(resolve);
   std::vector<PodOut> pods(selected.size());
   parallel_for(selected.size(), [&](std::size_t i) {
     const Item& it = items[selected[i]];

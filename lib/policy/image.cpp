@@ -2,9 +2,20 @@
 #include "policy/image.h"
 
 #include <charconv>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 namespace coco::policy {
+
+ImageResolver one_at_a_time(ImageResolver inner) {
+  auto mu = std::make_shared<std::mutex>();
+  return [inner = std::move(inner), mu](const std::string& ref, const std::string& where) {
+    std::lock_guard<std::mutex> lock(*mu);
+    return inner(ref, where);
+  };
+}
+
 namespace {
 
 std::vector<std::string> split(const std::string& s, char sep) {

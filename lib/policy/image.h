@@ -27,6 +27,9 @@ struct ImageInfo {
 // Resolves an image as written in a manifest; `where` names the container for messages.
 using ImageResolver = std::function<ImageInfo(const std::string& image, const std::string& where)>;
 
+// `inner` asked by one thread at a time (a memo, a registry client), for the workers of one run.
+ImageResolver one_at_a_time(ImageResolver inner);
+
 // Identity of the process (policy.md §1.4 step 7-8, §3.4).
 struct Passwd {
   std::string name;

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "policy/generate.h"
-#include "policy/parallel.h"
+#include "util/parallel.h"
 #include "policy/settings.h"
 #include "support/support.h"
 #include "test_images.h"
@@ -51,11 +51,11 @@ TEST_CASE("parallel_for: every task runs, the lowest failing index is rethrown",
   for (unsigned jobs : {1u, 2u, 5u}) {
     INFO("jobs " << jobs);
     std::vector<int> done(100, 0);
-    policy::parallel_for(done.size(), [&](std::size_t i) { done[i] += 1; }, jobs);
+    parallel_for(done.size(), [&](std::size_t i) { done[i] += 1; }, jobs);
     CHECK(std::count(done.begin(), done.end(), 1) == 100);
     std::atomic<int> ran{0};
     try {
-      policy::parallel_for(200, [&](std::size_t i) {
+      parallel_for(200, [&](std::size_t i) {
         ++ran;
         if (i == 37 || i == 38 || i == 150) throw Error(Exit::Failure, "task " + std::to_string(i));
       }, jobs);
@@ -65,9 +65,9 @@ TEST_CASE("parallel_for: every task runs, the lowest failing index is rethrown",
     }
     CHECK(ran >= 38);  // every index below the failing one ran
   }
-  CHECK(policy::worker_count(0, 4) == 1);
-  CHECK(policy::worker_count(3, 8) == 3);
-  CHECK(policy::worker_count(100, 2) == 2);
+  CHECK(worker_count(0, 4) == 1);
+  CHECK(worker_count(3, 8) == 3);
+  CHECK(worker_count(100, 2) == 2);
 }
 
 TEST_CASE("generate: the same bytes on one thread and on several", "[policy][parallel]") {

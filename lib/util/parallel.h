@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Work of one `policy generate` / `policy test` run spread over the machine's cores (issue 17
-// item 4): the pods of a run are independent once the manifests are loaded, so each is a task
-// and the results are merged in input order afterwards (outputs byte for byte as one thread).
+// Independent tasks spread over the machine's cores (issue 17 item 4): the pods of a
+// `policy generate` / `policy test` run, the parts of a long manifest. Results are merged in
+// input order afterwards (outputs byte for byte as one thread).
 // A failing task stops the handing out of further ones, and the error of the lowest failing
 // index is rethrown: the one a sequential loop would have stopped at, since every lower index
 // was handed out before it.
 #pragma once
-// (Header-only: a new .cpp would shift the unity batches of lib/.)
 
 #include <algorithm>
 #include <atomic>
@@ -21,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-namespace coco::policy {
+namespace coco {
 
 // Threads for `tasks` tasks: `jobs` (0: the machine's cores, COCO_JOBS when set), at most `tasks`.
 inline unsigned worker_count(std::size_t tasks, unsigned jobs = 0);
@@ -85,4 +84,4 @@ inline void parallel_for(std::size_t n, const std::function<void(std::size_t)>& 
   if (error) std::rethrow_exception(error);
 }
 
-}  // namespace coco::policy
+}  // namespace coco
