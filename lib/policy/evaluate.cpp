@@ -19,7 +19,7 @@ Decision PolicyRunner::decide(const Request& r, bool explain) {
   engine_->set_input(r.input);
   const std::string ref = "data.agent_policy." + r.kind;
   const std::optional<Json> result = engine_->eval(ref);
-  engine_->take_prints();
+  engine_->discard_prints();
   if (!result) {
     d.note = "undefined";
   } else if (result->is_boolean()) {
@@ -48,7 +48,7 @@ Decision PolicyRunner::decide(const Request& r, bool explain) {
     });
     engine_->eval(ref);
     engine_->set_tracer({});
-    engine_->take_prints();
+    engine_->discard_prints();
     d.why = explain_denial(events, r.input, r.kind);
   }
   engine_->clear_input();

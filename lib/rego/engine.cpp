@@ -30,12 +30,13 @@ struct Engine::Impl {
   std::optional<Value> input;
   bool strict = false;
   Tracer tracer;
-  std::vector<std::string> prints;
+  PrintLog prints;
   std::unordered_map<std::string, std::shared_ptr<CompiledQuery>> queries;
   const std::string query_name = "query";
 
   void compile() {
     if (!dirty) return;
+    prints.settle();  // pending lines point at the modules' names
     std::vector<std::shared_ptr<Module>> mods;
     for (auto& s : sources)
       mods.push_back(s.unresolved ? std::move(s.unresolved) : parse_module(s.name, s.text, s.syntax, limits));
@@ -132,10 +133,8 @@ std::vector<Bindings> Engine::query(std::string_view body) {
 
 void Engine::set_tracer(Tracer tracer) { impl_->tracer = std::move(tracer); }
 
-std::vector<std::string> Engine::take_prints() {
-  std::vector<std::string> out;
-  out.swap(impl_->prints);
-  return out;
-}
+std::vector<std::string> Engine::take_prints() { return impl_->prints.take(); }
+
+void Engine::discard_prints() { impl_->prints.clear(); }
 
 }  // namespace coco::rego

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "rego/compiler.h"
+#include "rego/print_log.h"
 #include "rego/rego.h"
 
 namespace coco::rego {
@@ -106,7 +107,7 @@ class Evaluator {
     Limits limits;
     bool strict = false;
     const Tracer* tracer = nullptr;  // null or empty: no tracing
-    std::vector<std::string>* prints = nullptr;
+    PrintLog* prints = nullptr;
   };
   explicit Evaluator(Options o);
 
@@ -143,9 +144,6 @@ class Evaluator {
   // does); a function tries every solution of its bodies like regorus (so print output matches),
   // unless this is set.
   bool stop_early_ = false;
-  // print's text of large values, by value identity: policies print the same request objects
-  // many times per query. The Value is held so its identity stays unique.
-  std::unordered_map<const void*, std::pair<Value, std::string>> print_text_;
   const char* stack_base_ = nullptr;
 
   // bodies and expressions
@@ -169,8 +167,8 @@ class Evaluator {
   bool eval_compr(Frame& f, const Term& t, ValueCont k);
   bool eval_call(Frame& f, const Term& t, ValueCont k);
   bool eval_print(Frame& f, const Term& t, ValueCont k);
-  // Formats and records one print line; apart from eval_print so that its buffers are off the
-  // stack while the rest of the body runs.
+  // Records one print call; apart from eval_print so that its buffers are off the stack while the
+  // rest of the body runs.
   [[gnu::noinline]] void emit_print(Frame& f, const Term& t);
   // Evaluates the arguments order[i..n) (or i..n when order is null) into out[order[j]].
   bool eval_args(Frame& f, const Term& call, const std::size_t* order, std::size_t i, std::size_t n,

@@ -279,65 +279,17 @@ bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
 }
 
 void Evaluator::emit_print(Frame& f, const Term& t) {
-  // The pieces first, then one string of the exact size: policies print whole requests. The
-  // usual few arguments need no allocation but the line's.
-  static const std::string kUndefined = "<undefined>", kQuery = "<query>";
-  constexpr std::size_t kInline = 8;
-  const std::size_t n = t.items.size();
-  Value held_buf[kInline];  // keeps the values whose text is borrowed alive
-  std::string own_buf[kInline];
-  const std::string* parts_buf[kInline];
-  std::vector<Value> held_heap;
-  std::vector<std::string> own_heap;
-  std::vector<const std::string*> parts_heap;
-  Value* held = held_buf;
-  std::string* own = own_buf;
-  const std::string** parts = parts_buf;
-  if (n > kInline) {
-    held_heap.resize(n);
-    own_heap.resize(n);
-    parts_heap.resize(n);
-    held = held_heap.data();
-    own = own_heap.data();
-    parts = parts_heap.data();
-  }
-  for (std::size_t i = 0; i < n; ++i) {
+  // Each argument is evaluated now (an error still stops the query); its text is made when the
+  // lines are read.
+  if (opt_.prints) opt_.prints->begin(t.loc);
+  for (const auto& item : t.items) {
     std::optional<Value> v;
-    eval_term(f, *t.items[i], [&](const Value& x) -> bool {
+    eval_term(f, *item, [&](const Value& x) -> bool {
       v = x;
       return false;
     });
-    if (!v) {
-      parts[i] = &kUndefined;
-    } else if (v->is_string()) {
-      held[i] = *v;
-      parts[i] = &held[i].as_string();
-    } else if (v->size() >= 1) {
-      auto it = print_text_.find(v->identity());
-      if (it == print_text_.end()) it = print_text_.emplace(v->identity(), std::make_pair(*v, v->to_rego_text())).first;
-      parts[i] = &it->second.second;
-    } else {
-      own[i] = v->to_rego_text();
-      parts[i] = &own[i];
-    }
+    if (opt_.prints) opt_.prints->arg(v);
   }
-  if (!opt_.prints) return;
-  const std::string& file = t.loc.file ? *t.loc.file : kQuery;
-  char line_no[16];
-  auto len = static_cast<std::size_t>(std::to_chars(line_no, line_no + sizeof line_no, t.loc.line).ptr - line_no);
-  std::size_t size = file.size() + len + 3 + n;
-  for (std::size_t i = 0; i < n; ++i) size += parts[i]->size();
-  std::string line;
-  line.reserve(size);
-  line += file;
-  line += ':';
-  line.append(line_no, len);
-  line += ": ";
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) line += ' ';
-    line += *parts[i];
-  }
-  opt_.prints->push_back(std::move(line));
 }
 
 bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::span<const Value> args, ValueCont k) {

@@ -83,6 +83,8 @@ class Engine {
   // Lines written by `print` since the last call, formatted as regorus does:
   // "<module name>:<line>: <args joined by spaces>".
   std::vector<std::string> take_prints();
+  // Drops those lines unread (their text is never made).
+  void discard_prints();
 
  private:
   struct Impl;

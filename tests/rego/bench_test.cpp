@@ -50,7 +50,7 @@ TEST_CASE("rego bench: Kata policies compile time and per-request latency", "[.b
   for (const auto& d : fs::directory_iterator(coco::test::shared_path("vectors/rego/regorus/kata")))
     if (d.is_directory()) dirs.push_back(d.path());
   std::sort(dirs.begin(), dirs.end());
-  std::vector<double> all, create, create_cpu;
+  std::vector<double> all, create, create_cpu, create_print_cpu;
   for (const auto& dir : dirs) {
     std::string src = slurp(dir / "policy.rego");
     std::vector<std::pair<std::string, Json>> reqs;
@@ -85,8 +85,12 @@ TEST_CASE("rego bench: Kata policies compile time and per-request latency", "[.b
       double c0 = cpu_ms();
       e.eval("data.agent_policy." + ep);
       double ms = ms_since(t);
-      if (ep == "CreateContainerRequest") create_cpu.push_back(cpu_ms() - c0);
-      e.take_prints();
+      double c1 = cpu_ms();
+      e.take_prints();  // print's text is made here, when the lines are read
+      if (ep == "CreateContainerRequest") {
+        create_cpu.push_back(c1 - c0);
+        create_print_cpu.push_back(cpu_ms() - c0);
+      }
       all.push_back(ms);
       sum += ms;
       if (ep == "CreateContainerRequest") create.push_back(ms);
@@ -107,6 +111,7 @@ TEST_CASE("rego bench: Kata policies compile time and per-request latency", "[.b
   stats(all, "all requests");
   stats(create, "CreateContainerRequest (wall)");
   stats(create_cpu, "CreateContainerRequest (thread CPU)");
+  stats(create_print_cpu, "CreateContainerRequest with its print lines (thread CPU)");
   std::printf("peak RSS: %ld KB\n", peak_rss_kb());
   CHECK(!all.empty());
 }
