@@ -57,6 +57,10 @@ struct Term {
   bool legacy_out = false;
   // compile, Call only: the calls the evaluator implements itself (no string compare per call).
   enum class Special : std::uint8_t { None, Print, Member2, Member3 } special = Special::None;
+  // compile, Ref only: data.p.r… whose constant prefix names a rule: that rule's node, and the
+  // index of the first item after it.
+  const Node* rule_node = nullptr;
+  std::uint32_t rule_next = 0;
 };
 
 enum class ExprKind {

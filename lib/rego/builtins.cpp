@@ -86,10 +86,22 @@ const Builtin* Registry::find(std::string_view name) const {
   return it == map_.end() ? nullptr : &it->second;
 }
 
+namespace {
+// Deterministic builtins whose work (new strings, parsing, matching) outweighs a lookup by
+// argument identity. Never time, random or network builtins.
+constexpr const char* kMemoized[] = {
+    "replace", "split", "concat", "sprintf", "substring", "lower", "upper", "trim", "trim_left",
+    "trim_right", "trim_prefix", "trim_suffix", "trim_space", "strings.replace_n", "format_int",
+    "to_number", "regex.match", "regex.find_all_string_submatch_n", "base64.is_valid",
+    "base64.decode", "base64.encode", "json.unmarshal", "json.marshal",
+};
+}  // namespace
+
 const Registry& Registry::standard() {
   static const Registry r = [] {
     Registry reg;
     for (Family f : kFamilies) f(reg);
+    for (const char* name : kMemoized) reg.map_.at(name).memo = true;
     return reg;
   }();
   return r;

@@ -73,6 +73,10 @@ struct Builtin {
   std::size_t arity = 0;
   BuiltinFn fn;
   bool relation = false;  // fn returns an array of outputs to iterate over
+  // Pure and dearer than a hash lookup: the evaluator reuses its answer for the same argument
+  // values within one query (Kata policies redo the same replace/split/regex.match chains on
+  // policy data for every candidate).
+  bool memo = false;
 };
 
 class Registry {

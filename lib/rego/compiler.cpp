@@ -424,8 +424,8 @@ class Resolver {
           return t;
         }
         if (t->name == "input" || t->name == "data") return t;
-        if (const auto* ip = import_path(t->name)) return make_data_ref(*ip, t->loc, {});
-        if (package_rule(t->name)) return make_data_ref(package_path(t->name), t->loc, {});
+        if (const auto* ip = import_path(t->name)) return link_rule(make_data_ref(*ip, t->loc, {}));
+        if (package_rule(t->name)) return link_rule(make_data_ref(package_path(t->name), t->loc, {}));
         t->slot = declare(t->name);
         return t;
       }
@@ -434,13 +434,13 @@ class Resolver {
         std::vector<TermPtr> rest(t->items.begin() + 1, t->items.end());
         for (auto& p : rest) p = term(p);
         if (head->kind == TermKind::Var && lookup(head->name) < 0 && head->name != "_") {
-          if (const auto* ip = import_path(head->name)) return flatten(make_data_ref(*ip, t->loc, rest));
+          if (const auto* ip = import_path(head->name)) return link_rule(flatten(make_data_ref(*ip, t->loc, rest)));
           if (head->name != "input" && head->name != "data" && package_rule(head->name))
-            return flatten(make_data_ref(package_path(head->name), t->loc, rest));
+            return link_rule(flatten(make_data_ref(package_path(head->name), t->loc, rest)));
         }
         t->items[0] = term(head);
         for (std::size_t i = 1; i < t->items.size(); ++i) t->items[i] = rest[i - 1];
-        return flatten(t);
+        return link_rule(flatten(t));
       }
       case TermKind::Array:
       case TermKind::Set:
@@ -492,6 +492,28 @@ class Resolver {
   }
 
   // data.a.b where a is a Ref head: merge nested refs (x.y).z → one Ref.
+  // data.p.r.x…: the rule node that the constant prefix names, so that evaluation does not walk
+  // the tree by name every time.
+  TermPtr link_rule(TermPtr t) const {
+    if (t->kind != TermKind::Ref) return t;
+    const Term& head = *t->items[0];
+    if (head.kind != TermKind::Var || head.slot >= 0 || head.name != "data") return t;
+    const Node* n = &root_;
+    for (std::size_t i = 1; i < t->items.size(); ++i) {
+      const Term& part = *t->items[i];
+      if (part.kind != TermKind::Scalar || !part.value.is_string()) return t;
+      auto it = n->children.find(part.value.as_string());
+      if (it == n->children.end()) return t;
+      n = it->second.get();
+      if (n->has_rules()) {
+        t->rule_node = n;
+        t->rule_next = static_cast<std::uint32_t>(i + 1);
+        return t;
+      }
+    }
+    return t;
+  }
+
   static TermPtr flatten(TermPtr t) {
     if (t->kind == TermKind::Ref && t->items[0]->kind == TermKind::Ref) {
       auto inner = t->items[0];

@@ -6,6 +6,7 @@
 // cause are bounded by Limits.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -145,6 +146,24 @@ class Evaluator {
   // unless this is set.
   bool stop_early_ = false;
   const char* stack_base_ = nullptr;
+
+  // Answers of memoizable builtins (Builtin::memo) in this query, keyed by the builtin and the
+  // identity of each argument; an entry holds its arguments so that no identity is reused.
+  static constexpr std::size_t kMemoArgs = 4;
+  static constexpr std::size_t kMemoEntries = 1 << 14;  // beyond this, calls are not recorded
+  struct MemoKey {
+    const Builtin* builtin;
+    std::array<const void*, kMemoArgs> ids;
+    bool operator==(const MemoKey&) const = default;
+  };
+  struct MemoHash {
+    std::size_t operator()(const MemoKey& k) const;
+  };
+  struct MemoEntry {
+    std::vector<Value> args;
+    std::optional<Value> result;
+  };
+  std::unordered_map<MemoKey, MemoEntry, MemoHash> memo_;
 
   // bodies and expressions
   bool eval_body(Frame& f, const Body& b, std::size_t i, Cont k);

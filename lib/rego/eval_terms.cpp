@@ -79,6 +79,13 @@ bool Evaluator::eval_ref(Frame& f, const Term& t, ValueCont k) {
   const Term& head = *t.items[0];
   if (head.kind == TermKind::Var && head.slot < 0) {
     if (head.name == "data") {
+      // A rule named by a constant path: straight to its value (eval_data's walk would find the
+      // same node), unless `with` has replaced some node on the way.
+      if (t.rule_node && st_.node_over.empty()) {
+        if (t.rule_node->kind == RuleKind::Function) return true;
+        auto v = rule_value(*t.rule_node);
+        return v ? eval_path(f, *v, t, t.rule_next, k) : true;
+      }
       Value d = st_.data;
       return eval_data(f, *opt_.root, &d, t, 1, k);
     }
@@ -292,15 +299,34 @@ void Evaluator::emit_print(Frame& f, const Term& t) {
   }
 }
 
+std::size_t Evaluator::MemoHash::operator()(const MemoKey& k) const {
+  auto h = reinterpret_cast<std::uintptr_t>(k.builtin);
+  for (const void* id : k.ids) h = (h ^ reinterpret_cast<std::uintptr_t>(id)) * 0x9E3779B97F4A7C15ull + (h >> 29);
+  return static_cast<std::size_t>(h);
+}
+
 bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::span<const Value> args, ValueCont k) {
   std::optional<Value> r;
+  const bool memo = b.memo && args.size() <= kMemoArgs;
+  MemoKey key{&b, {}};
+  if (memo) {
+    for (std::size_t i = 0; i < args.size(); ++i) key.ids[i] = args[i].identity();
+    auto it = memo_.find(key);
+    if (it != memo_.end()) {
+      if (!it->second.result) return true;
+      Value hold = *it->second.result;
+      return k(hold);
+    }
+  }
   try {
     BuiltinContext ctx(b.name, opt_.strict, now_ns_);
     r = b.fn(ctx, args);
   } catch (const BuiltinError& e) {
     if (opt_.strict) fail(t.loc, e.code, e.message);
-    return true;
+    r.reset();  // undefined, as every later call with these arguments
   }
+  if (memo && memo_.size() < kMemoEntries)
+    memo_.emplace(key, MemoEntry{std::vector<Value>(args.begin(), args.end()), r});
   if (!r) return true;
   if (b.relation) {
     Value all = *r;

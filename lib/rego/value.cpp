@@ -14,11 +14,6 @@
 
 namespace coco::rego {
 
-struct Value::Rep {
-  Type type;
-  std::variant<std::monostate, bool, Number, std::string, Array, Set, Object> v;
-};
-
 const char* type_name(Type type) {
   switch (type) {
     case Type::Null: return "null";
@@ -313,8 +308,7 @@ int compare(const Value& a, const Value& b) {
     case Type::Number: return std::get_if<Number>(&ra->v)->compare(*std::get_if<Number>(&rb->v));
     case Type::String: {
       // Object keys are strings: this is the comparison every lookup makes.
-      int c = std::get_if<std::string>(&ra->v)->compare(*std::get_if<std::string>(&rb->v));
-      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+      return string_order(*std::get_if<std::string>(&ra->v), *std::get_if<std::string>(&rb->v));
     }
     case Type::Array: {
       const auto &x = a.as_array(), &y = b.as_array();

@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -130,6 +131,7 @@ class Value {
   std::string to_rego_text() const;
 
  private:
+  friend struct ValueLess;
   struct Rep;
   explicit Value(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
   std::shared_ptr<const Rep> rep_;  // empty for null
@@ -137,7 +139,28 @@ class Value {
 
 int compare(const Value& a, const Value& b);
 
-inline bool ValueLess::operator()(const Value& a, const Value& b) const { return compare(a, b) < 0; }
+// The representation is here so that the comparisons every object lookup makes can be inlined.
+struct Value::Rep {
+  Type type;
+  std::variant<std::monostate, bool, Number, std::string, Array, Set, Object> v;
+};
+
+// Byte order of two strings (Go's); most keys differ in their first byte, so that is tried
+// before memcmp.
+inline int string_order(const std::string& a, const std::string& b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0])
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]) ? -1 : 1;
+  int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+inline bool ValueLess::operator()(const Value& a, const Value& b) const {
+  const Value::Rep* ra = a.rep_.get();
+  const Value::Rep* rb = b.rep_.get();
+  if (ra && rb && ra->type == Type::String && rb->type == Type::String)
+    return string_order(*std::get_if<std::string>(&ra->v), *std::get_if<std::string>(&rb->v)) < 0;
+  return compare(a, b) < 0;
+}
 
 // UTF-8 helpers for the string builtins (OPA indexes strings by code point).
 void append_utf8(std::string& out, char32_t c);            // one code point, UTF-8 encoded
