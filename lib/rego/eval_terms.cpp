@@ -354,11 +354,11 @@ bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
   // Arguments live on the stack for the usual few (a call is the evaluator's most frequent step).
   constexpr std::size_t kInlineArgs = 6;
   Value inline_args[kInlineArgs];
-  std::vector<Value> heap_args;
+  std::unique_ptr<Value[]> heap_args;
   Value* args = inline_args;
   if (nargs > kInlineArgs) {
-    heap_args.resize(nargs);
-    args = heap_args.data();
+    heap_args = std::make_unique<Value[]>(nargs);
+    args = heap_args.get();
   }
   std::span<const Value> view(args, nargs);
   // An argument that is a still-unbound variable may be bound by a reference in a later argument

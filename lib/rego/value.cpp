@@ -188,7 +188,7 @@ Number Number::neg() const { return int_ ? integer(-i_) : real(-d_); }
 // Value
 
 Value Value::null() { return Value(); }
-Value Value::boolean(bool b) {
+const Value& Value::boolean(bool b) {
   static const Value t(std::make_shared<const Rep>(Rep{Type::Bool, true}));
   static const Value f(std::make_shared<const Rep>(Rep{Type::Bool, false}));
   return b ? t : f;

@@ -81,7 +81,7 @@ class Value {
  public:
   Value() noexcept = default;  // null (no allocation: a null Value holds no representation)
   static Value null();
-  static Value boolean(bool b);
+  static const Value& boolean(bool b);  // two shared constants: no allocation, no copy
   static Value number(Number n);
   static Value integer(std::int64_t i) { return number(Number::integer(i)); }
   static Value real(double d) { return number(Number::real(d)); }
