@@ -3,6 +3,8 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
@@ -59,23 +61,76 @@ ImageResolver memoize(ImageResolver inner) {
   };
 }
 
-PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
-                   const TestOptions& opts, const ImageResolver& resolve) {
+namespace {
+
+// The pods of one run carry the same rules and differ in their policy_data: the rules are parsed
+// and compiled once, and each pod's engine answers data.agent_policy.policy_data with its own
+// value (Engine::set_rule_value). A policy of another shape is compiled on its own.
+class SharedRules {
+ public:
+  std::optional<rego::Engine> engine_for(const std::string& policy) {
+    static const std::string kStatement = "\npolicy_data := ";
+    const std::size_t at = policy.rfind(kStatement);
+    if (at == std::string::npos) return std::nullopt;
+    // The generator writes policy_data as JSON (which is Rego); anything else takes the full path.
+    Json data = Json::parse(policy.begin() + static_cast<std::ptrdiff_t>(at + kStatement.size()), policy.end(), nullptr, false);
+    if (data.is_discarded() || !data.is_object()) return std::nullopt;
+    std::string rules = policy.substr(0, at);
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = compiled_.find(rules);
+      if (it == compiled_.end()) {
+        if (compiled_.size() >= kMaxRuleSets) return std::nullopt;
+        rego::Engine e;
+        e.add_module("policy.rego", policy, detect_syntax(policy));
+        it = compiled_.emplace(std::move(rules), e.share()).first;
+      }
+      rego::Engine out = it->second.share();
+      out.set_rule_value("data.agent_policy.policy_data", data);
+      return out;
+    } catch (const Error&) {
+      return std::nullopt;  // the full path reports it, naming the pod
+    }
+  }
+
+ private:
+  static constexpr std::size_t kMaxRuleSets = 16;
+  std::mutex mu_;
+  std::map<std::string, rego::Engine> compiled_;
+};
+
+PodResult run_pod(const Json& object, const k8s::PodTemplate& t, const std::vector<Request>& requests,
+                  PolicyRunner& runner, bool explain) {
   PodResult p;
   p.kind = t.kind;
   p.name = t.name.empty() ? string_field(object.value("metadata", Json::object()), "generateName") : t.name;
   p.namespace_ = t.namespace_;
   p.where = t.where;
-  const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);
-  PolicyRunner runner(opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where), t.where + " policy.rego");
   for (std::size_t i = 0; i < requests.size(); ++i) {
     RequestResult r{i, requests[i], std::nullopt, {}};
     r.decision = runner.decide(requests[i], false);
-    if (!r.ok() && opts.explain && !r.decision.allowed) r.decision = runner.decide(requests[i], true);
+    if (!r.ok() && explain && !r.decision.allowed) r.decision = runner.decide(requests[i], true);
     p.results.push_back(std::move(r));
   }
   return p;
 }
+
+PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
+                   const TestOptions& opts, const ImageResolver& resolve, SharedRules& shared) {
+  const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);
+  const std::string text = opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where);
+  const std::string name = t.where + " policy.rego";
+  if (auto engine = shared.engine_for(text)) {
+    PolicyRunner runner(std::move(*engine), name);
+    PodResult p = run_pod(object, t, requests, runner, false);
+    // A failure is explained by the pod's own compile, whose messages name the pod.
+    if (p.failures() == 0 || !opts.explain) return p;
+  }
+  PolicyRunner runner(text, name);
+  return run_pod(object, t, requests, runner, opts.explain);
+}
+
+}  // namespace
 
 TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve) {
   const ImageResolver cached = memoize(resolve);
@@ -100,6 +155,7 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
       if (selected_runtime_class(files[f][t.document].value[t.spec], opts.runtime_classes))  // else the generator left it alone
         jobs.push_back({f, std::move(t)});
   const ImageResolver locked = one_at_a_time(cached);
+  SharedRules shared;
   TestReport report;
   report.pods.resize(jobs.size());
   parallel_for(jobs.size(), [&](std::size_t i) {
@@ -109,7 +165,7 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
     const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
     const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
     try {
-      report.pods[i] = test_pod(object, t, objects, policy, opts, locked);
+      report.pods[i] = test_pod(object, t, objects, policy, opts, locked, shared);
     } catch (const Json::exception& e) {
       fail(t.where, std::string("unexpected field type: ") + e.what());
     }

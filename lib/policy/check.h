@@ -46,11 +46,6 @@ struct TestReport {
 // Every pod template of the inputs, with the policy of its annotation.
 TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve);
 
-// One pod of already loaded, annotated documents (the generator's self-check uses this on its
-// output before writing it).
-PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
-                   const TestOptions& opts, const ImageResolver& resolve);
-
 struct PodPolicy {
   std::string where, policy;
 };

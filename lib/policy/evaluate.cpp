@@ -12,6 +12,11 @@ PolicyRunner::PolicyRunner(const std::string& policy, const std::string& name)
   engine_->set_data({{"pstate", state_}});
 }
 
+PolicyRunner::PolicyRunner(rego::Engine engine, const std::string& name)
+    : engine_(std::make_unique<rego::Engine>(std::move(engine))), name_(name) {
+  engine_->set_data({{"pstate", state_}});
+}
+
 PolicyRunner::~PolicyRunner() = default;
 
 Decision PolicyRunner::decide(const Request& r, bool explain) {

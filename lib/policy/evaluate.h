@@ -36,6 +36,8 @@ class PolicyRunner {
   // `policy` is the Rego text as the agent receives it (rules + policy_data); `name` is used in
   // messages and print lines.
   PolicyRunner(const std::string& policy, const std::string& name);
+  // The same over an engine already holding the policy (see SharedRules).
+  PolicyRunner(rego::Engine engine, const std::string& name);
   ~PolicyRunner();
 
   // Decides one request and, when allowed with ops, updates the state. `explain` traces the

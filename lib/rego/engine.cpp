@@ -24,7 +24,8 @@ struct Engine::Impl {
   };
   std::vector<Source> sources;
   std::vector<std::shared_ptr<Module>> modules;
-  std::unique_ptr<Node> root;
+  std::shared_ptr<const Node> root;  // read-only once compiled: engines made by share() hold it too
+  std::unordered_map<const Node*, Value> rule_values;  // set_rule_value
   bool dirty = true;
   Value data = Value::object({});
   std::optional<Value> input;
@@ -41,6 +42,7 @@ struct Engine::Impl {
     for (auto& s : sources)
       mods.push_back(s.unresolved ? std::move(s.unresolved) : parse_module(s.name, s.text, s.syntax, limits));
     root = compile_modules(mods, Registry::standard());
+    rule_values.clear();
     modules = std::move(mods);
     queries.clear();
     dirty = false;
@@ -61,6 +63,7 @@ struct Engine::Impl {
   Evaluator evaluator() {
     Evaluator::Options o;
     o.root = root.get();
+    o.rule_values = rule_values.empty() ? nullptr : &rule_values;
     o.data = data;
     o.input = input;
     o.limits = limits;
@@ -101,6 +104,36 @@ void Engine::set_input_term(std::string_view rego_term) {
 }
 
 void Engine::set_strict_builtin_errors(bool strict) { impl_->strict = strict; }
+
+Engine Engine::share() {
+  impl_->compile();
+  Engine e(impl_->limits);
+  Impl& to = *e.impl_;
+  for (const auto& s : impl_->sources) to.sources.push_back({s.name, s.text, s.syntax, nullptr});
+  to.modules = impl_->modules;
+  to.root = impl_->root;
+  to.dirty = false;
+  to.data = impl_->data;
+  to.strict = impl_->strict;
+  return e;
+}
+
+void Engine::set_rule_value(std::string_view path, const Json& value) {
+  impl_->compile();
+  const Node* n = impl_->root.get();
+  std::string_view rest = path;
+  if (rest.substr(0, 5) != "data.") throw Error(Exit::Failure, "rego", "set_rule_value: " + std::string(path) + " is not under data");
+  rest.remove_prefix(5);
+  while (n && !rest.empty()) {
+    auto dot = rest.find('.');
+    auto it = n->children.find(std::string(rest.substr(0, dot)));
+    n = it == n->children.end() ? nullptr : it->second.get();
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+  }
+  if (!n || n->rules.empty() || n->kind != RuleKind::Complete)
+    throw Error(Exit::Failure, "rego", "set_rule_value: " + std::string(path) + " is not a complete rule of the policy");
+  impl_->rule_values[n] = Value::from_json(value);
+}
 
 std::optional<Json> Engine::eval(std::string_view reference) {
   std::string body = "__coco_result__ = " + std::string(reference);

@@ -109,6 +109,7 @@ class Evaluator {
     bool strict = false;
     const Tracer* tracer = nullptr;  // null or empty: no tracing
     PrintLog* prints = nullptr;
+    const std::unordered_map<const Node*, Value>* rule_values = nullptr;  // Engine::set_rule_value
   };
   explicit Evaluator(Options o);
 

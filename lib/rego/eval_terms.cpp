@@ -476,6 +476,10 @@ std::optional<Value> Evaluator::rule_value(const Node& n) {
     auto it = st_.node_over.find(&n);
     if (it != st_.node_over.end()) return it->second;
   }
+  if (opt_.rule_values) {
+    auto it = opt_.rule_values->find(&n);
+    if (it != opt_.rule_values->end()) return it->second;
+  }
   std::shared_ptr<Cache> cache = st_.cache;
   auto it = cache->values.find(&n);
   if (it != cache->values.end()) return it->second;

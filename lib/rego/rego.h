@@ -80,6 +80,14 @@ class Engine {
 
   void set_tracer(Tracer tracer);  // an empty function turns tracing off
 
+  // A new engine over the same compiled modules (compiled once, read by both; safe to use from
+  // another thread), with this one's data and settings and no input, tracer or rule values.
+  Engine share();
+  // Answers the complete rule at `path` ("data.agent_policy.policy_data") with `value` instead of
+  // evaluating it, until the next add_module; `with` still overrides it. Many policies that
+  // differ only in a constant rule then share one compile.
+  void set_rule_value(std::string_view path, const Json& value);
+
   // Lines written by `print` since the last call, formatted as regorus does:
   // "<module name>:<line>: <args joined by spaces>".
   std::vector<std::string> take_prints();

@@ -149,3 +149,33 @@ names[n] { n := input.names[_] }
   CHECK(e.eval("data.v0.ok") == Json(true));
   CHECK(e.eval("data.v0.names") == Json::array({"a", "b"}));
 }
+
+TEST_CASE("rego engines made by share() answer a constant rule with their own value", "[rego]") {
+  Engine first;
+  first.add_module("p.rego", R"(package agent_policy
+allow if input.x in policy_data.allowed
+count_allowed := count(policy_data.allowed)
+seen := policy_data
+mocked := v if v := count_allowed with data.agent_policy.policy_data as {"allowed": [1, 2, 3, 4]}
+policy_data := {"allowed": [1, 2]}
+)");
+  Engine second = first.share();
+  second.set_rule_value("data.agent_policy.policy_data", Json{{"allowed", Json::array({7})}});
+  for (Engine* e : {&first, &second}) e->set_input(Json{{"x", 7}});
+  CHECK(first.eval("data.agent_policy.allow") == std::nullopt);
+  CHECK(second.eval("data.agent_policy.allow") == Json(true));
+  CHECK(first.eval("data.agent_policy.count_allowed") == Json(2));
+  CHECK(second.eval("data.agent_policy.count_allowed") == Json(1));
+  // The whole document, the rule read as data, and `with`, which still wins.
+  CHECK(second.eval("data.agent_policy.seen") == Json{{"allowed", Json::array({7})}});
+  CHECK(second.eval("data.agent_policy")->at("policy_data") == Json{{"allowed", Json::array({7})}});
+  CHECK(second.eval("data.agent_policy.mocked") == Json(4));
+  // The first engine is untouched, and a rule that is not a complete rule is refused by name.
+  CHECK(first.eval("data.agent_policy.seen") == Json{{"allowed", Json::array({1, 2})}});
+  CHECK_THROWS_WITH(second.set_rule_value("data.agent_policy.nothing", Json::object()),
+                    Catch::Contains("data.agent_policy.nothing is not a complete rule"));
+  CHECK_THROWS_WITH(second.set_rule_value("agent_policy.allow", Json::object()), Catch::Contains("is not under data"));
+  // add_module compiles anew: the value set before no longer applies.
+  second.add_module("q.rego", "package q\nz := 1\n");
+  CHECK(second.eval("data.agent_policy.count_allowed") == Json(2));
+}
