@@ -176,6 +176,8 @@ class Evaluator {
 
   // terms
   bool eval_term(Frame& f, const Term& t, ValueCont k);
+  [[gnu::noinline]] bool eval_global(const Term& t, ValueCont k);  // `input` or `data` as a whole
+  [[gnu::noinline]] bool eval_collection(Frame& f, const Term& t, ValueCont k);  // [x, y], {x}, {k: v}
   bool eval_items(Frame& f, const std::vector<TermPtr>& items, std::size_t i, std::size_t end,
                   std::vector<Value>& acc, Cont k);
   bool eval_ref(Frame& f, const Term& t, ValueCont k);

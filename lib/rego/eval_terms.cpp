@@ -11,49 +11,26 @@
 namespace coco::rego {
 
 bool Evaluator::eval_term(Frame& f, const Term& t, ValueCont k) {
+  // The frequent cases only: the others are functions of their own, so that this one, entered for
+  // every term, has a small frame.
   switch (t.kind) {
     case TermKind::Scalar:
       return k(t.value);
     case TermKind::Var: {
-      if (t.slot >= 0) {
-        auto s = static_cast<std::size_t>(t.slot);
-        if (!f.bound[s]) fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
-        // No copy: a bound slot keeps its value until the search backtracks past its binding,
-        // and the frame's slots never move.
-        return k(f.vals[s]);
-      }
-      if (t.name == "input") {
-        if (!st_.input) return true;
-        Value v = *st_.input;
-        return k(v);
-      }
-      if (t.name == "data") {
-        Value d = st_.data;
-        auto v = materialize(*opt_.root, &d);
-        return v ? k(*v) : true;
-      }
-      fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+      if (t.slot < 0) return eval_global(t, k);
+      auto s = static_cast<std::size_t>(t.slot);
+      if (!f.bound[s]) fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+      // No copy: a bound slot keeps its value until the search backtracks past its binding,
+      // and the frame's slots never move.
+      return k(f.vals[s]);
     }
     case TermKind::Ref:
       return eval_ref(f, t, k);
     case TermKind::Array:
     case TermKind::Set:
-    case TermKind::Object: {
+    case TermKind::Object:
       if (t.ground) return k(t.value);
-      std::vector<Value> acc;
-      acc.reserve(t.items.size());
-      return eval_items(f, t.items, 0, t.items.size(), acc, [&]() -> bool {
-        if (t.kind == TermKind::Array) return k(Value::array(Array(acc.begin(), acc.end())));
-        if (t.kind == TermKind::Set) return k(Value::set(Set(acc.begin(), acc.end())));
-        Object o;
-        for (std::size_t i = 0; i + 1 < acc.size(); i += 2) {
-          auto [it, fresh] = o.emplace(acc[i], acc[i + 1]);
-          if (!fresh && it->second != acc[i + 1])
-            fail(t.loc, "eval_conflict_error", "object keys must be unique");
-        }
-        return k(Value::object(std::move(o)));
-      });
-    }
+      return eval_collection(f, t, k);
     case TermKind::ArrayCompr:
     case TermKind::SetCompr:
     case TermKind::ObjectCompr:
@@ -62,6 +39,36 @@ bool Evaluator::eval_term(Frame& f, const Term& t, ValueCont k) {
       return eval_call(f, t, k);
   }
   return true;
+}
+
+bool Evaluator::eval_global(const Term& t, ValueCont k) {
+  if (t.name == "input") {
+    if (!st_.input) return true;
+    Value v = *st_.input;
+    return k(v);
+  }
+  if (t.name == "data") {
+    Value d = st_.data;
+    auto v = materialize(*opt_.root, &d);
+    return v ? k(*v) : true;
+  }
+  fail(t.loc, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+}
+
+bool Evaluator::eval_collection(Frame& f, const Term& t, ValueCont k) {
+  std::vector<Value> acc;
+  acc.reserve(t.items.size());
+  return eval_items(f, t.items, 0, t.items.size(), acc, [&]() -> bool {
+    if (t.kind == TermKind::Array) return k(Value::array(Array(acc.begin(), acc.end())));
+    if (t.kind == TermKind::Set) return k(Value::set(Set(acc.begin(), acc.end())));
+    Object o;
+    for (std::size_t i = 0; i + 1 < acc.size(); i += 2) {
+      auto [it, fresh] = o.emplace(acc[i], acc[i + 1]);
+      if (!fresh && it->second != acc[i + 1])
+        fail(t.loc, "eval_conflict_error", "object keys must be unique");
+    }
+    return k(Value::object(std::move(o)));
+  });
 }
 
 bool Evaluator::eval_items(Frame& f, const std::vector<TermPtr>& items, std::size_t i, std::size_t end,
@@ -340,12 +347,24 @@ bool Evaluator::call_builtin(const Builtin& b, const Term& t, std::span<const Va
 
 bool Evaluator::eval_args(Frame& f, const Term& call, const std::size_t* order, std::size_t i, std::size_t n,
                           Value* out, Cont k) {
-  if (i == n) return k();
-  std::size_t j = order ? order[i] : i;
-  return eval_term(f, *call.items[j], [&](const Value& v) -> bool {
-    out[j] = v;
-    return eval_args(f, call, order, i + 1, n, out, k);
-  });
+  for (; i < n; ++i) {
+    std::size_t j = order ? order[i] : i;
+    const Term& a = *call.items[j];
+    // Constants and bound variables have one value: no continuation needed for them.
+    if (a.ground) {
+      out[j] = a.value;
+      continue;
+    }
+    if (a.kind == TermKind::Var && a.slot >= 0 && f.bound[static_cast<std::size_t>(a.slot)]) {
+      out[j] = f.vals[static_cast<std::size_t>(a.slot)];
+      continue;
+    }
+    return eval_term(f, a, [&](const Value& v) -> bool {
+      out[j] = v;
+      return eval_args(f, call, order, i + 1, n, out, k);
+    });
+  }
+  return k();
 }
 
 bool Evaluator::eval_call(Frame& f, const Term& t, ValueCont k) {
@@ -425,8 +444,24 @@ bool Evaluator::dispatch_call(Frame& f, const Term& t, std::span<const Value> ar
 // Rules and functions
 
 bool Evaluator::unify_args(Frame& f, const Rule& r, std::span<const Value> args, std::size_t i, Cont k) {
-  if (i == r.args.size()) return k();
-  return unify(f, *r.args[i], args[i], [&]() -> bool { return unify_args(f, r, args, i + 1, k); });
+  // Parameters that are fresh variables (the usual case) are bound in a loop; from the first
+  // other one (a pattern, a constant, a name seen before) on, arguments unify one by one.
+  const std::size_t first = i;
+  for (; i < r.args.size(); ++i) {
+    const Term& p = *r.args[i];
+    if (p.kind != TermKind::Var || p.slot < 0 || f.bound[static_cast<std::size_t>(p.slot)]) break;
+    f.vals[static_cast<std::size_t>(p.slot)] = args[i];
+    f.bound[static_cast<std::size_t>(p.slot)] = 1;
+  }
+  const bool r2 = i == r.args.size()
+                      ? k()
+                      : unify(f, *r.args[i], args[i], [&]() -> bool { return unify_args(f, r, args, i + 1, k); });
+  for (std::size_t j = first; j < i; ++j) {
+    auto s = static_cast<std::size_t>(r.args[j]->slot);
+    f.bound[s] = 0;
+    f.vals[s] = Value();
+  }
+  return r2;
 }
 
 bool Evaluator::eval_rule_chain(const Rule& r, FnRef<bool(const Value*, const Value*)> out,
