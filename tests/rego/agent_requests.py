@@ -433,7 +433,9 @@ class Pod:
         vms = c.get("volumeMounts") or []
         taken = {vm["mountPath"] for vm in vms}
         term = c.get("terminationMessagePath", "/dev/termination-log")
-        kubelet = [("/etc/hosts", "rw"), (term, "rw"), ("/etc/hostname", "rw"), ("/etc/resolv.conf", "rw")]
+        # containerd mounts hostname and resolv.conf read-only under a read-only root filesystem.
+        ro_root = "ro" if ((c.get("securityContext") or {}).get("readOnlyRootFilesystem")) else "rw"
+        kubelet = [("/etc/hosts", "rw"), (term, "rw"), ("/etc/hostname", ro_root), ("/etc/resolv.conf", ro_root)]
         for dest, mode in kubelet:
             if dest not in taken:
                 mounts.append({"destination": dest, "options": ["rbind", "rprivate", mode],
@@ -453,6 +455,7 @@ class Pod:
             ro = vm.get("readOnly", False)
             prop = {"Bidirectional": "rshared", "HostToContainer": "rslave"}.get(vm.get("mountPropagation"), "rprivate")
             fs_group = (self.spec.get("securityContext") or {}).get("fsGroup", 0)
+            kind = "bind"
             if "emptyDir" in vol and (vol["emptyDir"] or {}).get("medium") == "Memory":
                 path = f"/run/kata-containers/sandbox/ephemeral/{vm['name']}"
                 storages.append({"driver": "ephemeral", "driver_options": [], "source": "tmpfs", "fstype": "tmpfs",
@@ -466,6 +469,7 @@ class Pod:
                                  "options": ["mode=0777"] + ([f"fsgid={fs_group}"] if fs_group > 0 else []),
                                  "mount_point": path, "fs_group": None, "shared": False})
                 source = path
+                kind = "local"  # the mount names its storage's driver (as the captured requests show)
             elif "emptyDir" in vol:
                 # block-encrypted: a fresh disk per mount, addressed by its PCI path.
                 pci = f"{n + 2:02x}/00"
@@ -483,7 +487,7 @@ class Pod:
                 if (vol.get("persistentVolumeClaim") or {}).get("readOnly"):
                     ro = True
             mounts.append({"destination": dest, "options": ["rbind", prop, "ro" if ro else "rw"], "source": source,
-                           "type_": "bind"})
+                           "type_": kind})
         image = self.images[c["image"]]
         for v in image.get("volumes") or []:
             d = re.sub("^/+", "/", v)

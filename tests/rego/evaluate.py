@@ -181,11 +181,13 @@ def cases_for(pod, mode="namespace"):
     outside = dict(pod.copy_file(req0, "/etc/resolv.conf"), path="/run/kata-containers/" + req0["container_id"] + "/rootfs/bin/sh")
     out.append(("copy a file into a container root", "CopyFileRequest", outside, False))
     out.extend(tampered(c0, req0))
-    # A service the input does not define: only --service-env strict refuses its variables.
+    # A service the input does not define: only --service-env strict refuses its variables, and a
+    # pod with enableServiceLinks: false gets no service's variables at all.
+    links = pod.spec.get("enableServiceLinks", True) is not False
     r = copy.deepcopy(req0)
     r["OCI"]["Process"]["Env"] += ["INTRUDER_SERVICE_HOST=10.96.200.1", "INTRUDER_SERVICE_PORT=8443"]
     out.append((f"create {c0['name']} with another service's variables ({mode})", "CreateContainerRequest", r,
-                mode != "strict"))
+                mode != "strict" and links))
     # A reference kubelet left as written (the service is not in the input): filled in when the
     # namespace has that service (allowed unless strict), never with something else.
     for n, e in enumerate(req0["OCI"]["Process"]["Env"]):
