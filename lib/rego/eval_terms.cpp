@@ -293,17 +293,24 @@ bool Evaluator::eval_print(Frame& f, const Term& t, ValueCont k) {
 }
 
 void Evaluator::emit_print(Frame& f, const Term& t) {
-  // Each argument is evaluated now (an error still stops the query); its text is made when the
-  // lines are read.
-  if (opt_.prints) opt_.prints->begin(t.loc);
-  for (const auto& item : t.items) {
-    std::optional<Value> v;
-    eval_term(f, *item, [&](const Value& x) -> bool {
-      v = x;
+  // Each argument is evaluated now (an error still stops the query, and then no line is kept);
+  // its text is made when the lines are read.
+  constexpr std::size_t kInline = 8;
+  std::optional<Value> inline_vals[kInline];
+  std::vector<std::optional<Value>> heap_vals;
+  std::optional<Value>* vals = inline_vals;
+  if (t.items.size() > kInline) {
+    heap_vals.resize(t.items.size());
+    vals = heap_vals.data();
+  }
+  for (std::size_t i = 0; i < t.items.size(); ++i)
+    eval_term(f, *t.items[i], [&](const Value& x) -> bool {
+      vals[i] = x;
       return false;
     });
-    if (opt_.prints) opt_.prints->arg(v);
-  }
+  if (!opt_.prints) return;
+  opt_.prints->begin(t.loc);
+  for (std::size_t i = 0; i < t.items.size(); ++i) opt_.prints->arg(vals[i]);
 }
 
 std::size_t Evaluator::MemoHash::operator()(const MemoKey& k) const {

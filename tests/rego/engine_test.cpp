@@ -179,3 +179,29 @@ policy_data := {"allowed": [1, 2]}
   second.add_module("q.rego", "package q\nz := 1\n");
   CHECK(second.eval("data.agent_policy.count_allowed") == Json(2));
 }
+
+TEST_CASE("rego a print whose argument fails keeps no line, and lines are kept until read", "[rego]") {
+  Engine e;
+  e.set_strict_builtin_errors(true);
+  e.add_module("k.rego", "package k\nr if {\n  print(\"before\", [input.n])\n  print(\"x\", 1 / input.n)\n}\n");
+  e.set_input(Json{{"n", 0}});
+  CHECK_THROWS(e.eval("data.k.r"));
+  e.set_input(Json{{"n", 2}});
+  CHECK(e.eval("data.k.r") == Json(true));
+  // Text made at take_prints() is the text of the values as they were printed.
+  auto lines = e.take_prints();
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "k.rego:3: before [0]");
+  CHECK(lines[1] == "k.rego:3: before [2]");
+  CHECK(lines[2] == "k.rego:4: x 0.5");
+  // A new module compiles anew; lines printed before stay readable.
+  CHECK(e.eval("data.k.r") == Json(true));
+  e.add_module("q.rego", "package q\nz := 1\n");
+  CHECK(e.eval("data.q.z") == Json(1));
+  lines = e.take_prints();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1] == "k.rego:4: x 0.5");
+  e.eval("data.k.r");
+  e.discard_prints();
+  CHECK(e.take_prints().empty());
+}
