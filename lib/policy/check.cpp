@@ -75,7 +75,7 @@ class SharedRules {
     // The generator writes policy_data as JSON (which is Rego); anything else takes the full path.
     Json data = Json::parse(policy.begin() + static_cast<std::ptrdiff_t>(at + kStatement.size()), policy.end(), nullptr, false);
     if (data.is_discarded() || !data.is_object()) return std::nullopt;
-    std::string rules = policy.substr(0, at);
+    const std::string_view rules(policy.data(), at);
     try {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = compiled_.find(rules);
@@ -83,7 +83,7 @@ class SharedRules {
         if (compiled_.size() >= kMaxRuleSets) return std::nullopt;
         rego::Engine e;
         e.add_module("policy.rego", policy, detect_syntax(policy));
-        it = compiled_.emplace(std::move(rules), e.share()).first;
+        it = compiled_.emplace(std::string(rules), e.share()).first;
       }
       rego::Engine out = it->second.share();
       out.set_rule_value("data.agent_policy.policy_data", data);
@@ -96,7 +96,7 @@ class SharedRules {
  private:
   static constexpr std::size_t kMaxRuleSets = 16;
   std::mutex mu_;
-  std::map<std::string, rego::Engine> compiled_;
+  std::map<std::string, rego::Engine, std::less<>> compiled_;
 };
 
 PodResult run_pod(const Json& object, const k8s::PodTemplate& t, const std::vector<Request>& requests,

@@ -6,11 +6,16 @@
 #include "util/error.h"
 
 namespace coco::policy {
-PolicyRunner::PolicyRunner(const std::string& policy, const std::string& name)
-    : engine_(std::make_unique<rego::Engine>()), name_(name) {
-  engine_->add_module(name, policy, detect_syntax(policy));
-  engine_->set_data({{"pstate", state_}});
+namespace {
+rego::Engine engine_with(const std::string& policy, const std::string& name) {
+  rego::Engine e;
+  e.add_module(name, policy, detect_syntax(policy));
+  return e;
 }
+}  // namespace
+
+PolicyRunner::PolicyRunner(const std::string& policy, const std::string& name)
+    : PolicyRunner(engine_with(policy, name), name) {}
 
 PolicyRunner::PolicyRunner(rego::Engine engine, const std::string& name)
     : engine_(std::make_unique<rego::Engine>(std::move(engine))), name_(name) {

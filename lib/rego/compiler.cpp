@@ -491,7 +491,6 @@ class Resolver {
     return t;
   }
 
-  // data.a.b where a is a Ref head: merge nested refs (x.y).z → one Ref.
   // data.p.r.x…: the rule node that the constant prefix names, so that evaluation does not walk
   // the tree by name every time.
   TermPtr link_rule(TermPtr t) const {
@@ -514,6 +513,7 @@ class Resolver {
     return t;
   }
 
+  // data.a.b where a is a Ref head: merge nested refs (x.y).z → one Ref.
   static TermPtr flatten(TermPtr t) {
     if (t->kind == TermKind::Ref && t->items[0]->kind == TermKind::Ref) {
       auto inner = t->items[0];
@@ -786,6 +786,20 @@ CompiledQuery compile_query(std::shared_ptr<Body> body, const Node& root, const 
   Resolver res(root, builtins, nullptr);
   res.query(q);
   return q;
+}
+
+const Node* node_at(const Node& root, std::string_view dotted) {
+  if (dotted.substr(0, 5) != "data.") return nullptr;
+  dotted.remove_prefix(5);
+  const Node* n = &root;
+  while (n) {
+    const auto dot = dotted.find('.');
+    auto it = n->children.find(std::string(dotted.substr(0, dot)));
+    n = it == n->children.end() ? nullptr : it->second.get();
+    if (dot == std::string_view::npos) break;
+    dotted.remove_prefix(dot + 1);
+  }
+  return n;
 }
 
 void compile_term(TermPtr& term, const Node& root, const Registry& builtins) {

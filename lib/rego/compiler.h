@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rego/ast.h"
@@ -42,5 +43,9 @@ CompiledQuery compile_query(std::shared_ptr<Body> body, const Node& root, const 
 
 // Resolves a ground or reference term on its own (Engine::eval, input_term).
 void compile_term(TermPtr& term, const Node& root, const Registry& builtins);
+
+// The node at a dotted path ("data.agent_policy.policy_data"); null when there is none or the path
+// does not start with "data.".
+const Node* node_at(const Node& root, std::string_view dotted);
 
 }  // namespace coco::rego

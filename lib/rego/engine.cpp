@@ -120,16 +120,8 @@ Engine Engine::share() {
 
 void Engine::set_rule_value(std::string_view path, const Json& value) {
   impl_->compile();
-  const Node* n = impl_->root.get();
-  std::string_view rest = path;
-  if (rest.substr(0, 5) != "data.") throw Error(Exit::Failure, "rego", "set_rule_value: " + std::string(path) + " is not under data");
-  rest.remove_prefix(5);
-  while (n && !rest.empty()) {
-    auto dot = rest.find('.');
-    auto it = n->children.find(std::string(rest.substr(0, dot)));
-    n = it == n->children.end() ? nullptr : it->second.get();
-    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-  }
+  if (path.substr(0, 5) != "data.") throw Error(Exit::Failure, "rego", "set_rule_value: " + std::string(path) + " is not under data");
+  const Node* n = node_at(*impl_->root, path);
   if (!n || n->rules.empty() || n->kind != RuleKind::Complete)
     throw Error(Exit::Failure, "rego", "set_rule_value: " + std::string(path) + " is not a complete rule of the policy");
   impl_->rule_values[n] = Value::from_json(value);

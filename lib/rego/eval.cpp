@@ -209,20 +209,8 @@ bool Evaluator::eval_with(Frame& f, const Expr& e, std::size_t, Cont k) {
     if (w.kind == With::Kind::Function) {
       FnOverride o;
       std::string name = dotted(*w.value);
-      const Node* fn = nullptr;
-      if (name.rfind("data.", 0) == 0) {
-        const Node* n = opt_.root;
-        std::size_t pos = 5;
-        while (n && pos <= name.size()) {
-          auto dot = name.find('.', pos);
-          auto part = name.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-          auto it = n->children.find(part);
-          n = it == n->children.end() ? nullptr : it->second.get();
-          if (dot == std::string::npos) break;
-          pos = dot + 1;
-        }
-        if (n && n->has_rules() && n->kind == RuleKind::Function) fn = n;
-      }
+      const Node* fn = node_at(*opt_.root, name);
+      if (fn && !(fn->has_rules() && fn->kind == RuleKind::Function)) fn = nullptr;
       if (fn) {
         o.fn = fn;
       } else if (!name.empty() && Registry::standard().find(name) &&

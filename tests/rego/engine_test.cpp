@@ -205,3 +205,14 @@ TEST_CASE("rego a print whose argument fails keeps no line, and lines are kept u
   e.discard_prints();
   CHECK(e.take_prints().empty());
 }
+
+TEST_CASE("rego a print inside a print's argument comes first, whole", "[rego]") {
+  Engine e;
+  e.add_module("n.rego", "package n\nf(x) := y if {\n  print(\"inner\", x)\n  y := x + 1\n}\nr if print(\"outer\", f(1), f(2))\n");
+  CHECK(e.eval("data.n.r") == Json(true));
+  auto lines = e.take_prints();
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "n.rego:3: inner 1");
+  CHECK(lines[1] == "n.rego:3: inner 2");
+  CHECK(lines[2] == "n.rego:6: outer 2 3");
+}
