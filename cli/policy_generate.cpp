@@ -13,7 +13,6 @@
 #include "image_options.h"
 #include "io.h"
 #include "k8s/kubeconfig.h"
-#include "oci/reference.h"
 #include "policy/check.h"
 #include "policy/generate.h"
 #include "policy/image_source.h"
@@ -32,54 +31,6 @@ struct GenerateFlags {
   std::vector<std::string> inputs, allow_exec, image_sources, extras, runtime_classes;
   ImageFlags image;
 };
-
-// Issue 12.7: every input is read and checked before the first registry request. A dry run with
-// stand-in images (the reference is parsed, nothing is fetched) reports the errors that cannot
-// depend on an image; an error in a pod that got a stand-in might (a user name looked up in the
-// image's /etc/passwd), so the real run decides those.
-void check_inputs_offline(const std::vector<policy::Input>& inputs, policy::GenerateOptions o) {
-  o.dry_run = true;
-  std::vector<std::string> stood_in, bad_references;  // the generator asks one image at a time
-  const policy::ImageResolver stand_in = [&](const std::string& image, const std::string& where) {
-    try {
-      oci::parse_reference(image);
-    } catch (const Error& e) {
-      bad_references.push_back(where + ": image: " + e.what());
-      fail(where, std::string("image: ") + e.what());
-    }
-    stood_in.push_back(where);
-    // A complete stand-in (a command, one layer with a verity root, root in /etc/passwd), so
-    // that the dry run goes on past this container to the rest of the inputs.
-    policy::ImageInfo info;
-    info.reference = image;
-    info.pinned = image;
-    info.entrypoint = {"/stand-in"};
-    const std::string zero = "sha256:" + std::string(64, '0');
-    info.layer_digests = {zero};
-    info.diff_ids = {zero};
-    info.verity_roots = {std::string(64, '0')};
-    info.etc_passwd = "root:x:0:0:root:/root:/bin/sh\n";
-    info.etc_group = "root:x:0:\n";
-    return info;
-  };
-  try {
-    policy::generate(inputs, o, stand_in);
-  } catch (const Error& e) {
-    // Ambiguous: an error about a pod one of whose images was a stand-in (pod-level checks such
-    // as the pause container's read the image too). Pods are checked in parallel, so pods after
-    // the one in error may have been asked for their images too: what counts is whether this
-    // error is a bad reference.
-    const std::string message = e.what();
-    if (std::find(bad_references.begin(), bad_references.end(), message) != bad_references.end()) throw;
-    for (const auto& where : stood_in) {
-      const auto container = where.find(": spec.");
-      const auto pause = where.rfind(": pause image");
-      const std::string pod = where.substr(0, container != std::string::npos ? container : pause);
-      if (message.starts_with(pod)) return;
-    }
-    throw;
-  }
-}
 
 std::vector<std::string> split_words(const std::string& s) {
   std::vector<std::string> out;
@@ -194,7 +145,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     std::vector<policy::Input> inputs;
     for (const auto& path : f->inputs)
       for (auto& in : policy::read_inputs(path)) inputs.push_back(std::move(in));
-    check_inputs_offline(inputs, o);
+    o.offline_image = [sources](const std::string& image) { return policy::image_source_for(sources, image).has_value(); };
     const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
     const auto g = policy::generate(inputs, o, resolve);
     if (!ctx.quiet)

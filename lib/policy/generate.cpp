@@ -4,6 +4,8 @@
 #include "policy_rules.h"  // generated from rules.rego
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -11,6 +13,7 @@
 #include "k8s/edit.h"
 #include "k8s/manifest.h"
 #include "k8s/workload.h"
+#include "oci/reference.h"
 #include "policy/confidentiality.h"
 #include "policy/container.h"
 #include "policy/settings.h"
@@ -207,7 +210,7 @@ std::string shared_toml_prefix(const GenerateOptions& opts) {
 }
 
 PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
-                    const ImageResolver& resolve, const GzipPrefix* gz) {
+                    const ImageResolver& resolve, const GzipPrefix& gz) {
   PodOut o;
   PodReport& r = o.report;
   r = report_for(t, doc);
@@ -222,7 +225,6 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     fail(t.where, std::string("unexpected field type: ") + e.what());
   }
   r.annotation = opts.annotation;
-  if (gz == nullptr) return o;  // a dry run: the checks only
   std::string& rego = o.rego;
   rego = opts.rules;
   if (!rego.empty() && rego.back() != '\n') rego += '\n';
@@ -231,13 +233,96 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     files_in_initdata["policy.rego"] = rego;
     const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
     r.binding = bind(opts.algorithm, toml);
-    o.annotation = to_base64(as_bytes(gz->compress(toml)));
+    o.annotation = to_base64(as_bytes(gz.compress(toml)));
   } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
     r.binding = bind(Algo::Sha256, rego);
     o.annotation = to_base64(as_bytes(rego));
   }
   return o;
 }
+
+// What the offline pass takes for an image that needs a registry: complete (a command, one
+// layer with a verity root, root in /etc/passwd), so that the pod's other checks run too.
+ImageInfo stand_in_image(const std::string& image) {
+  ImageInfo info;
+  info.reference = image;
+  info.pinned = image;
+  info.entrypoint = {"/stand-in"};
+  const std::string zero = "sha256:" + std::string(64, '0');
+  info.layer_digests = {zero};
+  info.diff_ids = {zero};
+  info.verity_roots = {std::string(64, '0')};
+  info.etc_passwd = "root:x:0:0:root:/root:/bin/sh\n";
+  info.etc_group = "root:x:0:\n";
+  return info;
+}
+
+// The pods of a run, each generated once or (with a stand-in image) twice; errors are kept per
+// pod, so that the one reported is the first in input order, as one thread would report it.
+class PodRuns {
+ public:
+  explicit PodRuns(std::size_t n) : outs(n), errors_(n), stood_in_(n, 0), definite_(n, 0), stop_(n) {}
+
+  // Runs `one(i, resolver)` for each of `which` on every core, an image that `offline` refuses
+  // (when set) taking a stand-in. An error is definite when no stand-in was taken (or the image
+  // reference itself is malformed): pods after the first definite error are not started, since
+  // that error is reported whatever they give.
+  void run(const std::vector<std::size_t>& which, const ImageResolver& resolve,
+           const std::function<bool(const std::string&)>& offline, unsigned jobs,
+           const std::function<PodOut(std::size_t, const ImageResolver&)>& one) {
+    parallel_for(which.size(), [&](std::size_t k) {
+      const std::size_t i = which[k];
+      if (i > stop_.load()) return;
+      stood_in_[i] = 0;
+      errors_[i] = nullptr;
+      const ImageResolver pass = [&](const std::string& image, const std::string& where) {
+        if (!offline || offline(image)) return resolve(image, where);
+        try {
+          oci::parse_reference(image);
+        } catch (const Error& e) {
+          definite_[i] = 1;
+          fail(where, std::string("image: ") + e.what());
+        }
+        stood_in_[i] = 1;
+        return stand_in_image(image);
+      };
+      try {
+        outs[i] = one(i, pass);
+      } catch (...) {
+        errors_[i] = std::current_exception();
+        if (!stood_in_[i] || definite_[i])
+          for (std::size_t s = stop_.load(); i < s && !stop_.compare_exchange_weak(s, i);) {}
+      }
+    }, jobs);
+  }
+
+  // The first error in input order when it is definite: nothing of a registry was asked yet.
+  void rethrow_definite() const {
+    for (std::size_t i = 0; i < errors_.size(); ++i)
+      if (errors_[i]) {
+        if (!stood_in_[i] || definite_[i]) std::rethrow_exception(errors_[i]);
+        return;
+      }
+  }
+  // The pods to generate again with their real images.
+  std::vector<std::size_t> stood_in() const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < stood_in_.size() && i <= stop_.load(); ++i)
+      if (stood_in_[i]) out.push_back(i);
+    return out;
+  }
+  void rethrow_first() const {
+    for (const auto& e : errors_)
+      if (e) std::rethrow_exception(e);
+  }
+
+  std::vector<PodOut> outs;
+
+ private:
+  std::vector<std::exception_ptr> errors_;
+  std::vector<char> stood_in_, definite_;  // char: written by one worker each, unlike vector<bool>
+  std::atomic<std::size_t> stop_;
+};
 
 }  // namespace
 
@@ -270,14 +355,22 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
       if (chosen) selected.push_back(items.size());
       items.push_back({f, std::move(t), chosen});
     }
-  std::optional<GzipPrefix> gz;
-  if (!opts.dry_run) gz.emplace(opts.annotation == AnnotationKind::Initdata ? shared_toml_prefix(opts) : std::string());
+  const GzipPrefix gz(opts.annotation == AnnotationKind::Initdata ? shared_toml_prefix(opts) : std::string());
   const ImageResolver locked = one_at_a_time(resolve);
-  std::vector<PodOut> pods(selected.size());
-  parallel_for(selected.size(), [&](std::size_t i) {
+  PodRuns runs(selected.size());
+  const auto one = [&](std::size_t i, const ImageResolver& r) {
     const Item& it = items[selected[i]];
-    pods[i] = generate_pod(files[it.file][it.t.document].value, it.t, objects, opts, locked, gz ? &*gz : nullptr);
-  }, opts.jobs);
+    return generate_pod(files[it.file][it.t.document].value, it.t, objects, opts, r, gz);
+  };
+  std::vector<std::size_t> all(selected.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  runs.run(all, locked, opts.offline_image, opts.jobs, one);
+  if (opts.offline_image) {
+    runs.rethrow_definite();
+    runs.run(runs.stood_in(), locked, nullptr, opts.jobs, one);
+  }
+  runs.rethrow_first();
+  std::vector<PodOut>& pods = runs.outs;
 
   Generated out;
   std::size_t next = 0;
@@ -300,14 +393,12 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
         if (doc[path] != pinned) edits.push_back({t.document, path, pinned, ""});
         doc[path] = pinned;
       }
-      if (opts.dry_run) continue;
       set_annotation(doc, t, opts.annotation == AnnotationKind::Initdata ? kInitdataAnnotation : kPolicyAnnotation,
                      p.annotation, edits);
       out.pods.push_back(std::move(p.report));
       out.policies.push_back(std::move(p.rego));
       out.policy_data.push_back(std::move(p.data));
     }
-    if (opts.dry_run) continue;
     // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
     k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
     if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));

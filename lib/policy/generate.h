@@ -10,6 +10,7 @@
 // (k8s/edit.h); an existing initdata annotation is merged (initdata.h, issue 15 item 11).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,9 +45,12 @@ struct GenerateOptions {
   // entries initdata_toml cannot write, or other entries where agent-policy is asked for) is an
   // error unless force, which lets the new values win.
   bool force = false;
-  // The checks only (the CLI's offline pass with stand-in images): the same errors as a real
-  // run, but no policy text, annotation or output is made (Generated stays empty).
-  bool dry_run = false;
+  // When set, an input error is reported before the first registry request (issue 12.7): pods
+  // are generated with the images this says need no registry (an --image-source) and a stand-in
+  // for each other image, an error of a pod without a stand-in (or a malformed reference) is
+  // reported at once, and only the pods that had a stand-in are generated again with their real
+  // images. Unset: every image is resolved as it is met. Outputs are the same either way.
+  std::function<bool(const std::string& image)> offline_image;
   // Threads the pods of a run are generated on (0: every core, or COCO_JOBS); outputs do not
   // depend on it.
   unsigned jobs = 0;

@@ -40,18 +40,26 @@ ImageInfo to_image_info(const oci::ImageFacts& f, const std::string& reference, 
   return i;
 }
 
+std::optional<std::string> image_source_for(const std::map<std::string, std::string>& sources, const std::string& image) {
+  if (auto it = sources.find(image); it != sources.end()) return it->second;
+  std::optional<std::string> source;
+  try {
+    const oci::Reference ref = oci::parse_reference(image);
+    if (!ref.digest.empty())  // already pinned: find the source by repository
+      for (const auto& [k, v] : sources)
+        if (oci::parse_reference(k).name() == ref.name()) source = v;
+  } catch (const Error&) {
+    return std::nullopt;  // the resolver reports it
+  }
+  return source;
+}
+
 ImageResolver make_resolver(std::map<std::string, std::string> sources, oci::ImageOptions opts) {
   auto cache = std::make_shared<std::map<std::string, oci::ImageFacts>>();
   return [sources = std::move(sources), opts = std::move(opts), cache](const std::string& image,
                                                                        const std::string& where) {
     const oci::Reference ref = oci::parse_reference(image);
-    std::string source = image;
-    if (auto it = sources.find(image); it != sources.end()) {
-      source = it->second;
-    } else if (!ref.digest.empty()) {  // already pinned: find the source by repository
-      for (const auto& [k, v] : sources)
-        if (oci::parse_reference(k).name() == ref.name()) source = v;
-    }
+    const std::string source = image_source_for(sources, image).value_or(image);
     auto hit = cache->find(source);
     if (hit == cache->end()) {
       try {

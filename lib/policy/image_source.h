@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "oci/image_facts.h"
@@ -14,6 +15,9 @@
 namespace coco::policy {
 
 // `sources`: image as written in manifests → image_facts source ("oci:./layout:1").
+// The source of `image`: its own entry, or for a pinned reference (repo@sha256:…) the entry of
+// its repository; none when a registry serves it (or the reference is malformed).
+std::optional<std::string> image_source_for(const std::map<std::string, std::string>& sources, const std::string& image);
 ImageResolver make_resolver(std::map<std::string, std::string> sources, oci::ImageOptions opts);
 
 // "REF=SOURCE" as given on the command line (the first '=' splits).

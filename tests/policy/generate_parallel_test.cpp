@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The generator on every core (issue 17 item 4): pods are generated in parallel and merged in
 // input order, so the outputs are the same bytes whatever the thread count; an error is the one a
-// sequential run stops at; the CLI's offline dry run reports the same errors without making any
-// policy text.
+// sequential run stops at; with an offline pass (stand-ins for registry images) the same errors
+// come before any registry request, and the same bytes after.
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "policy/generate.h"
@@ -94,17 +96,25 @@ TEST_CASE("generate: the same bytes on one thread and on several", "[policy][par
   CHECK(one.pods[0].name == "p0");
 }
 
-TEST_CASE("generate: an error is the first pod's in input order, and the dry run names it too", "[policy][parallel]") {
+TEST_CASE("generate: an error is the first pod's in input order, with or without an offline pass", "[policy][parallel]") {
   const auto resolve = test::test_resolver();
   const std::string yaml = many_workloads(30, 7);  // pod 7 (a Deployment) has no image; 20 others follow
   std::string first;
   for (unsigned jobs : {1u, 4u}) {
-    for (bool dry : {false, true}) {
-      INFO("jobs " << jobs << " dry run " << dry);
+    for (bool offline : {false, true}) {
+      INFO("jobs " << jobs << " offline pass " << offline);
       auto o = parallel_options(jobs);
-      o.dry_run = dry;
+      std::atomic<int> asked{0};
+      policy::ImageResolver counted = resolve;
+      if (offline) {  // no image is offline: each takes a stand-in, and the registry is never asked
+        o.offline_image = [](const std::string&) { return false; };
+        counted = [&](const std::string& image, const std::string& where) {
+          ++asked;
+          return resolve(image, where);
+        };
+      }
       try {
-        policy::generate(yaml, "many.yaml", o, resolve);
+        policy::generate(yaml, "many.yaml", o, counted);
         FAIL("no error");
       } catch (const Error& e) {
         const std::string message = e.what();
@@ -112,12 +122,40 @@ TEST_CASE("generate: an error is the first pod's in input order, and the dry run
         if (first.empty()) first = message;
         CHECK(message == first);
       }
+      CHECK(asked == 0);
     }
   }
+}
+
+TEST_CASE("generate: an offline pass gives the same bytes, asking only for the images that had a stand-in",
+          "[policy][parallel]") {
+  const auto resolve = test::test_resolver();
+  const std::string yaml = many_workloads(12);
+  const auto plain = policy::generate(yaml, "many.yaml", parallel_options(2), resolve);
+  for (const std::string offline_one : {"", "registry.example/app:1", "registry.example/nginx:1.25"}) {
+    INFO("offline image: '" << offline_one << "'");
+    auto o = parallel_options(2);
+    o.offline_image = [&](const std::string& image) { return image == offline_one; };
+    std::mutex mu;
+    std::map<std::string, int> asked;
+    const policy::ImageResolver counted = [&](const std::string& image, const std::string& where) {
+      std::lock_guard<std::mutex> lock(mu);
+      ++asked[image];
+      return resolve(image, where);
+    };
+    const auto g = policy::generate(yaml, "many.yaml", o, counted);
+    CHECK(g.manifests == plain.manifests);
+    CHECK(g.policies == plain.policies);
+    REQUIRE(g.pods.size() == plain.pods.size());
+    for (std::size_t i = 0; i < g.pods.size(); ++i) CHECK(g.pods[i].binding.digest == plain.pods[i].binding.digest);
+    // Each pod is generated once with its real image: those of the offline image in the first
+    // pass, the others (after a stand-in) in the second.
+    CHECK(asked == std::map<std::string, int>{{"registry.example/app:1", 6}, {"registry.example/nginx:1.25", 6}});
+  }
+  // A malformed reference is an input error whatever the other pods need.
   auto o = parallel_options(2);
-  o.dry_run = true;
-  const auto g = policy::generate(many_workloads(6), "many.yaml", o, resolve);
-  CHECK(g.pods.empty());
-  CHECK(g.outputs.empty());
-  CHECK(g.policies.empty());
+  o.offline_image = [](const std::string&) { return false; };
+  std::string bad = yaml;
+  bad.replace(bad.find("registry.example/app:1"), std::string("registry.example/app:1").size(), "Not/Valid!");
+  CHECK_THROWS_WITH(policy::generate(bad, "many.yaml", o, resolve), Catch::Contains("not a valid image reference"));
 }
