@@ -68,13 +68,20 @@ namespace {
 // value (Engine::set_rule_value). A policy of another shape is compiled on its own.
 class SharedRules {
  public:
-  std::optional<rego::Engine> engine_for(const std::string& policy) {
+  // `known`: the value of policy_data when the caller has it (the generator's self-check), so
+  // that the text is not parsed again.
+  std::optional<rego::Engine> engine_for(const std::string& policy, const Json* known) {
     static const std::string kStatement = "\npolicy_data := ";
     const std::size_t at = policy.rfind(kStatement);
     if (at == std::string::npos) return std::nullopt;
     // The generator writes policy_data as JSON (which is Rego); anything else takes the full path.
-    Json data = Json::parse(policy.begin() + static_cast<std::ptrdiff_t>(at + kStatement.size()), policy.end(), nullptr, false);
-    if (data.is_discarded() || !data.is_object()) return std::nullopt;
+    Json parsed;
+    if (known == nullptr) {
+      parsed = Json::parse(policy.begin() + static_cast<std::ptrdiff_t>(at + kStatement.size()), policy.end(), nullptr, false);
+      if (parsed.is_discarded()) return std::nullopt;
+    }
+    const Json& data = known ? *known : parsed;
+    if (!data.is_object()) return std::nullopt;
     const std::string_view rules(policy.data(), at);
     try {
       std::lock_guard<std::mutex> lock(mu_);
@@ -116,11 +123,11 @@ PodResult run_pod(const Json& object, const k8s::PodTemplate& t, const std::vect
 }
 
 PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
-                   const TestOptions& opts, const ImageResolver& resolve, SharedRules& shared) {
+                   const Json* policy_data, const TestOptions& opts, const ImageResolver& resolve, SharedRules& shared) {
   const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);
   const std::string text = opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where);
   const std::string name = t.where + " policy.rego";
-  if (auto engine = shared.engine_for(text)) {
+  if (auto engine = shared.engine_for(text, policy_data)) {
     PolicyRunner runner(std::move(*engine), name);
     PodResult p = run_pod(object, t, requests, runner, false);
     // A failure is explained by the pod's own compile, whose messages name the pod.
@@ -130,15 +137,20 @@ PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Obj
   return run_pod(object, t, requests, runner, opts.explain);
 }
 
-}  // namespace
+// A pod's policy as the generator made it: its text and the value of its policy_data.
+struct KnownPolicy {
+  const std::string* text;
+  const Json* data;
+};
 
-TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve) {
+// The pods of `files` (documents read from the files `names` names), each decided by the policy
+// in its annotation, by opts.policy, or (`known`, one per selected pod in order) by the one given.
+TestReport test_documents(const std::vector<std::vector<k8s::Document>>& files, const std::vector<std::string>& names,
+                          const TestOptions& opts, const ImageResolver& resolve, const std::vector<KnownPolicy>* known) {
   const ImageResolver cached = memoize(resolve);
-  std::vector<std::vector<k8s::Document>> files;
   k8s::Objects objects;
-  for (const auto& in : inputs) {
-    files.push_back(k8s::load_documents(in.text, in.name));
-    k8s::Objects o = k8s::collect_objects(files.back(), in.name);
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    k8s::Objects o = k8s::collect_objects(files[f], names[f]);
     objects.config_maps.merge(o.config_maps);
     objects.secrets.merge(o.secrets);
     objects.services.insert(objects.services.end(), o.services.begin(), o.services.end());
@@ -150,10 +162,13 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
     k8s::PodTemplate t;
   };
   std::vector<Job> jobs;
-  for (std::size_t f = 0; f < inputs.size(); ++f)
-    for (auto& t : k8s::find_pod_templates(files[f], inputs[f].name))
+  for (std::size_t f = 0; f < files.size(); ++f)
+    for (auto& t : k8s::find_pod_templates(files[f], names[f]))
       if (selected_runtime_class(files[f][t.document].value[t.spec], opts.runtime_classes))  // else the generator left it alone
         jobs.push_back({f, std::move(t)});
+  if (known && known->size() != jobs.size())
+    throw Error(Exit::Failure, "internal: the self-check found " + std::to_string(jobs.size()) + " pods where " +
+                                   std::to_string(known->size()) + " were generated");
   const ImageResolver locked = one_at_a_time(cached);
   SharedRules shared;
   TestReport report;
@@ -162,16 +177,30 @@ TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& o
     const auto& [f, t] = jobs[i];
     const Json& doc = files[f][t.document].value;
     const Json& object = doc[t.item];
-    const Json meta = doc.contains(t.metadata) ? doc[t.metadata] : Json::object();
-    const std::string policy = opts.policy.empty() ? pod_policy_text(meta, t.where) : opts.policy;
+    std::string own;
+    if (!known && opts.policy.empty())
+      own = pod_policy_text(doc.contains(t.metadata) ? doc[t.metadata] : Json::object(), t.where);
+    const std::string& policy = known ? *(*known)[i].text : opts.policy.empty() ? own : opts.policy;
     try {
-      report.pods[i] = test_pod(object, t, objects, policy, opts, locked, shared);
+      report.pods[i] = test_pod(object, t, objects, policy, known ? (*known)[i].data : nullptr, opts, locked, shared);
     } catch (const Json::exception& e) {
       fail(t.where, std::string("unexpected field type: ") + e.what());
     }
   });
-  if (report.pods.empty()) fail(inputs.empty() ? "-f" : inputs.front().name, "no pods, Deployments, Jobs or other workloads");
+  if (report.pods.empty()) fail(names.empty() ? "-f" : names.front(), "no pods, Deployments, Jobs or other workloads");
   return report;
+}
+
+}  // namespace
+
+TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve) {
+  std::vector<std::vector<k8s::Document>> files;
+  std::vector<std::string> names;
+  for (const auto& in : inputs) {
+    files.push_back(k8s::load_documents(in.text, in.name));
+    names.push_back(in.name);
+  }
+  return test_documents(files, names, opts, resolve, nullptr);
 }
 
 std::vector<PodPolicy> manifest_policies(const std::vector<Input>& inputs) {
@@ -203,15 +232,19 @@ PodResult test_recorded(const std::string& policy, const std::string& name, cons
 
 void self_check(const std::vector<Input>& inputs, const Generated& g, const GenerateOptions& opts,
                 const ImageResolver& resolve) {
-  std::vector<Input> written;
-  for (std::size_t i = 0; i < inputs.size() && i < g.outputs.size(); ++i) written.push_back({inputs[i].name, g.outputs[i]});
+  // The written documents as the generator holds them (k8s::apply_edits read the written text back
+  // and found these trees), with each pod's policy as made: the output is not read and decoded again.
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < inputs.size() && i < g.documents.size(); ++i) names.push_back(inputs[i].name);
+  std::vector<KnownPolicy> known;
+  for (std::size_t i = 0; i < g.policies.size() && i < g.policy_data.size(); ++i) known.push_back({&g.policies[i], &g.policy_data[i]});
   TestOptions o;
   o.simulate.node = node_options(opts.settings, Shim::Go, resolve);
   o.simulate.node.default_namespace = opts.default_namespace;
   o.explain = true;
   o.runtime_classes = opts.runtime_classes;
   if (g.pods.empty()) return;
-  const TestReport r = test_manifests(written, o, resolve);
+  const TestReport r = test_documents(g.documents, names, o, resolve, &known);
   if (r.failures() == 0) return;
   std::string why;
   for (const auto& p : r.pods)

@@ -59,8 +59,9 @@ PodResult test_recorded(const std::string& policy, const std::string& name, cons
 // `rules` + the policy_data statement of `policy` (the last "policy_data := …"), for --rules.
 std::string with_rules(const std::string& policy, const std::string& rules, const std::string& where);
 
-// The generator's self-check: each written pod (g.outputs, named as `inputs`) is simulated with
-// the settings' node facts and the Go shim and decided by its own policy. A needed request that is
+// The generator's self-check: each written pod (g.documents, the trees of g.outputs, named as
+// `inputs`) is simulated with the settings' node facts and the Go shim and decided by the policy
+// made for it (g.policies, whose policy_data is g.policy_data). A needed request that is
 // denied fails (Exit::Failure) with the denials explained, before anything is written.
 // Pods that name no namespace run in the one the generator bound (opts.default_namespace).
 void self_check(const std::vector<Input>& inputs, const Generated& g, const GenerateOptions& opts,

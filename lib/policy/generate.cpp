@@ -404,6 +404,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));
     out.outputs.push_back(std::move(patched.text));
   }
+  out.documents = std::move(files);
   if (!out.outputs.empty()) out.manifests = out.outputs.front();
   return out;
 }

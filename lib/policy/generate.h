@@ -76,6 +76,9 @@ struct Generated {
   std::vector<PodReport> pods;
   std::vector<std::string> policies;  // Rego text per pod, for --print-policy style uses and tests
   std::vector<Json> policy_data;      // per pod
+  // The written documents per input, as trees (what reading `outputs` gives: k8s::apply_edits
+  // checked that), for the self-check.
+  std::vector<std::vector<k8s::Document>> documents;
   std::vector<std::string> notes;     // pods left alone, initdata merged, a file re-rendered
 };
 
