@@ -752,6 +752,21 @@ void add_rule(Node& root, const std::shared_ptr<Rule>& r) {
 
 }  // namespace
 
+namespace {
+void mark_one_constant(Node& n) {
+  const Value* first = nullptr;
+  bool same = !n.rules.empty();
+  for (const auto& r : n.rules)
+    for (const Rule* c = r.get(); same && c; c = c->else_rule.get()) {
+      if (!c->value || !c->value->ground) same = false;
+      else if (!first) first = &c->value->value;
+      else same = *first == c->value->value;
+    }
+  n.one_constant = same;
+  for (auto& [name, child] : n.children) mark_one_constant(*child);
+}
+}  // namespace
+
 std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>& modules,
                                       const Registry& builtins) {
   auto root = std::make_unique<Node>();
@@ -777,6 +792,7 @@ std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>
     for (const auto& r : m->rules) res.rule(*r);
   }
   check_recursion(*root);
+  mark_one_constant(*root);
   return root;
 }
 

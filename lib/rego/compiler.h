@@ -25,6 +25,9 @@ struct Node {
   std::shared_ptr<Rule> default_rule;
   RuleKind kind = RuleKind::Complete;
   std::size_t arity = 0;  // functions
+  // Every definition's value (else branches included) is one and the same constant: the first
+  // solution of any body is the node's value, and no other can conflict with it (early exit).
+  bool one_constant = false;
   bool has_rules() const { return !rules.empty() || default_rule != nullptr; }
 };
 

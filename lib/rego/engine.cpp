@@ -30,6 +30,7 @@ struct Engine::Impl {
   Value data = Value::object({});
   std::optional<Value> input;
   bool strict = false;
+  bool early_exit = false;
   Tracer tracer;
   PrintLog prints;
   std::unordered_map<std::string, std::shared_ptr<CompiledQuery>> queries;
@@ -70,6 +71,7 @@ struct Engine::Impl {
     o.strict = strict;
     o.tracer = tracer ? &tracer : nullptr;
     o.prints = &prints;
+    o.early_exit = early_exit;
     return Evaluator(std::move(o));
   }
 };
@@ -104,6 +106,7 @@ void Engine::set_input_term(std::string_view rego_term) {
 }
 
 void Engine::set_strict_builtin_errors(bool strict) { impl_->strict = strict; }
+void Engine::set_early_exit(bool on) { impl_->early_exit = on; }
 
 Engine Engine::share() {
   impl_->compile();
@@ -115,6 +118,7 @@ Engine Engine::share() {
   to.dirty = false;
   to.data = impl_->data;
   to.strict = impl_->strict;
+  to.early_exit = impl_->early_exit;
   return e;
 }
 

@@ -18,6 +18,7 @@ Evaluator::Evaluator(Options o) : opt_(std::move(o)) {
   st_.data = opt_.data;
   st_.cache = std::make_shared<Cache>();
   tracing_ = opt_.tracer && *opt_.tracer;
+  stop_early_ = opt_.early_exit && !tracing_;
   now_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                 .count();

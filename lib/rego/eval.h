@@ -110,6 +110,7 @@ class Evaluator {
     const Tracer* tracer = nullptr;  // null or empty: no tracing
     PrintLog* prints = nullptr;
     const std::unordered_map<const Node*, Value>* rule_values = nullptr;  // Engine::set_rule_value
+    bool early_exit = false;  // Engine::set_early_exit
   };
   explicit Evaluator(Options o);
 
@@ -142,9 +143,11 @@ class Evaluator {
   std::uint64_t steps_ = 0;
   std::int64_t now_ns_ = 0;
   bool tracing_ = false;
-  // A complete rule whose values are all one constant stops at its first solution (as regorus
-  // does); a function tries every solution of its bodies like regorus (so print output matches),
-  // unless this is set.
+  // A rule body whose values are all one constant stops at its first solution (as regorus does
+  // for complete rules); a function tries every solution of every body like regorus (so print
+  // output matches), unless this is set (Options::early_exit, no tracer): then functions stop
+  // there too, and a rule or function whose definitions all have one constant value stops at
+  // its first solution of any of them (OPA's early exit).
   bool stop_early_ = false;
   const char* stack_base_ = nullptr;
 

@@ -616,6 +616,7 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
     default: {
       std::optional<Value> result;
       for (const auto& r : n.rules) {
+        if (stop_early_ && n.one_constant && result) break;
         bool stop_first = chain_ground(*r);
         eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
           if (result && *result != *v)
@@ -639,7 +640,9 @@ std::optional<Value> Evaluator::compute_rule(const Node& n) {
 bool Evaluator::call_function(const Node& n, const Term& call, std::span<const Value> args, ValueCont k) {
   enter_call(call.loc);
   std::optional<Value> result;
+  const bool one_answer = stop_early_ && n.one_constant;
   for (const auto& r : n.rules) {
+    if (one_answer && result) break;
     bool stop_first = stop_early_ && chain_ground(*r);
     eval_rule_chain(*r, [&](const Value*, const Value* v) -> bool {
       if (result && *result != *v)

@@ -80,8 +80,16 @@ class Engine {
 
   void set_tracer(Tracer tracer);  // an empty function turns tracing off
 
+  // For callers that read answers only, not print lines: a function stops at its first solution
+  // when its bodies can give no other value, and a rule or function whose definitions all have
+  // one constant value (`f(x) if …`, `allow if …`) stops at the first body that holds (OPA's
+  // early exit). Answers are the same; prints of the bodies not tried are not made, and an
+  // error a skipped body would raise is not raised (as in OPA). Off by default (regorus's
+  // order, for print-exact replays); ignored while tracing.
+  void set_early_exit(bool on);
+
   // A new engine over the same compiled modules (compiled once, read by both; safe to use from
-  // another thread), with this one's data and settings and no input, tracer or rule values.
+  // another thread), with this one's data and settings (strict, early exit) and no input, tracer or rule values.
   Engine share();
   // Answers the complete rule at `path` ("data.agent_policy.policy_data") with `value` instead of
   // evaluating it, until the next add_module; `with` still overrides it. Many policies that

@@ -216,3 +216,50 @@ TEST_CASE("rego a print inside a print's argument comes first, whole", "[rego]")
   CHECK(lines[1] == "n.rego:3: inner 2");
   CHECK(lines[2] == "n.rego:6: outer 2 3");
 }
+
+TEST_CASE("rego early exit: the first body that holds answers a one-constant function or rule", "[rego]") {
+  // Both definitions of f and of allow give true, so the first body that holds is the answer.
+  // The second body's print shows whether it ran; g has two values and is always tried whole.
+  const char* src = R"(package x
+f(n) if n > 0
+f(n) if {
+  print("second f", n)
+  n > 1
+}
+g(n) := 1 if n > 0
+g(n) := 2 if {
+  print("second g", n)
+  n > 5
+}
+allow if f(2)
+allow if print("second allow")
+some_member if {
+  some v in [1, 2, 3]
+  print("tried", v)
+  v > 0
+}
+)";
+  for (bool early : {false, true}) {
+    INFO("early exit " << early);
+    Engine e;
+    e.add_module("x.rego", src);
+    e.set_early_exit(early);
+    CHECK(e.eval("data.x.allow") == Json(true));
+    auto lines = e.take_prints();
+    CHECK(lines.size() == (early ? 0u : 2u));  // f's second body and allow's second, or neither
+    CHECK(e.eval("data.x.g(3)") == Json(1));   // two values: every body is tried either way
+    CHECK(e.take_prints() == std::vector<std::string>{"x.rego:9: second g 3"});
+    CHECK_THROWS_WITH(e.eval("data.x.g(9)"), Catch::Contains("eval_conflict_error"));  // found either way
+    e.discard_prints();
+    CHECK(e.eval("data.x.some_member") == Json(true));
+    CHECK(e.take_prints().size() == 1u);  // a complete rule with a constant value stops at its first solution
+    // The tracer sees every body: explanations are not cut short.
+    std::size_t enters = 0;
+    Engine t;
+    t.add_module("x.rego", src);
+    t.set_early_exit(early);
+    t.set_tracer([&](const coco::rego::TraceEvent& ev) { enters += ev.kind == coco::rego::TraceEvent::Kind::Enter; });
+    CHECK(t.eval("data.x.allow") == Json(true));
+    CHECK(enters >= 4);
+  }
+}
