@@ -193,10 +193,33 @@ std::size_t YamlText::null_token(std::size_t p) const {
   return 0;
 }
 
-std::string yaml_double_quoted(const std::string& s) { return Json(s).dump(); }
+namespace {
+
+// Characters written as they are: JSON escapes none of them (the initdata annotation, ~15 KB of
+// base64, takes this path).
+bool json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
+// Letters, digits and "._/@:+=-": a plain scalar of these alone reads back as the same string
+// (unless it is one of the words below).
+bool plain_safe(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '/' || c == '@' || c == ':' || c == '+' || c == '=' || c == '-';
+}
+
+}  // namespace
+
+std::string yaml_double_quoted(const std::string& s) {
+  if (!std::all_of(s.begin(), s.end(), [](char c) { return json_plain(static_cast<unsigned char>(c)); }))
+    return Json(s).dump();
+  std::string out;
+  out.reserve(s.size() + 2);
+  return out.append(1, '"').append(s).append(1, '"');
+}
 
 std::string yaml_single_quoted(const std::string& s) {
-  std::string out = "'";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '\'';
   for (char c : s) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return yaml_double_quoted(s);
     out += c;
@@ -207,13 +230,14 @@ std::string yaml_single_quoted(const std::string& s) {
 
 std::string yaml_plain_or_quoted(const std::string& s, bool flow) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return yaml_double_quoted(s);
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._/@:+=-").find(c) == std::string_view::npos)
-      return yaml_double_quoted(s);
+  if (!std::all_of(s.begin(), s.end(), [](char c) { return plain_safe(static_cast<unsigned char>(c)); }))
+    return yaml_double_quoted(s);
   if (flow || s.back() == ':') return yaml_double_quoted(s);
-  const std::string lower = ascii_lower(s);
-  for (const char* word : {"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
-    if (lower == word) return yaml_double_quoted(s);
+  if (s.size() <= 5) {
+    const std::string lower = ascii_lower(s);
+    for (const char* word : {"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+      if (lower == word) return yaml_double_quoted(s);
+  }
   return s;
 }
 

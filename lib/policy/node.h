@@ -64,8 +64,9 @@ class NodePod {
 
   // The files the runtime copies into the shared directory before creating the container
   // (CopyFileRequest bodies): resolv.conf for the pause container (index npos), kubelet's files
-  // and config map / secret / projected / downward API volume contents for a container.
-  std::vector<Json> copy_files(std::size_t index) const;
+  // and config map / secret / projected / downward API volume contents for a container, whose
+  // create_container(index) is `create` (its mounts say which).
+  std::vector<Json> copy_files(std::size_t index, const Json& create) const;
 
   // ExecProcessRequest for argv in a created container, as the chosen shim sends it.
   Json exec_request(const Json& create, const std::vector<std::string>& argv, const std::string& exec_id) const;

@@ -213,7 +213,7 @@ Json NodePod::create_container(std::size_t index) const {
                         &image);
 }
 
-std::vector<Json> NodePod::copy_files(std::size_t index) const {
+std::vector<Json> NodePod::copy_files(std::size_t index, const Json& create) const {
   std::vector<Json> out;
   if (index == static_cast<std::size_t>(-1)) {
     out.push_back(copy_request(shared_source(sandbox_id_, "/etc/resolv.conf"), "Regular", kRegularMode, 62));
@@ -221,7 +221,6 @@ std::vector<Json> NodePod::copy_files(std::size_t index) const {
   }
   const Json& c = containers_.at(index);
   const std::string cid = container_id(index);
-  const Json create = create_container(index);
   // kubelet's own files, then every bind from the shared directory that is a volume.
   for (const auto& m : create["OCI"]["Mounts"]) {
     const std::string src = m.value("source", "");

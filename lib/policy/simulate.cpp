@@ -168,7 +168,7 @@ std::vector<Request> simulate_pod(const Json& object, const k8s::PodTemplate& t,
   const Json sandbox = pod.create_sandbox();
   add("CreateSandboxRequest", sandbox, "", "create sandbox");
   add("GuestDetailsRequest", {{"mem_block_size", true}, {"mem_hotplug_probe", true}}, "", "guest details");
-  for (auto& f : pod.copy_files(static_cast<std::size_t>(-1))) add("CopyFileRequest", f, "pause", "copy " + f["path"].get<std::string>());
+  for (auto& f : pod.copy_files(static_cast<std::size_t>(-1), Json())) add("CopyFileRequest", f, "pause", "copy " + f["path"].get<std::string>());
   const Json pause = pod.create_pause();
   const std::string sid = pod.sandbox_id();
   add("CreateContainerRequest", pause, "pause", "create pause container");
@@ -192,8 +192,8 @@ std::vector<Request> simulate_pod(const Json& object, const k8s::PodTemplate& t,
     const Json& c = pod.containers()[i];
     const std::string name = string_field(c, "name");
     const std::string cid = pod.container_id(i);
-    for (auto& f : pod.copy_files(i)) add("CopyFileRequest", f, name, "copy " + f["path"].get<std::string>());
     const Json create = pod.create_container(i);
+    for (auto& f : pod.copy_files(i, create)) add("CopyFileRequest", f, name, "copy " + f["path"].get<std::string>());
     add("CreateContainerRequest", create, name, "create container " + name);
     add("StartContainerRequest", {{"container_id", cid}}, name, "start " + name);
     if (is_init(pod, i, init_count)) {
