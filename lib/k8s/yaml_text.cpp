@@ -2,6 +2,8 @@
 #include "k8s/yaml_text.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cctype>
 
 #include "util/encoding.h"
@@ -195,31 +197,41 @@ std::size_t YamlText::null_token(std::size_t p) const {
 
 namespace {
 
-// Characters written as they are: JSON escapes none of them (the initdata annotation, ~15 KB of
-// base64, takes this path).
-bool json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+// Byte classes of the scalar writers, looked up once per byte (the initdata annotation is ~15 KB).
+constexpr std::uint8_t kJsonPlain = 1;   // JSON writes it as it is: printable ASCII but '"' and '\\'
+constexpr std::uint8_t kPlainSafe = 2;   // letters, digits and "._/@:+=-": a plain scalar of these
+                                         // reads back as the same string (but the words below)
+constexpr std::uint8_t kSingleCut = 4;   // a control byte, DEL or '\'' (single quotes must do more)
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') t[c] |= kJsonPlain;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+        c == '/' || c == '@' || c == ':' || c == '+' || c == '=' || c == '-')
+      t[c] |= kPlainSafe;
+    if (c < 0x20 || c == 0x7f || c == '\'') t[c] |= kSingleCut;
+  }
+  return t;
+}();
 
-// Letters, digits and "._/@:+=-": a plain scalar of these alone reads back as the same string
-// (unless it is one of the words below).
-bool plain_safe(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '/' || c == '@' || c == ':' || c == '+' || c == '=' || c == '-';
+bool all_in(const std::string& s, std::uint8_t cls) {
+  return std::all_of(s.begin(), s.end(), [cls](char c) { return (kByteClass[static_cast<unsigned char>(c)] & cls) != 0; });
+}
+
+std::string quoted(char q, const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  return out.append(1, q).append(s).append(1, q);
 }
 
 }  // namespace
 
-std::string yaml_double_quoted(const std::string& s) {
-  if (!std::all_of(s.begin(), s.end(), [](char c) { return json_plain(static_cast<unsigned char>(c)); }))
-    return Json(s).dump();
-  std::string out;
-  out.reserve(s.size() + 2);
-  return out.append(1, '"').append(s).append(1, '"');
-}
+std::string yaml_double_quoted(const std::string& s) { return all_in(s, kJsonPlain) ? quoted('"', s) : Json(s).dump(); }
 
 std::string yaml_single_quoted(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '\'';
+  if (std::none_of(s.begin(), s.end(), [](char c) { return (kByteClass[static_cast<unsigned char>(c)] & kSingleCut) != 0; }))
+    return quoted('\'', s);
+  std::string out = "'";
   for (char c : s) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return yaml_double_quoted(s);
     out += c;
@@ -230,8 +242,7 @@ std::string yaml_single_quoted(const std::string& s) {
 
 std::string yaml_plain_or_quoted(const std::string& s, bool flow) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return yaml_double_quoted(s);
-  if (!std::all_of(s.begin(), s.end(), [](char c) { return plain_safe(static_cast<unsigned char>(c)); }))
-    return yaml_double_quoted(s);
+  if (!all_in(s, kPlainSafe)) return yaml_double_quoted(s);
   if (flow || s.back() == ':') return yaml_double_quoted(s);
   if (s.size() <= 5) {
     const std::string lower = ascii_lower(s);
