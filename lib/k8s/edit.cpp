@@ -103,8 +103,19 @@ class Patcher {
     std::sort(splices_.begin(), splices_.end(), [](const Splice& a, const Splice& b) { return a.at < b.at; });
     for (std::size_t i = 1; i < splices_.size(); ++i)
       if (splices_[i].at < splices_[i - 1].at + splices_[i - 1].len) text_unsupported("overlapping edits");
-    std::string out(y_.text());
-    for (auto it = splices_.rbegin(); it != splices_.rend(); ++it) out.replace(it->at, it->len, it->text);
+    // Built front to back: replacing in place from the back moves the whole tail once per splice,
+    // quadratic in a long stream of annotated pods.
+    const std::string_view in = y_.text();
+    std::size_t size = in.size();
+    for (const Splice& sp : splices_) size += sp.text.size() - sp.len;
+    std::string out;
+    out.reserve(size);
+    std::size_t from = 0;
+    for (const Splice& sp : splices_) {
+      out.append(in.substr(from, sp.at - from)).append(sp.text);
+      from = sp.at + sp.len;
+    }
+    out.append(in.substr(from));
     return out;
   }
 
