@@ -7,6 +7,7 @@
 
 #include "k8s/yaml_text.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace coco::k8s {
 namespace {
@@ -56,9 +57,34 @@ struct Place {
 
 class Patcher {
  public:
+  // A long stream is read in the parts load_documents reads it in, on every core; each root
+  // keeps where its part starts, since yaml-cpp's marks count from there.
   explicit Patcher(std::string_view text) : y_(text) {
+    const std::vector<std::size_t> starts = stream_parts(text);
+    std::vector<std::vector<YAML::Node>> parts(starts.size());
+    try {
+      parallel_for(parts.size(), [&](std::size_t k) {
+        const bool last = k + 1 == starts.size();
+        const std::size_t end = last ? text.size() : starts[k + 1] + 3;
+        parts[k] = YAML::LoadAll(std::string(text.substr(starts[k], end - starts[k])));
+        if (!last) {
+          if (parts[k].empty() || !parts[k].back().IsNull()) throw std::logic_error("cut");
+          parts[k].pop_back();  // the empty document the next part's "---" opens
+        }
+      });
+      for (std::size_t k = 0; k < parts.size(); ++k)
+        for (auto& root : parts[k]) {
+          roots_.push_back(root);
+          offsets_.push_back(k == 0 ? y_.bom() : starts[k]);
+        }
+      return;
+    } catch (...) {
+      roots_.clear();
+      offsets_.clear();
+    }
     try {
       roots_ = YAML::LoadAll(std::string(text));
+      offsets_.assign(roots_.size(), y_.bom());
     } catch (const YAML::Exception& e) {
       text_unsupported(std::string("yaml-cpp: ") + e.what());
     }
@@ -66,6 +92,7 @@ class Patcher {
 
   void apply(const Edit& e) {
     if (e.document >= roots_.size()) text_unsupported("no document " + std::to_string(e.document + 1));
+    offset_ = offsets_[e.document];
     const std::vector<std::string> path = tokens(e.path);
     if (path.empty()) text_unsupported("an edit of a whole document");
     Place here = root_place(roots_[e.document]);
@@ -121,9 +148,9 @@ class Patcher {
 
  private:
   std::size_t pos(const YAML::Mark& m) const {
-    if (m.is_null() || m.pos < 0 || y_.bom() + static_cast<std::size_t>(m.pos) > y_.size())
+    if (m.is_null() || m.pos < 0 || offset_ + static_cast<std::size_t>(m.pos) > y_.size())
       text_unsupported("a node without a position");
-    return y_.bom() + static_cast<std::size_t>(m.pos);
+    return offset_ + static_cast<std::size_t>(m.pos);
   }
 
   Place root_place(const YAML::Node& root) const {
@@ -306,6 +333,8 @@ class Patcher {
 
   YamlText y_;
   std::vector<YAML::Node> roots_;
+  std::vector<std::size_t> offsets_;  // per root: where its marks count from
+  std::size_t offset_ = 0;            // the current edit's document's
   std::vector<Splice> splices_;
 };
 

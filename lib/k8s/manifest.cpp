@@ -301,19 +301,24 @@ std::vector<std::size_t> document_cuts(std::string_view text) {
 
 }  // namespace
 
-std::vector<Document> load_documents(std::string_view text, const std::string& name,
-                                     const LoadLimits& limits) {
-  reject_unreadable_bytes(text, name);
-  std::vector<std::size_t> cuts = text.size() >= limits.parallel_min_bytes ? document_cuts(text) : std::vector<std::size_t>{};
-  const unsigned cores = worker_count(cuts.size() + 1);
-  if (cuts.empty() || cores == 1) return read_stream(text, name, limits);
-
-  // Parts of about equal size, a few per core; each starts at a cut, so each holds whole documents.
+std::vector<std::size_t> stream_parts(std::string_view text, const LoadLimits& limits) {
   std::vector<std::size_t> starts{0};
+  const std::vector<std::size_t> cuts = text.size() >= limits.parallel_min_bytes ? document_cuts(text) : std::vector<std::size_t>{};
+  const unsigned cores = worker_count(cuts.size() + 1);
+  if (cuts.empty() || cores == 1) return starts;
+  // Parts of about equal size, a few per core; each starts at a cut, so each holds whole documents.
   const std::size_t target = text.size() / (cores * 4) + 1;
   for (const std::size_t c : cuts)
     if (c - starts.back() >= target) starts.push_back(c);
+  return starts;
+}
+
+std::vector<Document> load_documents(std::string_view text, const std::string& name,
+                                     const LoadLimits& limits) {
+  reject_unreadable_bytes(text, name);
+  const std::vector<std::size_t> starts = stream_parts(text, limits);
   if (starts.size() == 1) return read_stream(text, name, limits);
+  const unsigned cores = worker_count(starts.size());
   std::vector<std::vector<Document>> parts(starts.size());
   std::atomic<std::size_t> stream_nodes{0};
   try {

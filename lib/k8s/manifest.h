@@ -32,6 +32,12 @@ struct LoadLimits {
 std::vector<Document> load_documents(std::string_view text, const std::string& name,
                                      const LoadLimits& limits = {});
 
+// Where load_documents cuts a long stream to read it on every core: the offset of each part, the
+// first 0, each part whole documents. Part k is read up to the "---" that opens part k + 1 (it
+// then ends with that empty document), so that whatever is open at a cut fails as it does in one
+// pass. Just {0} when the stream is read in one pass (short, a directive or "...", few cores).
+std::vector<std::size_t> stream_parts(std::string_view text, const LoadLimits& limits = {});
+
 // Renders documents as a YAML stream, each opened by "---". Key order is the input's.
 std::string render_documents(const std::vector<Document>& docs);
 

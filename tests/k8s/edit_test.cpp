@@ -10,6 +10,7 @@
 #include "k8s/edit.h"
 #include "k8s/manifest.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 using namespace coco;
 
@@ -269,4 +270,37 @@ TEST_CASE("manifest edits: long base64 values are placed as short ones are", "[k
     REQUIRE(back.size() == expected.size());
     for (std::size_t i = 0; i < back.size(); ++i) CHECK(k8s::same_tree(back[i].value, expected[i].value));
   }
+}
+
+TEST_CASE("manifest edits of a long stream, read in parts on every core, are its documents' edits", "[k8s][edit]") {
+  // Three layouts in turn, 1,500 documents: long enough to be read in parts (stream_parts).
+  std::vector<std::string> docs;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 3 == 0)
+      docs.push_back("kind: Pod\nmetadata:\n  name: p" + n + " # c\n  annotations:\n    a: b\nspec:\n  containers:\n"
+                     "  - name: app\n    image: registry.example/app:1\n");
+    else if (i % 3 == 1)
+      docs.push_back("kind: Pod\nmetadata: {name: p" + n + ", annotations: {x: y}}\nspec:\n"
+                     "  containers: [{name: app, image: registry.example/app:1}]\n");
+    else
+      docs.push_back("kind: Pod\nmetadata:\n  name: p" + n + "\nspec:\n  containers:\n  - name: app\n"
+                     "    image: \"registry.example/app:1\"\n");
+  }
+  std::string stream, want;
+  std::vector<k8s::Edit> edits;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const std::string one = "---\n" + docs[i];
+    stream += one;
+    const std::vector<k8s::Edit> own = {annotation(0), image(0, "/spec/containers/0/image")};
+    const auto alone = k8s::apply_edits(one, "one.yaml", own, expected_after(one, own));
+    REQUIRE(alone.note.empty());
+    want += alone.text;
+    edits.push_back(annotation(i));
+    edits.push_back(image(i, "/spec/containers/0/image"));
+  }
+  if (worker_count(2) > 1) CHECK(k8s::stream_parts(stream).size() > 1);  // else one pass: nothing cut to test
+  const auto r = k8s::apply_edits(stream, "long.yaml", edits, expected_after(stream, edits));
+  CHECK(r.note.empty());
+  CHECK(r.text == want);
 }
