@@ -226,12 +226,16 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
   }
   r.annotation = opts.annotation;
   std::string& rego = o.rego;
+  const std::string data_text = o.data.dump(2);
+  rego.reserve(opts.rules.size() + data_text.size() + 20);
   rego = opts.rules;
   if (!rego.empty() && rego.back() != '\n') rego += '\n';
-  rego += "\npolicy_data := " + o.data.dump(2) + "\n";
+  rego.append("\npolicy_data := ").append(data_text).append("\n");
   if (opts.annotation == AnnotationKind::Initdata) {
-    files_in_initdata["policy.rego"] = rego;
+    std::string& entry = files_in_initdata["policy.rego"];
+    entry = std::move(rego);  // lent to the TOML, then taken back
     const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
+    rego = std::move(entry);
     r.binding = bind(opts.algorithm, toml);
     o.annotation = to_base64(as_bytes(gz.compress(toml)));
   } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)

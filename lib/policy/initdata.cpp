@@ -12,14 +12,18 @@
 namespace coco::policy {
 namespace {
 
-// A TOML string for `s`: a multi-line literal string ('''…''') when it can hold the text as is
-// (readable Rego in the annotation, as genpolicy's output has it), else a basic string with escapes.
-std::string toml_string(std::string_view s) {
+// Appends a TOML string for `s`: a multi-line literal string ('''…''') when it can hold the text
+// as is (readable Rego in the annotation, as genpolicy's output has it), else a basic string with
+// escapes.
+void append_toml_string(std::string& out, std::string_view s) {
   bool literal_ok = s.find("'''") == std::string_view::npos && (s.empty() || s.back() != '\'');
   for (unsigned char c : s)
     if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) literal_ok = false;
-  if (literal_ok && s.find('\n') != std::string_view::npos) return "'''\n" + std::string(s) + "'''";
-  std::string out = "\"";
+  if (literal_ok && s.find('\n') != std::string_view::npos) {
+    out.append("'''\n").append(s).append("'''");
+    return;
+  }
+  out += '"';
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -37,7 +41,7 @@ std::string toml_string(std::string_view s) {
         }
     }
   }
-  return out + "\"";
+  out += '"';
 }
 
 ByteVec fit(const ByteVec& d, std::size_t n) {
@@ -50,7 +54,15 @@ ByteVec fit(const ByteVec& d, std::size_t n) {
 
 std::string initdata_toml(Algo algo, const std::map<std::string, std::string>& data) {
   std::string out = "version = \"0.1.0\"\nalgorithm = \"" + algo_name(algo) + "\"\n\n[data]\n";
-  for (const auto& [k, v] : data) out += toml_string(k) + " = " + toml_string(v) + "\n";  // std::map: sorted keys
+  std::size_t size = out.size();
+  for (const auto& [k, v] : data) size += k.size() + v.size() + 16;
+  out.reserve(size);
+  for (const auto& [k, v] : data) {  // std::map: sorted keys
+    append_toml_string(out, k);
+    out += " = ";
+    append_toml_string(out, v);
+    out += '\n';
+  }
   return out;
 }
 
