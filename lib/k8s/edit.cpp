@@ -7,7 +7,6 @@
 
 #include "k8s/yaml_text.h"
 #include "util/error.h"
-#include "util/parallel.h"
 
 namespace coco::k8s {
 namespace {
@@ -29,62 +28,54 @@ std::vector<std::string> tokens(Json::json_pointer p) {
   return out;
 }
 
+using Marks = std::shared_ptr<const NodeMarks>;
+using Kind = NodeMarks::Kind;
+
+// yaml-cpp's tree of `text` as marks, for documents read without them (LoadLimits::marks).
+Marks marks_of(const YAML::Node& n, std::size_t offset, std::size_t depth) {
+  if (depth > 1000) text_unsupported("nesting deeper than 1000 levels");
+  auto m = std::make_shared<NodeMarks>();
+  const YAML::Mark mark = n.Mark();
+  m->pos = mark.is_null() || mark.pos < 0 ? kNone : offset + static_cast<std::size_t>(mark.pos);
+  if (n.IsScalar()) {
+    m->kind = Kind::Scalar;
+    m->scalar = n.Scalar();
+  } else if (n.IsSequence()) {
+    m->kind = Kind::Sequence;
+    for (const auto& item : n) m->items.push_back(marks_of(item, offset, depth + 1));
+  } else if (n.IsMap()) {
+    m->kind = Kind::Map;
+    for (const auto& kv : n) {
+      m->items.push_back(marks_of(kv.first, offset, depth + 1));
+      m->items.push_back(marks_of(kv.second, offset, depth + 1));
+    }
+  }
+  return m;
+}
+
 // A node as the text has it: where its content starts (after anchor and tag), and, when it is a
 // mapping value, where its key and the ':' are.
 struct Place {
-  YAML::Node node;
+  Marks node;
   bool flow = false;            // inside a flow collection
   std::size_t key = kNone;      // the key's first byte (mapping values only)
   std::size_t key_end = kNone;
   std::size_t colon = kNone;
   std::size_t content = kNone;  // kNone: an empty (null) value
   std::size_t null_len = 0;     // an explicit null token at content
-
-  Place() = default;
-  Place(const Place&) = default;
-  // YAML::Node's operator= writes through to the node it refers to; reset() rebinds.
-  Place& operator=(const Place& o) {
-    node.reset(o.node);
-    flow = o.flow;
-    key = o.key;
-    key_end = o.key_end;
-    colon = o.colon;
-    content = o.content;
-    null_len = o.null_len;
-    return *this;
-  }
 };
 
 class Patcher {
  public:
-  // A long stream is read in the parts load_documents reads it in, on every core; each root
-  // keeps where its part starts, since yaml-cpp's marks count from there.
-  explicit Patcher(std::string_view text) : y_(text) {
-    const std::vector<std::size_t> starts = stream_parts(text);
-    std::vector<std::vector<YAML::Node>> parts(starts.size());
-    try {
-      parallel_for(parts.size(), [&](std::size_t k) {
-        const bool last = k + 1 == starts.size();
-        const std::size_t end = last ? text.size() : starts[k + 1] + 3;
-        parts[k] = YAML::LoadAll(std::string(text.substr(starts[k], end - starts[k])));
-        if (!last) {
-          if (parts[k].empty() || !parts[k].back().IsNull()) throw std::logic_error("cut");
-          parts[k].pop_back();  // the empty document the next part's "---" opens
-        }
-      });
-      for (std::size_t k = 0; k < parts.size(); ++k)
-        for (auto& root : parts[k]) {
-          roots_.push_back(root);
-          offsets_.push_back(k == 0 ? y_.bom() : starts[k]);
-        }
+  // `docs`: the documents read from `text`; with their marks (LoadLimits::marks) the text is not
+  // parsed again, else yaml-cpp reads it here.
+  Patcher(std::string_view text, const std::vector<Document>& docs) : y_(text) {
+    if (!docs.empty() && std::all_of(docs.begin(), docs.end(), [](const Document& d) { return d.marks != nullptr; })) {
+      for (const auto& d : docs) roots_.push_back(d.marks);
       return;
-    } catch (...) {
-      roots_.clear();
-      offsets_.clear();
     }
     try {
-      roots_ = YAML::LoadAll(std::string(text));
-      offsets_.assign(roots_.size(), y_.bom());
+      for (const auto& root : YAML::LoadAll(std::string(text))) roots_.push_back(marks_of(root, y_.bom(), 0));
     } catch (const YAML::Exception& e) {
       text_unsupported(std::string("yaml-cpp: ") + e.what());
     }
@@ -92,13 +83,12 @@ class Patcher {
 
   void apply(const Edit& e) {
     if (e.document >= roots_.size()) text_unsupported("no document " + std::to_string(e.document + 1));
-    offset_ = offsets_[e.document];
     const std::vector<std::string> path = tokens(e.path);
     if (path.empty()) text_unsupported("an edit of a whole document");
     Place here = root_place(roots_[e.document]);
     for (std::size_t i = 0; i + 1 < path.size(); ++i) {
       std::optional<Place> next = child(here, path[i]);
-      if (!next || next->node.IsNull()) {  // create the rest of the path under `here`
+      if (!next || next->node->kind == Kind::Null) {  // create the rest of the path under `here`
         if (!e.value) return;                // nothing to remove
         const std::vector<std::string> rest(path.begin() + static_cast<std::ptrdiff_t>(i), path.end());
         if (next) fill_null(*next, {rest.begin() + 1, rest.end()}, *e.value);
@@ -147,44 +137,44 @@ class Patcher {
   }
 
  private:
-  std::size_t pos(const YAML::Mark& m) const {
-    if (m.is_null() || m.pos < 0 || offset_ + static_cast<std::size_t>(m.pos) > y_.size())
-      text_unsupported("a node without a position");
-    return offset_ + static_cast<std::size_t>(m.pos);
+  std::size_t pos(const Marks& n) const {
+    if (n->pos == kNone || n->pos > y_.size()) text_unsupported("a node without a position");
+    return n->pos;
   }
 
-  Place root_place(const YAML::Node& root) const {
+  Place root_place(const Marks& root) const {
     Place p;
     p.node = root;
-    p.content = y_.skip_properties(pos(root.Mark()));
+    p.content = y_.skip_properties(pos(root));
     p.flow = false;
     return p;
   }
 
   // The mapping entry `key` of the mapping (or sequence item `key` of the sequence) at `parent`.
   std::optional<Place> child(const Place& parent, const std::string& key) const {
-    const YAML::Node& n = parent.node;
+    const NodeMarks& n = *parent.node;
     const bool flow = parent.flow || y_.at(parent.content) == '{' || y_.at(parent.content) == '[';
-    if (n.IsSequence()) {
-      std::size_t i = 0;
-      for (const auto& item : n) {
-        if (std::to_string(i++) != key) continue;
+    if (n.kind == Kind::Sequence) {
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        if (std::to_string(i) != key) continue;
         Place p;
-        p.node = static_cast<const YAML::Node&>(item);
+        p.node = n.items[i];
         p.flow = flow;
-        p.content = y_.skip_properties(pos(item.Mark()));
+        p.content = y_.skip_properties(pos(p.node));
         return p;
       }
       return std::nullopt;
     }
-    if (!n.IsMap()) text_unsupported("'" + key + "' under a node that is not a mapping");
+    if (n.kind != Kind::Map) text_unsupported("'" + key + "' under a node that is not a mapping");
     check_mapping(parent);
-    for (const auto& kv : n) {
-      if (!kv.first.IsScalar() || kv.first.Scalar() != key) continue;
+    for (std::size_t i = 0; i + 1 < n.items.size(); i += 2) {
+      const Marks& k = n.items[i];
+      const Marks& value = n.items[i + 1];
+      if (k->kind != Kind::Scalar || k->scalar != key) continue;
       Place p;
-      p.node = kv.second;
+      p.node = value;
       p.flow = flow;
-      p.key = y_.skip_properties(pos(kv.first.Mark()));
+      p.key = y_.skip_properties(pos(k));
       const char q = y_.at(p.key);
       if (q == '"' || q == '\'') {
         p.key_end = y_.quoted_end(p.key);
@@ -196,7 +186,7 @@ class Patcher {
       p.colon = y_.skip_blanks(p.key_end);
       if (y_.at(p.colon) != ':') text_unsupported("no ':' after key '" + key + "'");
       const std::size_t v = y_.skip_blanks(p.colon + 1);
-      if (kv.second.IsNull()) {
+      if (value->kind == Kind::Null) {
         p.null_len = y_.null_token(v);
         if (p.null_len != 0) p.content = v;
       } else {
@@ -213,8 +203,8 @@ class Patcher {
     if (c == '{') return;
     if (c == '*') text_unsupported("an aliased mapping");
     if (c == '?') text_unsupported("an explicit mapping key");
-    if (m.node.size() == 0) text_unsupported("an empty block mapping");
-    if (y_.skip_properties(pos(m.node.begin()->first.Mark())) != m.content)
+    if (m.node->items.empty()) text_unsupported("an empty block mapping");
+    if (y_.skip_properties(pos(m.node->items.front())) != m.content)
       text_unsupported("a mapping whose first key is not where its text starts");
   }
 
@@ -225,11 +215,12 @@ class Patcher {
       splices_.push_back({p.colon + 1, 0, " " + yaml_plain_or_quoted(value, p.flow)});
       return;
     }
-    if (!p.node.IsScalar() && !p.node.IsNull()) text_unsupported("a value that is not a scalar");
+    const bool scalar = p.node->kind == Kind::Scalar;
+    if (!scalar && p.node->kind != Kind::Null) text_unsupported("a value that is not a scalar");
     const char c = y_.at(p.content);
     const std::size_t end = p.null_len ? p.content + p.null_len : y_.scalar_end(p.content, p.flow, key_column(p) + 1);
-    if (p.node.IsScalar() && c != '"' && c != '\'' && c != '|' && c != '>' && c != '*' &&
-        y_.text().substr(p.content, end - p.content) != p.node.Scalar())
+    if (scalar && c != '"' && c != '\'' && c != '|' && c != '>' && c != '*' &&
+        y_.text().substr(p.content, end - p.content) != p.node->scalar)
       text_unsupported("a plain scalar over more than one line");
     std::string text = c == '"' ? yaml_double_quoted(value)
                        : c == '\'' ? yaml_single_quoted(value)
@@ -269,7 +260,7 @@ class Patcher {
   }
 
   void insert(const Place& m, const std::vector<std::string>& keys, const std::string& value) {
-    if (!m.node.IsMap()) text_unsupported("'" + keys.front() + "' under a node that is not a mapping");
+    if (m.node->kind != Kind::Map) text_unsupported("'" + keys.front() + "' under a node that is not a mapping");
     check_mapping(m);
     if (y_.at(m.content) != '{') {
       insert_lines_after(y_.block_mapping_end(m.content), block_lines(keys, value, y_.column(m.content)));
@@ -283,7 +274,7 @@ class Patcher {
     }
     // One entry a line (pretty JSON): the new one goes on a line of its own before the first, so
     // that no other line changes (after the last, that line would need a ',').
-    const std::size_t first_key = y_.skip_properties(pos(m.node.begin()->first.Mark()));
+    const std::size_t first_key = y_.skip_properties(pos(m.node->items.front()));
     if (y_.line_start(first_key) != y_.line_start(f.open) && y_.skip_blanks(y_.line_start(first_key)) == first_key) {
       splices_.push_back({first_key, 0, entry + "," + y_.newline() + std::string(y_.column(first_key), ' ')});
       return;
@@ -307,7 +298,7 @@ class Patcher {
   void remove(const Place& m, const Place& p) {
     const std::size_t value_end = p.content == kNone   ? p.colon + 1
                                   : p.null_len != 0    ? p.content + p.null_len
-                                  : p.node.IsScalar() ? y_.scalar_end(p.content, p.flow, key_column(p) + 1)
+                                  : p.node->kind == Kind::Scalar ? y_.scalar_end(p.content, p.flow, key_column(p) + 1)
                                                        : kNone;
     if (value_end == kNone) text_unsupported("removing a key whose value is a collection");
     if (y_.at(m.content) != '{') {
@@ -332,9 +323,7 @@ class Patcher {
   }
 
   YamlText y_;
-  std::vector<YAML::Node> roots_;
-  std::vector<std::size_t> offsets_;  // per root: where its marks count from
-  std::size_t offset_ = 0;            // the current edit's document's
+  std::vector<Marks> roots_;
   std::vector<Splice> splices_;
 };
 
@@ -393,7 +382,7 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
   if (edits.empty()) return {std::string(text), ""};
   std::string why;
   try {
-    Patcher p(text);
+    Patcher p(text, expected);
     for (const Edit& e : edits) p.apply(e);
     std::string out = p.result();
     std::vector<Edit> probe_edits = edits;

@@ -94,9 +94,11 @@ const std::string& utf8_scalar(const std::string& s, const std::string& name, co
 class JsonBuilder : public YAML::EventHandler {
  public:
   // `stream_nodes` counts the nodes of every builder reading a part of the same stream.
+  // `mark_offset`: where the text read starts in the whole stream (Document::marks count from
+  // there; yaml-cpp's marks skip a BOM).
   JsonBuilder(std::string_view text, const std::string& name, const LoadLimits& limits,
-              std::atomic<std::size_t>* stream_nodes = nullptr)
-      : text_(text), name_(name), limits_(limits), stream_nodes_(stream_nodes) {}
+              std::atomic<std::size_t>* stream_nodes = nullptr, std::size_t mark_offset = 0)
+      : text_(text), name_(name), limits_(limits), stream_nodes_(stream_nodes), mark_offset_(mark_offset) {}
 
   std::vector<Document> docs;
 
@@ -107,18 +109,21 @@ class JsonBuilder : public YAML::EventHandler {
     if (!docs.empty() && mark.pos == last_start_.pos) fail_unexpected(mark);
     last_start_ = mark;
     anchors_.clear();  // anchors are scoped to their document
+    mark_anchors_.clear();
     docs.emplace_back();
   }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (expecting_key()) fail(at(name_, mark), "a mapping key must be a scalar");
+    add_marks(leaf(NodeMarks::Kind::Null, mark, nullptr), anchor);
     add(mark, nullptr, anchor, nullptr, 1, 0);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     const std::string& text = utf8_scalar(value, name_, mark);
+    add_marks(leaf(NodeMarks::Kind::Scalar, mark, &value), anchor);
     if (expecting_key()) {
       count(mark, 1, 0);
       add_key(mark, text);
@@ -133,6 +138,7 @@ class JsonBuilder : public YAML::EventHandler {
     const auto it = anchors_.find(anchor);
     if (it == anchors_.end()) fail(at(name_, mark), "an alias to a node that contains it");
     const Anchored& a = it->second;
+    if (limits_.marks) add_marks(mark_anchors_[anchor], 0);
     if (expecting_key()) {
       if (!a.scalar) fail(at(name_, mark), "a mapping key must be a scalar");
       count(mark, 1, 0);
@@ -146,14 +152,22 @@ class JsonBuilder : public YAML::EventHandler {
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     open(mark, Json::array(), anchor);
+    open_marks(NodeMarks::Kind::Sequence, mark, anchor);
   }
-  void OnSequenceEnd() override { close(); }
+  void OnSequenceEnd() override {
+    close();
+    close_marks();
+  }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     open(mark, Json::object(), anchor);
+    open_marks(NodeMarks::Kind::Map, mark, anchor);
   }
-  void OnMapEnd() override { close(); }
+  void OnMapEnd() override {
+    close();
+    close_marks();
+  }
 
  private:
   struct Anchored {
@@ -171,6 +185,34 @@ class JsonBuilder : public YAML::EventHandler {
     std::string key;             // the pending key of an object
     bool have_key = false;
   };
+
+  // Document::marks, built beside the JSON value when asked for (nothing is done otherwise).
+  std::shared_ptr<NodeMarks> leaf(NodeMarks::Kind kind, const YAML::Mark& mark, const std::string* scalar) const {
+    if (!limits_.marks) return nullptr;
+    auto n = std::make_shared<NodeMarks>();
+    n->kind = kind;
+    n->pos = mark_offset_ + static_cast<std::size_t>(std::max(mark.pos, 0));
+    if (scalar) n->scalar = *scalar;
+    return n;
+  }
+  void add_marks(std::shared_ptr<const NodeMarks> n, YAML::anchor_t anchor) {
+    if (!limits_.marks) return;
+    if (anchor) mark_anchors_[anchor] = n;
+    if (open_marks_.empty()) docs.back().marks = std::move(n);
+    else open_marks_.back()->items.push_back(std::move(n));
+  }
+  void open_marks(NodeMarks::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (!limits_.marks) return;
+    auto n = leaf(kind, mark, nullptr);
+    if (anchor) mark_anchors_[anchor] = n;
+    open_marks_.push_back(std::move(n));
+  }
+  void close_marks() {
+    if (!limits_.marks) return;
+    std::shared_ptr<const NodeMarks> n = std::move(open_marks_.back());
+    open_marks_.pop_back();
+    add_marks(std::move(n), 0);
+  }
 
   bool expecting_key() const { return !open_.empty() && open_.back().value.is_object() && !open_.back().have_key; }
 
@@ -246,6 +288,9 @@ class JsonBuilder : public YAML::EventHandler {
   std::atomic<std::size_t>* stream_nodes_;
   std::size_t nodes_ = 0;
   YAML::Mark last_start_;
+  std::size_t mark_offset_ = 0;
+  std::vector<std::shared_ptr<NodeMarks>> open_marks_;
+  std::map<YAML::anchor_t, std::shared_ptr<const NodeMarks>> mark_anchors_;
 };
 
 // A read-only std::streambuf over the caller's text, so yaml-cpp reads it without a copy.
@@ -260,10 +305,13 @@ struct ViewBuf : std::streambuf {
 
 namespace {
 
-// One pass of yaml-cpp over `text`; throws coco::Error naming name:line:column.
+// One pass of yaml-cpp over `text`, which starts at `offset` in the whole stream; throws
+// coco::Error naming name:line:column.
 std::vector<Document> read_stream(std::string_view text, const std::string& name, const LoadLimits& limits,
-                                  std::atomic<std::size_t>* stream_nodes = nullptr) {
-  JsonBuilder builder(text, name, limits, stream_nodes);
+                                  std::atomic<std::size_t>* stream_nodes = nullptr, std::size_t offset = 0) {
+  // yaml-cpp's marks count from after a UTF-8 byte order mark.
+  const std::size_t mark_offset = offset + (text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
+  JsonBuilder builder(text, name, limits, stream_nodes, mark_offset);
   ViewBuf buf(text);
   std::istream in(&buf);
   try {
@@ -328,7 +376,7 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
       // quoted scalar, a flow collection) meets that marker as it does in the whole stream, where
       // yaml-cpp refuses it; a part that reads cleanly ends with the empty document "---" opens.
       const std::size_t end = last ? text.size() : starts[k + 1] + 3;
-      parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes);
+      parts[k] = read_stream(text.substr(starts[k], end - starts[k]), name, limits, &stream_nodes, starts[k]);
       if (!last) {
         if (parts[k].empty() || !parts[k].back().value.is_null()) throw std::logic_error("cut");
         parts[k].pop_back();

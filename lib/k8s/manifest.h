@@ -6,6 +6,8 @@
 // here, not in yaml-cpp) and duplicate keys are errors naming line:column.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,9 +16,21 @@
 
 namespace coco::k8s {
 
+// Where a node stands in the text it was read from, as yaml-cpp's marks say: what the
+// byte-preserving editor (k8s/edit.h) needs, recorded while the document is read so the text is
+// not parsed again to edit it. An alias is the node it names (so it stands where that one does).
+struct NodeMarks {
+  enum class Kind : std::uint8_t { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  std::size_t pos = 0;  // byte offset of the node (its anchor or tag first) in the whole text
+  std::string scalar;   // a scalar's value
+  std::vector<std::shared_ptr<const NodeMarks>> items;  // a sequence's items; a map's key, value, key, value, …
+};
+
 struct Document {
   Json value;     // null for an empty document
   int line = 0;   // 1-based line of the document's first node
+  std::shared_ptr<const NodeMarks> marks;  // with LoadLimits::marks: the document's root
 };
 
 struct LoadLimits {
@@ -26,6 +40,7 @@ struct LoadLimits {
   // core (yaml-cpp reads ~10 MB/s); the result is the same as one pass, which also gives the
   // error message of a stream that does not read.
   std::size_t parallel_min_bytes = 128 << 10;
+  bool marks = false;  // also record Document::marks
 };
 
 // `name` is used in messages: "deploy.yaml:14:7: duplicate key 'image'".

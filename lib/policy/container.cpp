@@ -238,6 +238,30 @@ void append_layer_storages(Json& storages, const ImageInfo& image, const Json& s
 
 }  // namespace
 
+namespace {
+
+Json user_json(unsigned uid, unsigned gid, const std::set<unsigned>& groups) {
+  return JsonObject()
+      .add("UID", uid)
+      .add("GID", gid)
+      .add("AdditionalGids", Json(std::vector<unsigned>(groups.begin(), groups.end())))
+      .add("Username", "")
+      .take();
+}
+
+// The OCI Linux section; a privileged container has no masked or read-only paths.
+Json linux_json(bool privileged, const Json& spec, const Json& settings) {
+  return JsonObject()
+      .add("Namespaces", namespaces())
+      .add("MaskedPaths", privileged ? Json::array() : settings["masked_paths"])
+      .add("ReadonlyPaths", privileged ? Json::array() : settings["readonly_paths"])
+      .add("Devices", Json::array())
+      .add("Sysctl", sysctls(spec, settings))
+      .take();
+}
+
+}  // namespace
+
 Json container_policy(const Json& container, const ImageInfo& image, const PodInputs& pod, const std::string& where) {
   const Json& settings = pod.settings;
   const Json& common = settings["common"];
@@ -313,37 +337,37 @@ Json container_policy(const Json& container, const ImageInfo& image, const PodIn
   Json storages = std::move(ms.storages);
   if (binds_tarfs_layers(settings)) append_layer_storages(storages, image, settings, where);
 
-  Json oci = {
-      {"Version", settings["kata_config"]["oci_version"]},
-      {"Process",
-       {{"Terminal", tty},
-        {"User", {{"UID", id.uid}, {"GID", id.gid}, {"AdditionalGids", Json(std::vector<unsigned>(id.groups.begin(), id.groups.end()))}, {"Username", ""}}},
-        {"Args", std::move(args_json)},
-        {"Env", std::move(env_list)},
-        {"Cwd", cwd},
-        {"Capabilities", capabilities(csc, privileged, common, where)},
-        {"NoNewPrivileges", nnp}}},
-      {"Root", {{"Path", common["root_path"]}, {"Readonly", ro_root}}},
-      {"Mounts", std::move(ms.mounts)},
-      {"Annotations", annotations(settings["other_container"]["Annotations"], pod)},
-      {"Linux",
-       {{"Namespaces", namespaces()},
-        {"MaskedPaths", privileged ? Json::array() : settings["masked_paths"]},
-        {"ReadonlyPaths", privileged ? Json::array() : settings["readonly_paths"]},
-        {"Devices", Json::array()},
-        {"Sysctl", sysctls(spec, settings)}}}};
-  oci["Annotations"]["io.kubernetes.cri.container-name"] = string_field(container, "name");
-  oci["Annotations"]["io.kubernetes.cri.image-name"] = image.pinned;
-  return {{"OCI", std::move(oci)},
-          {"storages", std::move(storages)},
-          {"devices", Json::array()},
-          {"sandbox_pidns", k8s::bool_field(spec, "shareProcessNamespace", false, pod.env.pod.where + ": spec")},
-          {"exec_commands", exec_commands(container, where)},
-          {"image", image.pinned},
-          {"env_patterns", std::move(env_patterns)},
-          {"arg_patterns", std::move(arg_patterns)},
-          {"privileged", privileged},
-          {"apparmor_profiles", apparmor_profiles(container, pod, where)}};
+  Json anno = annotations(settings["other_container"]["Annotations"], pod);
+  anno["io.kubernetes.cri.container-name"] = string_field(container, "name");
+  anno["io.kubernetes.cri.image-name"] = image.pinned;
+  Json oci = JsonObject()
+                 .add("Version", settings["kata_config"]["oci_version"])
+                 .add("Process", JsonObject()
+                                     .add("Terminal", tty)
+                                     .add("User", user_json(id.uid, id.gid, id.groups))
+                                     .add("Args", std::move(args_json))
+                                     .add("Env", std::move(env_list))
+                                     .add("Cwd", cwd)
+                                     .add("Capabilities", capabilities(csc, privileged, common, where))
+                                     .add("NoNewPrivileges", nnp)
+                                     .take())
+                 .add("Root", JsonObject().add("Path", common["root_path"]).add("Readonly", ro_root).take())
+                 .add("Mounts", std::move(ms.mounts))
+                 .add("Annotations", std::move(anno))
+                 .add("Linux", linux_json(privileged, spec, settings))
+                 .take();
+  return JsonObject()
+      .add("OCI", std::move(oci))
+      .add("storages", std::move(storages))
+      .add("devices", Json::array())
+      .add("sandbox_pidns", k8s::bool_field(spec, "shareProcessNamespace", false, pod.env.pod.where + ": spec"))
+      .add("exec_commands", exec_commands(container, where))
+      .add("image", image.pinned)
+      .add("env_patterns", std::move(env_patterns))
+      .add("arg_patterns", std::move(arg_patterns))
+      .add("privileged", privileged)
+      .add("apparmor_profiles", apparmor_profiles(container, pod, where))
+      .take();
 }
 
 Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
@@ -368,31 +392,36 @@ Json pause_policy(const PodInputs& pod, const ImageInfo* pause_image) {
   Json mounts = Json::array();
   for (const auto& m : settings["default_mounts"]) mounts.push_back(m);
   for (const auto& m : p["Mounts"]) mounts.push_back(m);
-  Json oci = {
-      {"Version", settings["kata_config"]["oci_version"]},
-      {"Process",
-       {{"Terminal", false},
-        {"User", {{"UID", uid}, {"GID", gid}, {"AdditionalGids", Json(std::vector<unsigned>(groups.begin(), groups.end()))}, {"Username", ""}}},
-        {"Args", p["Args"]},
-        {"Env", p["Env"]},
-        {"Cwd", "/"},
-        {"Capabilities", capabilities(Json::object(), false, settings["common"], where)},
-        {"NoNewPrivileges", true}}},
-      {"Root", {{"Path", settings["common"]["root_path"]}, {"Readonly", true}}},
-      {"Mounts", std::move(mounts)},
-      {"Annotations", annotations(p["Annotations"], pod)},
-      {"Linux",
-       {{"Namespaces", namespaces()},
-        {"MaskedPaths", settings["masked_paths"]},
-        {"ReadonlyPaths", settings["readonly_paths"]},
-        {"Devices", Json::array()},
-        {"Sysctl", sysctls(spec, settings)}}}};
+  Json oci = JsonObject()
+                 .add("Version", settings["kata_config"]["oci_version"])
+                 .add("Process", JsonObject()
+                                     .add("Terminal", false)
+                                     .add("User", user_json(uid, gid, groups))
+                                     .add("Args", p["Args"])
+                                     .add("Env", p["Env"])
+                                     .add("Cwd", "/")
+                                     .add("Capabilities", capabilities(Json::object(), false, settings["common"], where))
+                                     .add("NoNewPrivileges", true)
+                                     .take())
+                 .add("Root", JsonObject().add("Path", settings["common"]["root_path"]).add("Readonly", true).take())
+                 .add("Mounts", std::move(mounts))
+                 .add("Annotations", annotations(p["Annotations"], pod))
+                 .add("Linux", linux_json(false, spec, settings))
+                 .take();
   Json storages = Json::array();
   if (pause_image != nullptr) append_layer_storages(storages, *pause_image, settings, pod.env.pod.where + ": pause image");
-  return {{"OCI", std::move(oci)}, {"storages", std::move(storages)}, {"devices", Json::array()}, {"sandbox_pidns", false},
-          {"exec_commands", Json::array()}, {"image", settings["cluster_config"]["pause_container_image"]},
-          {"env_patterns", Json::object()}, {"arg_patterns", Json::object()}, {"privileged", false},
-          {"apparmor_profiles", Json::array({""})}};  // containerd confines no sandbox container
+  return JsonObject()
+      .add("OCI", std::move(oci))
+      .add("storages", std::move(storages))
+      .add("devices", Json::array())
+      .add("sandbox_pidns", false)
+      .add("exec_commands", Json::array())
+      .add("image", settings["cluster_config"]["pause_container_image"])
+      .add("env_patterns", Json::object())
+      .add("arg_patterns", Json::object())
+      .add("privileged", false)
+      .add("apparmor_profiles", Json::array({""}))  // containerd confines no sandbox container
+      .take();
 }
 
 }  // namespace coco::policy

@@ -96,15 +96,22 @@ Json policy_data(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects&
   for (auto& r : service_env_regexes(env)) allow_env.push_back(r);
   Json& exec = defaults["ExecProcessRequest"]["allowed_commands"];
   for (const auto& argv : opts.allow_exec) exec.push_back(argv);
-  return {{"containers", std::move(containers)},
-          {"common", s["common"]},
-          {"sandbox", s["sandbox"]},
-          {"request_defaults", std::move(defaults)},
-          {"devices", s["devices"]},
-          {"cluster_config", s["cluster_config"]},
-          {"pod", {{"kind", t.kind}, {"sandbox_name", t.sandbox_name_regex}, {"namespace", t.namespace_},
-                   {"hostname", t.hostname_regex}, {"hostname_is_name", t.hostname_is_name},
-                   {"services", bound_service_names(env)}}}};
+  return JsonObject()
+      .add("containers", std::move(containers))
+      .add("common", s["common"])
+      .add("sandbox", s["sandbox"])
+      .add("request_defaults", std::move(defaults))
+      .add("devices", s["devices"])
+      .add("cluster_config", s["cluster_config"])
+      .add("pod", JsonObject()
+                      .add("kind", t.kind)
+                      .add("sandbox_name", t.sandbox_name_regex)
+                      .add("namespace", t.namespace_)
+                      .add("hostname", t.hostname_regex)
+                      .add("hostname_is_name", t.hostname_is_name)
+                      .add("services", bound_service_names(env))
+                      .take())
+      .take();
 }
 
 void set_annotation(Json& doc, const k8s::PodTemplate& t, const std::string& key, const std::string& value,
@@ -338,8 +345,10 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   const std::string default_namespace = opts.any_namespace ? "" : opts.default_namespace;
   std::vector<std::vector<k8s::Document>> files;
   k8s::Objects objects;
+  k8s::LoadLimits with_marks;
+  with_marks.marks = true;  // apply_edits patches the text where these say, without reading it again
   for (const auto& in : inputs) {
-    files.push_back(k8s::load_documents(in.text, in.name));
+    files.push_back(k8s::load_documents(in.text, in.name, with_marks));
     k8s::Objects o = k8s::collect_objects(files.back(), in.name, default_namespace);
     objects.config_maps.merge(o.config_maps);
     objects.secrets.merge(o.secrets);
@@ -405,6 +414,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     }
     // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
     k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
+    for (auto& d : docs) d.marks.reset();  // they describe the input, not what was written
     if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));
     out.outputs.push_back(std::move(patched.text));
   }

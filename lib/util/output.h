@@ -19,6 +19,21 @@ std::string format_name(Format f);
 std::string render_json(const Json& value);  // 2-space indent, trailing newline
 std::string render_yaml(const Json& value);  // block style, strings quoted only when needed
 
+// An object built key by key, each value moved in. nlohmann's nested initializer lists copy a
+// value once for every level it sits under (a pair is first built as an array, by copy), which
+// for a pod's policy data was most of the cost of building it. Keys keep the order added.
+class JsonObject {
+ public:
+  JsonObject& add(const char* key, Json value) {
+    object_.emplace_back(key, std::move(value));
+    return *this;
+  }
+  Json take() { return Json(std::move(object_)); }
+
+ private:
+  Json::object_t object_;
+};
+
 // Arrays and objects nest at most this deep in any JSON coco reads (bundles, DSSE, OCI documents,
 // refvals inputs, settings); real documents stay under 20.
 inline constexpr std::size_t kMaxJsonDepth = 512;

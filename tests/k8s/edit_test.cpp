@@ -20,9 +20,13 @@ constexpr const char* kInit = "io.katacontainers.config.hypervisor.cc_init_data"
 constexpr const char* kAgent = "io.katacontainers.config.agent.policy";
 const std::string kPinned = "registry.example/app@sha256:" + std::string(64, 'a');
 
-// What the edits should give, computed on the parsed tree (as the generator does).
-std::vector<k8s::Document> expected_after(const std::string& text, const std::vector<k8s::Edit>& edits) {
-  auto docs = k8s::load_documents(text, "in.yaml");
+// What the edits should give, computed on the parsed tree (as the generator does). `marks`: the
+// documents keep where their nodes stand (LoadLimits::marks), so apply_edits does not read the
+// text again; without, it reads it with yaml-cpp's node API. Both must place every edit alike.
+std::vector<k8s::Document> expected_after(const std::string& text, const std::vector<k8s::Edit>& edits, bool marks = false) {
+  k8s::LoadLimits limits;
+  limits.marks = marks;
+  auto docs = k8s::load_documents(text, "in.yaml", limits);
   for (const auto& e : edits) {
     Json& doc = docs[e.document].value;
     const Json::json_pointer parent = e.path.parent_pointer();
@@ -165,6 +169,9 @@ TEST_CASE("manifest edits keep every other byte of the corpus", "[k8s][edit]") {
     const auto r = k8s::apply_edits(tc.yaml, "in.yaml", tc.edits, expected);
     INFO("output:\n" << r.text);
     CHECK(r.note == "");
+    const auto marked = k8s::apply_edits(tc.yaml, "in.yaml", tc.edits, expected_after(tc.yaml, tc.edits, true));
+    CHECK(marked.text == r.text);
+    CHECK(marked.note == r.note);
     // The output parses to the input's tree plus the edits.
     const auto back = k8s::load_documents(r.text, "out.yaml");
     REQUIRE(back.size() == expected.size());
@@ -207,6 +214,7 @@ TEST_CASE("manifest edits the patcher does not place re-render the file and say 
     const auto expected = expected_after(o.yaml, edits);
     const auto r = k8s::apply_edits(o.yaml, "odd.yaml", edits, expected);
     CHECK_THAT(r.note, Catch::Contains("odd.yaml: rewrote the whole file") && Catch::Contains(o.why));
+    CHECK(k8s::apply_edits(o.yaml, "odd.yaml", edits, expected_after(o.yaml, edits, true)).note == r.note);
     const auto back = k8s::load_documents(r.text, "out.yaml");
     REQUIRE(back.size() == expected.size());
     CHECK(k8s::same_tree(back[0].value, expected[0].value));
@@ -235,6 +243,9 @@ TEST_CASE("manifest edits of mutated manifests give the expected tree or a coco 
     INFO("mutant:\n" << m);
     const auto r = k8s::apply_edits(m, "m.yaml", edits, expected);
     (r.note.empty() ? patched : rerendered)++;
+    const auto marked = k8s::apply_edits(m, "m.yaml", edits, expected_after(m, edits, true));
+    CHECK(marked.text == r.text);
+    CHECK(marked.note == r.note);
     const auto back = k8s::load_documents(r.text, "out.yaml");
     REQUIRE(back.size() == expected.size());
     for (std::size_t i = 0; i < back.size(); ++i) CHECK(k8s::same_tree(back[i].value, expected[i].value));
@@ -272,7 +283,7 @@ TEST_CASE("manifest edits: long base64 values are placed as short ones are", "[k
   }
 }
 
-TEST_CASE("manifest edits of a long stream, read in parts on every core, are its documents' edits", "[k8s][edit]") {
+TEST_CASE("manifest edits of a long stream, its marks read in parts on every core, are its documents' edits", "[k8s][edit]") {
   // Three layouts in turn, 1,500 documents: long enough to be read in parts (stream_parts).
   std::vector<std::string> docs;
   for (int i = 0; i < 1500; ++i) {
@@ -300,7 +311,9 @@ TEST_CASE("manifest edits of a long stream, read in parts on every core, are its
     edits.push_back(image(i, "/spec/containers/0/image"));
   }
   if (worker_count(2) > 1) CHECK(k8s::stream_parts(stream).size() > 1);  // else one pass: nothing cut to test
-  const auto r = k8s::apply_edits(stream, "long.yaml", edits, expected_after(stream, edits));
-  CHECK(r.note.empty());
-  CHECK(r.text == want);
+  for (bool marks : {false, true}) {  // marks read in parts on every core, or yaml-cpp's nodes of the whole
+    const auto r = k8s::apply_edits(stream, "long.yaml", edits, expected_after(stream, edits, marks));
+    CHECK(r.note.empty());
+    CHECK(r.text == want);
+  }
 }
