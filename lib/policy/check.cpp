@@ -235,7 +235,7 @@ void self_check(const std::vector<Input>& inputs, const Generated& g, const Gene
   // The written documents as the generator holds them (k8s::apply_edits read the written text back
   // and found these trees), with each pod's policy as made: the output is not read and decoded again.
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < inputs.size() && i < g.documents.size(); ++i) names.push_back(inputs[i].name);
+  for (std::size_t i = 0; i < g.documents.size(); ++i) names.push_back(i < inputs.size() ? inputs[i].name : "-");
   std::vector<KnownPolicy> known;
   for (std::size_t i = 0; i < g.policies.size() && i < g.policy_data.size(); ++i) known.push_back({&g.policies[i], &g.policy_data[i]});
   TestOptions o;

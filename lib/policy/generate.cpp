@@ -284,7 +284,7 @@ class PodRuns {
     parallel_for(which.size(), [&](std::size_t k) {
       const std::size_t i = which[k];
       if (i > stop_.load()) return;
-      stood_in_[i] = 0;
+      stood_in_[i] = definite_[i] = 0;
       errors_[i] = nullptr;
       const ImageResolver pass = [&](const std::string& image, const std::string& where) {
         if (!offline || offline(image)) return resolve(image, where);
