@@ -119,6 +119,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     o.any_namespace = f->any_namespace;
     o.runtime_classes = f->runtime_classes;
     o.force = f->force;
+    o.keep_policies = !f->no_check;  // what the self-check reads
     if (!f->namespace_.empty()) {
       o.default_namespace = f->namespace_;
     } else if (!f->any_namespace) {

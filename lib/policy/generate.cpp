@@ -249,6 +249,10 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     r.binding = bind(Algo::Sha256, rego);
     o.annotation = to_base64(as_bytes(rego));
   }
+  if (!opts.keep_policies) {
+    o.data = Json();
+    o.rego = std::string();
+  }
   return o;
 }
 
@@ -409,8 +413,10 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
       set_annotation(doc, t, opts.annotation == AnnotationKind::Initdata ? kInitdataAnnotation : kPolicyAnnotation,
                      p.annotation, edits);
       out.pods.push_back(std::move(p.report));
-      out.policies.push_back(std::move(p.rego));
-      out.policy_data.push_back(std::move(p.data));
+      if (opts.keep_policies) {
+        out.policies.push_back(std::move(p.rego));
+        out.policy_data.push_back(std::move(p.data));
+      }
     }
     // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
     k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
@@ -418,7 +424,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
     if (!patched.note.empty()) out.notes.push_back(std::move(patched.note));
     out.outputs.push_back(std::move(patched.text));
   }
-  out.documents = std::move(files);
+  if (opts.keep_policies) out.documents = std::move(files);
   if (!out.outputs.empty()) out.manifests = out.outputs.front();
   return out;
 }

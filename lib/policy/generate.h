@@ -51,6 +51,10 @@ struct GenerateOptions {
   // reported at once, and only the pods that had a stand-in are generated again with their real
   // images. Unset: every image is resolved as it is met. Outputs are the same either way.
   std::function<bool(const std::string& image)> offline_image;
+  // Generated::policies, policy_data and documents are kept (the self-check reads them); false
+  // drops each pod's as soon as its annotation is made (a run without the self-check needs less
+  // memory), and those stay empty.
+  bool keep_policies = true;
   // Threads the pods of a run are generated on (0: every core, or COCO_JOBS); outputs do not
   // depend on it.
   unsigned jobs = 0;
