@@ -159,3 +159,19 @@ TEST_CASE("generate: an offline pass gives the same bytes, asking only for the i
   bad.replace(bad.find("registry.example/app:1"), std::string("registry.example/app:1").size(), "Not/Valid!");
   CHECK_THROWS_WITH(policy::generate(bad, "many.yaml", o, resolve), Catch::Contains("not a valid image reference"));
 }
+
+TEST_CASE("generate without keeping policies writes the same bytes and keeps none", "[policy][parallel]") {
+  const auto resolve = test::test_resolver();
+  const std::string yaml = many_workloads(9);
+  const auto kept = policy::generate(yaml, "many.yaml", parallel_options(2), resolve);
+  auto o = parallel_options(2);
+  o.keep_policies = false;
+  const auto g = policy::generate(yaml, "many.yaml", o, resolve);
+  CHECK(g.manifests == kept.manifests);
+  REQUIRE(g.pods.size() == kept.pods.size());
+  for (std::size_t i = 0; i < g.pods.size(); ++i) CHECK(g.pods[i].binding.digest == kept.pods[i].binding.digest);
+  CHECK(kept.policies.size() == 9);
+  CHECK(g.policies.empty());
+  CHECK(g.policy_data.empty());
+  CHECK(g.documents.empty());
+}
