@@ -750,9 +750,7 @@ void add_rule(Node& root, const std::shared_ptr<Rule>& r) {
   }
 }
 
-}  // namespace
-
-namespace {
+// Node::one_constant, for every node of the tree.
 void mark_one_constant(Node& n) {
   const Value* first = nullptr;
   bool same = !n.rules.empty();
@@ -765,6 +763,7 @@ void mark_one_constant(Node& n) {
   n.one_constant = same;
   for (auto& [name, child] : n.children) mark_one_constant(*child);
 }
+
 }  // namespace
 
 std::unique_ptr<Node> compile_modules(const std::vector<std::shared_ptr<Module>>& modules,
