@@ -4,9 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <set>
 
 #include "k8s/yaml_text.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace coco::k8s {
 namespace {
@@ -327,18 +329,20 @@ class Patcher {
   std::vector<Splice> splices_;
 };
 
-bool same_tree_at(const Json& a, const Json& b, std::size_t depth) {
+// `b`'s nodes in `skip` are not compared (the read-back check has already compared them).
+bool same_tree_at(const Json& a, const Json& b, std::size_t depth, const std::vector<const Json*>& skip) {
   if (depth > 1000) return false;
+  if (!skip.empty() && std::find(skip.begin(), skip.end(), &b) != skip.end()) return true;
   if (a.is_object() && b.is_object()) {
     if (a.size() != b.size()) return false;
     for (const auto& [k, v] : a.items())
-      if (!b.contains(k) || !same_tree_at(v, b[k], depth + 1)) return false;
+      if (!b.contains(k) || !same_tree_at(v, b[k], depth + 1, skip)) return false;
     return true;
   }
   if (a.is_array() && b.is_array()) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-      if (!same_tree_at(a[i], b[i], depth + 1)) return false;
+      if (!same_tree_at(a[i], b[i], depth + 1, skip)) return false;
     return true;
   }
   return a == b;
@@ -348,8 +352,9 @@ bool same_tree_at(const Json& a, const Json& b, std::size_t depth) {
 // scalar a character at a time, and the initdata annotations are ~15 KB of base64 each). A value
 // that every scalar style writes as it writes a short stand-in (base64: no blank, indicator,
 // quote or escape) parses the same wherever it stands as any other such string does, so the
-// check reads a second patch of the same edits in which each such value is a stand-in, against
-// the expected trees with the same stand-ins: the same structure, a fraction of the bytes. (Flow
+// check reads a second patch of the same edits in which each such value is a stand-in: each
+// stand-in must read back where its edit put it, and everything else as the expected trees hold
+// it (compared in place, not in a copy of them): the same structure, a fraction of the bytes. (Flow
 // context double-quotes every string since issue 15; the check compared with the bare value then
 // and never took the short path until it compared shapes.)
 constexpr std::size_t kStandInMin = 256;
@@ -375,7 +380,7 @@ bool verbatim_scalar(const std::string& v) {
 
 }  // namespace
 
-bool same_tree(const Json& a, const Json& b) { return same_tree_at(a, b, 0); }
+bool same_tree(const Json& a, const Json& b) { return same_tree_at(a, b, 0, {}); }
 
 EditResult apply_edits(std::string_view text, const std::string& name, const std::vector<Edit>& edits,
                        const std::vector<Document>& expected) {
@@ -385,27 +390,43 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
     Patcher p(text, expected);
     for (const Edit& e : edits) p.apply(e);
     std::string out = p.result();
-    std::vector<Edit> probe_edits = edits;
-    std::vector<Document> probe_expected;
-    for (std::size_t i = 0; i < probe_edits.size(); ++i) {
-      Edit& e = probe_edits[i];
-      if (!e.value || !verbatim_scalar(*e.value) || e.document >= expected.size()) continue;
+    // Which edits take a stand-in: decided on every core (each check writes its value four ways).
+    std::vector<char> stand_in(edits.size(), 0);
+    parallel_for(edits.size(), [&](std::size_t i) {
+      const Edit& e = edits[i];
+      if (!e.value || e.document >= expected.size() || !verbatim_scalar(*e.value)) return;
       const Json& was = expected[e.document].value;
-      if (!was.contains(e.path) || was[e.path] != Json(*e.value)) continue;  // left as it is
-      if (probe_expected.empty()) probe_expected = expected;
-      e.value = "cocoStandIn" + std::to_string(i) + "x";
-      probe_expected[e.document].value[e.path] = *e.value;
-    }
+      if (!was.contains(e.path)) return;
+      const Json& now = was[e.path];  // the value is already in the expected tree, or it is left as it is
+      stand_in[i] = now.is_string() && now.get_ref<const std::string&>() == *e.value;
+    });
+    std::vector<Edit> probe_edits;
+    probe_edits.reserve(edits.size());
+    for (std::size_t i = 0; i < edits.size(); ++i)
+      probe_edits.push_back(stand_in[i] ? Edit{edits[i].document, edits[i].path, "cocoStandIn" + std::to_string(i) + "x",
+                                               edits[i].replaces}
+                                        : edits[i]);
+    const bool probing = std::find(stand_in.begin(), stand_in.end(), 1) != stand_in.end();
     std::string probe;
-    if (!probe_expected.empty()) {
+    if (probing) {
       p.clear();
       for (const Edit& e : probe_edits) p.apply(e);
       probe = p.result();
     }
-    const std::vector<Document>& want = probe_expected.empty() ? expected : probe_expected;
-    const std::vector<Document> back = load_documents(probe_expected.empty() ? out : probe, name);
-    bool same = back.size() == want.size();
-    for (std::size_t i = 0; same && i < back.size(); ++i) same = same_tree(back[i].value, want[i].value);
+    const std::vector<Document> back = load_documents(probing ? probe : out, name);
+    bool same = back.size() == expected.size();
+    // Where the probe text holds a stand-in (the last edit of its key), the read-back tree must
+    // hold it too, and the rest of the trees must be the same.
+    std::vector<std::vector<const Json*>> stood_in(expected.size());
+    std::set<std::pair<std::size_t, std::string>> seen;
+    for (std::size_t i = probe_edits.size(); same && i-- > 0;) {
+      const Edit& e = probe_edits[i];
+      if (!seen.emplace(e.document, e.path.to_string()).second || !stand_in[i]) continue;
+      const Json& doc = back[e.document].value;
+      same = doc.contains(e.path) && doc[e.path] == *e.value;
+      stood_in[e.document].push_back(&expected[e.document].value[e.path]);
+    }
+    for (std::size_t i = 0; same && i < back.size(); ++i) same = same_tree_at(back[i].value, expected[i].value, 0, stood_in[i]);
     if (same) return {std::move(out), ""};
     why = "the patched text read back differently";
   } catch (const TextUnsupported& u) {

@@ -317,3 +317,33 @@ TEST_CASE("manifest edits of a long stream, its marks read in parts on every cor
     CHECK(r.text == want);
   }
 }
+
+TEST_CASE("manifest edits: the read-back check with stand-ins still sees every difference", "[k8s][edit]") {
+  // Long base64 values are read back as short stand-ins; the rest of each tree is compared in place.
+  const std::string yaml = "kind: Pod\nmetadata:\n  name: a\n  labels: {app: a}\nspec: {}\n---\n"
+                           "kind: Pod\nmetadata:\n  name: b\n  annotations: {keep: me}\nspec: {}\n";
+  const std::string long_value(4000, 'Q');
+  const Json::json_pointer ann("/metadata/annotations/" + std::string(kInit));
+  const std::vector<k8s::Edit> edits{{0, ann, long_value, ""}, {1, Json::json_pointer("/metadata/annotations/short"), "short", ""},
+                                     {1, ann, long_value + "=", ""}};
+  for (const bool marks : {false, true}) {
+    INFO("marks: " << marks);
+    const auto expected = expected_after(yaml, edits, marks);
+    const auto r = k8s::apply_edits(yaml, "in.yaml", edits, expected);
+    CHECK(r.note == "");
+    const auto back = k8s::load_documents(r.text, "out.yaml");
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].value[ann] == long_value);
+    CHECK(back[1].value[ann] == long_value + "=");
+    CHECK(back[1].value["metadata"]["annotations"]["short"] == "short");
+    // A tree that differs outside the stand-ins, or at a stand-in's key, is not what the text holds.
+    auto other_label = expected_after(yaml, edits, marks);
+    other_label[0].value["metadata"]["labels"]["app"] = "b";
+    auto other_value = expected_after(yaml, edits, marks);
+    other_value[1].value[ann] = long_value + "A";
+    auto extra_key = expected_after(yaml, edits, marks);
+    extra_key[1].value["metadata"]["annotations"]["x"] = "y";
+    for (const auto* wrong : {&other_label, &other_value, &extra_key})
+      CHECK_THAT(k8s::apply_edits(yaml, "in.yaml", edits, *wrong).note, Catch::Contains("read back differently"));
+  }
+}
