@@ -203,21 +203,15 @@ struct PodOut {
   std::string rego, annotation;  // the policy text and the annotation's value
 };
 
-// The initdata TOML up to where its policy data starts (the part every pod of the run shares
-// unless it carries other entries): what GzipPrefix compresses once.
-std::string shared_toml_prefix(const GenerateOptions& opts) {
-  std::map<std::string, std::string> data = opts.initdata_extra;
-  std::string rules = opts.rules;
-  if (!rules.empty() && rules.back() != '\n') rules += '\n';
-  const std::string marker = "\npolicy_data := ";
-  data["policy.rego"] = rules + marker;
-  const std::string toml = initdata_toml(opts.algorithm, data);
-  const std::size_t at = toml.find(rules + marker);
-  return at == std::string::npos ? std::string() : toml.substr(0, at + rules.size() + marker.size());
+// A pod's policy text is this ‖ its policy data ‖ "\n" (generate.h).
+std::string policy_head(const GenerateOptions& opts) {
+  std::string head = opts.rules;
+  if (!head.empty() && head.back() != '\n') head += '\n';
+  return head + "\npolicy_data := ";
 }
 
 PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects& objects, const GenerateOptions& opts,
-                    const ImageResolver& resolve, const GzipPrefix& gz) {
+                    const ImageResolver& resolve, const std::string& head, const SharedInitdata* shared) {
   PodOut o;
   PodReport& r = o.report;
   r = report_for(t, doc);
@@ -232,22 +226,32 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     fail(t.where, std::string("unexpected field type: ") + e.what());
   }
   r.annotation = opts.annotation;
-  std::string& rego = o.rego;
   const std::string data_text = o.data.dump(2);
-  rego.reserve(opts.rules.size() + data_text.size() + 20);
-  rego = opts.rules;
-  if (!rego.empty() && rego.back() != '\n') rego += '\n';
-  rego.append("\npolicy_data := ").append(data_text).append("\n");
-  if (opts.annotation == AnnotationKind::Initdata) {
-    std::string& entry = files_in_initdata["policy.rego"];
-    entry = std::move(rego);  // lent to the TOML, then taken back
-    const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
-    rego = std::move(entry);
-    r.binding = bind(opts.algorithm, toml);
-    o.annotation = to_base64(as_bytes(gz.compress(toml)));
+  const auto policy_text = [&] {
+    std::string rego;
+    rego.reserve(head.size() + data_text.size() + 1);
+    return rego.append(head).append(data_text).append("\n");
+  };
+  if (shared) {  // initdata
+    // Most pods: the run's shared initdata text around this pod's data (no policy text is built).
+    std::optional<SharedInitdata::Document> written;
+    if (files_in_initdata == shared->entries()) written = shared->write(data_text);
+    if (written) {
+      r.binding = std::move(written->binding);
+      o.annotation = std::move(written->annotation);
+      if (opts.keep_policies) o.rego = policy_text();
+    } else {  // entries of its own, or data a literal string cannot hold: the document written whole
+      std::string& entry = files_in_initdata["policy.rego"];
+      entry = policy_text();
+      const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
+      o.rego = std::move(entry);
+      r.binding = bind(opts.algorithm, toml);
+      o.annotation = to_base64(as_bytes(shared->gzip_prefix().compress(toml)));
+    }
   } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
-    r.binding = bind(Algo::Sha256, rego);
-    o.annotation = to_base64(as_bytes(rego));
+    o.rego = policy_text();
+    r.binding = bind(Algo::Sha256, o.rego);
+    o.annotation = to_base64(as_bytes(o.rego));
   }
   if (!opts.keep_policies) {
     o.data = Json();
@@ -372,12 +376,14 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
       if (chosen) selected.push_back(items.size());
       items.push_back({f, std::move(t), chosen});
     }
-  const GzipPrefix gz(opts.annotation == AnnotationKind::Initdata ? shared_toml_prefix(opts) : std::string());
+  const std::string head = policy_head(opts);
+  std::optional<SharedInitdata> shared;
+  if (opts.annotation == AnnotationKind::Initdata) shared.emplace(opts.algorithm, opts.initdata_extra, head);
   const ImageResolver locked = one_at_a_time(resolve);
   PodRuns runs(selected.size());
   const auto one = [&](std::size_t i, const ImageResolver& r) {
     const Item& it = items[selected[i]];
-    return generate_pod(files[it.file][it.t.document].value, it.t, objects, opts, r, gz);
+    return generate_pod(files[it.file][it.t.document].value, it.t, objects, opts, r, head, shared ? &*shared : nullptr);
   };
   std::vector<std::size_t> all(selected.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace coco::policy {
@@ -148,9 +149,13 @@ GzipPrefix::~GzipPrefix() = default;
 
 std::string GzipPrefix::compress(std::string_view text) const {
   if (!primed_ || !text.starts_with(prefix_)) return gzip(text);
+  return compress_rest(text.substr(prefix_.size()));
+}
+
+std::string GzipPrefix::compress_rest(std::string_view rest) const {
+  if (!primed_) return gzip(rest);
   z_stream z{};
   if (deflateCopy(&z, &primed_->z) != Z_OK) throw Error(Exit::Failure, "zlib: deflateCopy failed");
-  const std::string_view rest = text.substr(prefix_.size());
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rest.data()));
   z.avail_in = static_cast<uInt>(rest.size());
   std::string out = primed_->head;
@@ -191,13 +196,76 @@ std::string gunzip(Bytes data, const std::string& where, std::size_t max_size) {
   return out;
 }
 
-Binding bind(Algo algo, std::string_view bytes) {
+Binding bind(Algo algo, std::string_view bytes) { return binding_of(algo, digest(algo, bytes)); }
+
+Binding binding_of(Algo algo, ByteVec digest) {
   Binding b;
   b.algo = algo;
-  b.digest = digest(algo, bytes);
+  b.digest = std::move(digest);
   b.hostdata = fit(b.digest, 32);
   b.mrconfigid = fit(b.digest, 48);
   return b;
+}
+
+namespace {
+
+// The document of `entries` with policy.rego = head ‖ data ‖ "\n".
+std::string whole_document(Algo algo, std::map<std::string, std::string> entries, std::string_view head,
+                           std::string_view data) {
+  std::string& rego = entries["policy.rego"];
+  rego.reserve(head.size() + data.size() + 1);
+  rego.append(head).append(data).append("\n");
+  return initdata_toml(algo, entries);
+}
+
+// What append_toml_string keeps as it is inside a literal string: no three quotes in a row, no
+// control character but tab and line feed.
+bool literal_safe(std::string_view s) {
+  if (s.find("'''") != std::string_view::npos) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return (c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n'; });
+}
+
+// `whole` cut around the data `probe`, written inside the one literal string that holds
+// head ‖ probe: {prefix, tail}, or nullopt.
+std::optional<std::pair<std::string, std::string>> cut_around(const std::string& whole, std::string_view head,
+                                                              std::string_view probe) {
+  const std::string literal = "'''\n" + std::string(head) + std::string(probe) + "\n'''";
+  const std::size_t at = whole.find(literal);
+  if (at == std::string::npos || whole.find(literal, at + 1) != std::string::npos) return std::nullopt;
+  const std::size_t data_at = at + 4 + head.size();
+  return std::pair{whole.substr(0, data_at), whole.substr(data_at + probe.size())};
+}
+
+}  // namespace
+
+SharedInitdata::SharedInitdata(Algo algo, std::map<std::string, std::string> entries, const std::string& policy_head)
+    : algo_(algo),
+      entries_(std::move(entries)),
+      head_end_(policy_head.substr(policy_head.size() - std::min<std::size_t>(2, policy_head.size()))),
+      prefix_hash_(algo),
+      gz_([&] {
+        // Two documents with different data must cut the same: no part of either depends on the data.
+        if (!literal_safe(policy_head)) return std::string();
+        const auto a = cut_around(whole_document(algo, entries_, policy_head, "{}"), policy_head, "{}");
+        const auto b = cut_around(whole_document(algo, entries_, policy_head, "[\n  1\n]"), policy_head, "[\n  1\n]");
+        if (!a || !b || *a != *b) return std::string();
+        tail_ = a->second;
+        usable_ = true;
+        return a->first;
+      }()) {
+  prefix_hash_.update(gz_.prefix());
+}
+
+std::optional<SharedInitdata::Document> SharedInitdata::write(std::string_view data) const {
+  if (!usable_ || !literal_safe(data) || (head_end_ + std::string(data.substr(0, 2))).find("'''") != std::string::npos)
+    return std::nullopt;
+  std::string rest;
+  rest.reserve(data.size() + tail_.size());
+  rest.append(data).append(tail_);
+  Hasher h(algo_);
+  h.copy_from(prefix_hash_);
+  h.update(rest);
+  return Document{binding_of(algo_, h.finish()), to_base64(as_bytes(gz_.compress_rest(rest)))};
 }
 
 Algo initdata_algorithm(std::string_view toml, const std::string& where) {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,8 @@ class GzipPrefix {
   GzipPrefix& operator=(const GzipPrefix&) = delete;
 
   const std::string& prefix() const { return prefix_; }
-  std::string compress(std::string_view text) const;  // == gzip(text)
+  std::string compress(std::string_view text) const;       // == gzip(text)
+  std::string compress_rest(std::string_view rest) const;  // == gzip(prefix() + rest)
 
  private:
   struct Primed;
@@ -59,6 +61,39 @@ struct Binding {
   ByteVec mrconfigid;  // TDX MRCONFIGID: 48 bytes, likewise
 };
 Binding bind(Algo algo, std::string_view bytes);
+Binding binding_of(Algo algo, ByteVec digest);  // the same from a digest already taken
+
+// The initdata documents of one run (issue 17). Every pod's TOML is the same text around its own
+// policy data: prefix ‖ data ‖ tail, with policy.rego = policy_head ‖ data ‖ "\n" written as a
+// literal string. The prefix (the header, the entries before policy.rego, the rules) is compressed
+// and hashed once, so a pod's document costs only its data. The bytes are those of initdata_toml,
+// bind and gzip on the whole text (tests/policy/initdata_test.cpp). write() is const and may be
+// called from several threads at once.
+class SharedInitdata {
+ public:
+  // `entries`: the data entries besides policy.rego; `policy_head`: the policy text before its data.
+  SharedInitdata(Algo algo, std::map<std::string, std::string> entries, const std::string& policy_head);
+
+  struct Document {
+    Binding binding;
+    std::string annotation;  // base64(gzip(toml))
+  };
+  // nullopt when the document is not prefix ‖ data ‖ tail: data that a literal string cannot hold
+  // (three quotes in a row, a control character), or a policy head that already could not. The
+  // caller then writes the document whole.
+  std::optional<Document> write(std::string_view data) const;
+  const std::map<std::string, std::string>& entries() const { return entries_; }
+  const GzipPrefix& gzip_prefix() const { return gz_; }  // for documents written whole
+
+ private:
+  Algo algo_;
+  std::map<std::string, std::string> entries_;
+  std::string head_end_;  // the policy head's last two characters: quotes may join across
+  std::string tail_;
+  bool usable_ = false;
+  Hasher prefix_hash_;
+  GzipPrefix gz_;
+};
 
 // An initdata document as a user or another tool wrote it (issue 15 item 11: an existing
 // annotation is merged, not overwritten). The TOML subset initdata uses: top-level `version` and

@@ -90,6 +90,48 @@ TEST_CASE("gzip with a shared prefix gives gzip's bytes", "[policy]") {
   CHECK(r.out == texts[3]);
 }
 
+// SharedInitdata writes a pod's document as prefix ‖ data ‖ tail: the same bytes as the whole
+// document through initdata_toml, bind and gzip, or nullopt where the whole one is written differently.
+TEST_CASE("shared initdata gives the whole document's digest and annotation, or declines", "[policy]") {
+  const std::string head = "package agent_policy\n\ndefault X := false\n\npolicy_data := ";
+  const auto whole = [&](Algo algo, std::map<std::string, std::string> entries, const std::string& data) {
+    entries["policy.rego"] = head + data + "\n";
+    const std::string toml = policy::initdata_toml(algo, entries);
+    return std::pair{policy::bind(algo, toml), to_base64(as_bytes(policy::gzip(toml)))};
+  };
+  const std::vector<std::map<std::string, std::string>> entry_sets = {
+      {},
+      {{"aa.toml", "before\n"}, {"zz.toml", "after '''quoted'''\n"}},  // one before policy.rego, one after
+      {{"cdh.toml", "x"}, {"policy.regp", "just before"}, {"policy.regz", "just after"}}};
+  for (const Algo algo : {Algo::Sha256, Algo::Sha384}) {
+    for (const auto& entries : entry_sets) {
+      const policy::SharedInitdata shared(algo, entries, head);
+      for (const std::string& data : {std::string("{}"), std::string("{\n  \"a\": \"b\\nc\",\n  \"t\": \"tab\there\"\n}"),
+                                     std::string(70000, 'x'), std::string("{\"q\": \"it's ''\"}"), std::string("''x"),
+                                     std::string("x''")}) {
+        INFO(algo_name(algo) << ", " << entries.size() << " entries, data " << data.substr(0, 40));
+        const auto doc = shared.write(data);
+        REQUIRE(doc);
+        const auto [binding, annotation] = whole(algo, entries, data);
+        CHECK(to_hex(doc->binding.digest) == to_hex(binding.digest));
+        CHECK(to_hex(doc->binding.hostdata) == to_hex(binding.hostdata));
+        CHECK(to_hex(doc->binding.mrconfigid) == to_hex(binding.mrconfigid));
+        CHECK(doc->annotation == annotation);
+      }
+      // Data that a literal string cannot hold is written as a basic string: not around the data.
+      for (const std::string& data : {std::string("{\"q\": \"'''\"}"), std::string("\x01"), std::string("del\x7f"),
+                                     std::string("\r\n")}) {
+        INFO("declined: " << to_hex(as_bytes(data)));
+        CHECK(!shared.write(data));
+      }
+    }
+  }
+  // A policy head that is no literal string already, or whose quotes would join the data's, declines.
+  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "rules with ''' in them\npolicy_data := ").write("{}"));
+  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write("'x"));
+  CHECK(policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write("x"));
+}
+
 TEST_CASE("bind: HOSTDATA 32 bytes, MRCONFIGID 48 bytes", "[policy]") {
   const auto b256 = policy::bind(Algo::Sha256, "abc");
   CHECK(to_hex(b256.hostdata) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
