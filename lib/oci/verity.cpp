@@ -40,6 +40,12 @@ void VerityTree::complete_level_block(std::size_t level) {
   push_digest(level + 1, up);  // may resize levels_: `l` is not used after this
 }
 
+void VerityTree::push_leaf(const std::uint8_t* digest) {
+  std::memcpy(data_last_.data(), digest, kVerityDigest);
+  ++data_blocks_;
+  push_digest(0, data_last_);
+}
+
 void VerityTree::update(Bytes data) {
   data_bytes_ += data.size();
   if (data_fill_ > 0) {  // finish a block started by an earlier call
@@ -48,27 +54,19 @@ void VerityTree::update(Bytes data) {
     data_fill_ += take;
     data = data.subspan(take);
     if (data_fill_ < kVerityBlock) return;
-    data_last_ = hash_block(data_.data());
-    ++data_blocks_;
-    push_digest(0, data_last_);
+    push_leaf(hash_block(data_.data()).data());
     data_fill_ = 0;
   }
   if (sha256_lanes_available()) {  // sixteen whole blocks at a time, one per SHA-256 lane
     std::array<std::uint8_t, kVerityDigest * kSha256Lanes> digests;
     while (data.size() >= kVerityBlock * kSha256Lanes) {
       sha256_prefixed_lanes(kSalt, data.data(), kVerityBlock, digests.data());
-      for (std::size_t l = 0; l < kSha256Lanes; ++l) {
-        std::memcpy(data_last_.data(), digests.data() + kVerityDigest * l, kVerityDigest);
-        ++data_blocks_;
-        push_digest(0, data_last_);
-      }
+      for (std::size_t l = 0; l < kSha256Lanes; ++l) push_leaf(digests.data() + kVerityDigest * l);
       data = data.subspan(kVerityBlock * kSha256Lanes);
     }
   }
   while (data.size() >= kVerityBlock) {  // whole blocks straight from the caller's buffer
-    data_last_ = hash_block(data.data());
-    ++data_blocks_;
-    push_digest(0, data_last_);
+    push_leaf(hash_block(data.data()).data());
     data = data.subspan(kVerityBlock);
   }
   std::memcpy(data_.data(), data.data(), data.size());
@@ -78,9 +76,7 @@ void VerityTree::update(Bytes data) {
 ByteVec VerityTree::finish() {
   if (data_fill_ > 0 || data_blocks_ == 0) {
     std::fill(data_.begin() + static_cast<std::ptrdiff_t>(data_fill_), data_.end(), 0);
-    data_last_ = hash_block(data_.data());
-    ++data_blocks_;
-    push_digest(0, data_last_);
+    push_leaf(hash_block(data_.data()).data());
     data_fill_ = 0;
   }
   if (data_blocks_ == 1) return ByteVec(data_last_.begin(), data_last_.end());  // no tree level

@@ -37,6 +37,7 @@ class VerityTree {
   };
   Digest hash_block(const std::uint8_t* block);
   void push_digest(std::size_t level, const Digest& d);
+  void push_leaf(const std::uint8_t* digest);  // the digest of the next data block
   void complete_level_block(std::size_t level);
 
   Hasher salted_;                 // SHA-256 already fed the 32-byte salt; copied per block
