@@ -219,7 +219,7 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
   r.warnings = confidentiality_warnings(doc[t.spec], opts.settings);
   static const Json kNoMetadata = Json::object();
   const Json& metadata = doc.contains(t.metadata) ? doc[t.metadata] : kNoMetadata;
-  auto files_in_initdata = initdata_entries(metadata, opts, t.where, o.notes);
+  const auto files_in_initdata = initdata_entries(metadata, opts, t.where, o.notes);
   try {
     o.data = policy_data(doc, t, objects, opts, resolve, r.images, o.pins);
   } catch (const Json::exception& e) {  // a field of an unexpected type that no check named
@@ -232,22 +232,11 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     rego.reserve(head.size() + data_text.size() + 1);
     return rego.append(head).append(data_text).append("\n");
   };
-  if (shared) {  // initdata
-    // Most pods: the run's shared initdata text around this pod's data (no policy text is built).
-    std::optional<SharedInitdata::Document> written;
-    if (files_in_initdata == shared->entries()) written = shared->write(data_text);
-    if (written) {
-      r.binding = std::move(written->binding);
-      o.annotation = std::move(written->annotation);
-      if (opts.keep_policies) o.rego = policy_text();
-    } else {  // entries of its own, or data a literal string cannot hold: the document written whole
-      std::string& entry = files_in_initdata["policy.rego"];
-      entry = policy_text();
-      const std::string toml = initdata_toml(opts.algorithm, files_in_initdata);
-      o.rego = std::move(entry);
-      r.binding = bind(opts.algorithm, toml);
-      o.annotation = to_base64(as_bytes(shared->gzip_prefix().compress(toml)));
-    }
+  if (shared) {  // initdata: the run's shared text around this pod's data where it can be
+    SharedInitdata::Document written = shared->write(files_in_initdata, data_text);
+    r.binding = std::move(written.binding);
+    o.annotation = std::move(written.annotation);
+    if (opts.keep_policies) o.rego = policy_text();
   } else {  // AKS: HOSTDATA = sha256(policy text) (policy.md §4.4)
     o.rego = policy_text();
     r.binding = bind(Algo::Sha256, o.rego);

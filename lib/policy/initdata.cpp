@@ -241,7 +241,7 @@ std::optional<std::pair<std::string, std::string>> cut_around(const std::string&
 SharedInitdata::SharedInitdata(Algo algo, std::map<std::string, std::string> entries, const std::string& policy_head)
     : algo_(algo),
       entries_(std::move(entries)),
-      head_end_(policy_head.substr(policy_head.size() - std::min<std::size_t>(2, policy_head.size()))),
+      head_(policy_head),
       prefix_hash_(algo),
       gz_([&] {
         // Two documents with different data must cut the same: no part of either depends on the data.
@@ -256,9 +256,18 @@ SharedInitdata::SharedInitdata(Algo algo, std::map<std::string, std::string> ent
   prefix_hash_.update(gz_.prefix());
 }
 
-std::optional<SharedInitdata::Document> SharedInitdata::write(std::string_view data) const {
-  if (!usable_ || !literal_safe(data) || (head_end_ + std::string(data.substr(0, 2))).find("'''") != std::string::npos)
-    return std::nullopt;
+SharedInitdata::Document SharedInitdata::write(const std::map<std::string, std::string>& entries,
+                                               std::string_view data) const {
+  if (entries == entries_)
+    if (auto around = write_around(data)) return std::move(*around);
+  const std::string toml = whole_document(algo_, entries, head_, data);
+  return Document{bind(algo_, toml), to_base64(as_bytes(gz_.compress(toml)))};
+}
+
+std::optional<SharedInitdata::Document> SharedInitdata::write_around(std::string_view data) const {
+  // Quotes at the end of the head and at the start of the data would join into three.
+  const std::string joint = head_.substr(head_.size() - std::min<std::size_t>(2, head_.size())) + std::string(data.substr(0, 2));
+  if (!usable_ || !literal_safe(data) || joint.find("'''") != std::string::npos) return std::nullopt;
   std::string rest;
   rest.reserve(data.size() + tail_.size());
   rest.append(data).append(tail_);

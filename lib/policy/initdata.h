@@ -67,7 +67,7 @@ Binding binding_of(Algo algo, ByteVec digest);  // the same from a digest alread
 // policy data: prefix ‖ data ‖ tail, with policy.rego = policy_head ‖ data ‖ "\n" written as a
 // literal string. The prefix (the header, the entries before policy.rego, the rules) is compressed
 // and hashed once, so a pod's document costs only its data. The bytes are those of initdata_toml,
-// bind and gzip on the whole text (tests/policy/initdata_test.cpp). write() is const and may be
+// bind and gzip on the whole text (tests/policy/initdata_test.cpp). The writes are const and may be
 // called from several threads at once.
 class SharedInitdata {
  public:
@@ -78,17 +78,17 @@ class SharedInitdata {
     Binding binding;
     std::string annotation;  // base64(gzip(toml))
   };
+  // The document of `entries` and policy.rego = policy_head ‖ data ‖ "\n": around the data when
+  // write_around can, else written whole (entries of the pod's own, or data it declines).
+  Document write(const std::map<std::string, std::string>& entries, std::string_view data) const;
   // nullopt when the document is not prefix ‖ data ‖ tail: data that a literal string cannot hold
-  // (three quotes in a row, a control character), or a policy head that already could not. The
-  // caller then writes the document whole.
-  std::optional<Document> write(std::string_view data) const;
-  const std::map<std::string, std::string>& entries() const { return entries_; }
-  const GzipPrefix& gzip_prefix() const { return gz_; }  // for documents written whole
+  // (three quotes in a row, a control character), or a policy head that already could not.
+  std::optional<Document> write_around(std::string_view data) const;
 
  private:
   Algo algo_;
   std::map<std::string, std::string> entries_;
-  std::string head_end_;  // the policy head's last two characters: quotes may join across
+  std::string head_;
   std::string tail_;
   bool usable_ = false;
   Hasher prefix_hash_;

@@ -110,7 +110,7 @@ TEST_CASE("shared initdata gives the whole document's digest and annotation, or 
                                      std::string(70000, 'x'), std::string("{\"q\": \"it's ''\"}"), std::string("''x"),
                                      std::string("x''")}) {
         INFO(algo_name(algo) << ", " << entries.size() << " entries, data " << data.substr(0, 40));
-        const auto doc = shared.write(data);
+        const auto doc = shared.write_around(data);
         REQUIRE(doc);
         const auto [binding, annotation] = whole(algo, entries, data);
         CHECK(to_hex(doc->binding.digest) == to_hex(binding.digest));
@@ -122,14 +122,25 @@ TEST_CASE("shared initdata gives the whole document's digest and annotation, or 
       for (const std::string& data : {std::string("{\"q\": \"'''\"}"), std::string("\x01"), std::string("del\x7f"),
                                      std::string("\r\n")}) {
         INFO("declined: " << to_hex(as_bytes(data)));
-        CHECK(!shared.write(data));
+        CHECK(!shared.write_around(data));
       }
+      // write() gives the whole document's bytes whatever the data and the pod's own entries.
+      auto own = entries;
+      own["pod.toml"] = "the pod's own";
+      for (const auto& pod_entries : {entries, own})
+        for (const std::string& data : {std::string("{}"), std::string("{\"q\": \"'''\"}"), std::string("\x01")}) {
+          INFO(pod_entries.size() << " pod entries, data " << to_hex(as_bytes(data)));
+          const auto doc = shared.write(pod_entries, data);
+          const auto [binding, annotation] = whole(algo, pod_entries, data);
+          CHECK(to_hex(doc.binding.digest) == to_hex(binding.digest));
+          CHECK(doc.annotation == annotation);
+        }
     }
   }
   // A policy head that is no literal string already, or whose quotes would join the data's, declines.
-  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "rules with ''' in them\npolicy_data := ").write("{}"));
-  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write("'x"));
-  CHECK(policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write("x"));
+  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "rules with ''' in them\npolicy_data := ").write_around("{}"));
+  CHECK(!policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write_around("'x"));
+  CHECK(policy::SharedInitdata(Algo::Sha256, {}, "ends in quotes''").write_around("x"));
 }
 
 TEST_CASE("bind: HOSTDATA 32 bytes, MRCONFIGID 48 bytes", "[policy]") {
