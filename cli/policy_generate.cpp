@@ -167,6 +167,8 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     }
     if (f->in_place) {
       for (std::size_t i = 0; i < inputs.size(); ++i) write_file_atomic(inputs[i].name, g.outputs[i]);
+    } else if (g.outputs.size() == 1 && !manifests_to_stdout) {
+      write_file_atomic(f->out, g.outputs.front());  // the common case: no 8 MB join
     } else {
       std::string all;  // several files: one stream, a "---" between documents of two files
       for (const auto& s : g.outputs) {

@@ -75,8 +75,12 @@ struct Input {
 };
 
 struct Generated {
-  std::string manifests;  // the annotated YAML stream (of the first input)
   std::vector<std::string> outputs;  // one annotated stream per input
+  // The annotated YAML stream of the first input ("" without inputs).
+  const std::string& manifests() const {
+    static const std::string kNone;
+    return outputs.empty() ? kNone : outputs.front();
+  }
   std::vector<PodReport> pods;
   std::vector<std::string> policies;  // Rego text per pod, for --print-policy style uses and tests
   std::vector<Json> policy_data;      // per pod

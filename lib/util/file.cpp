@@ -114,8 +114,15 @@ class TempFile {
 
 enum class Target { New, Regular, InPlace };
 
+// One output as the writers below see it: the content is not copied (a policy run writes MBs).
+struct OutputView {
+  std::string path;
+  std::string_view content;
+  unsigned mode = 0644;
+};
+
 struct PendingWrite {
-  const OutputFile* file = nullptr;
+  const OutputView* file = nullptr;
   Target target = Target::New;
   struct stat st {};
   std::string tmp;
@@ -149,7 +156,7 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 }
 
 // A FIFO or character device: opened and written as a shell redirection would.
-void write_in_place(const OutputFile& f) {
+void write_in_place(const OutputView& f) {
   Fd out{::open(f.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC)};
   if (out.fd < 0) fail(f.path, "cannot open for writing: " + errno_text(errno));
   write_all(out.fd, f.content, f.path);
@@ -318,11 +325,9 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
-  write_files_atomic({OutputFile{path, std::string(content), mode}});
-}
+namespace {
 
-void write_files_atomic(const std::vector<OutputFile>& files) {
+void write_views_atomic(const std::vector<OutputView>& files) {
   std::vector<PendingWrite> pending(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     pending[i].file = &files[i];
@@ -349,6 +354,19 @@ void write_files_atomic(const std::vector<OutputFile>& files) {
     for (auto& p : pending) p.temp.remove();
     throw;
   }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  write_views_atomic({OutputView{path, content, mode}});
+}
+
+void write_files_atomic(const std::vector<OutputFile>& files) {
+  std::vector<OutputView> views;
+  views.reserve(files.size());
+  for (const auto& f : files) views.push_back({f.path, f.content, f.mode});
+  write_views_atomic(views);
 }
 
 }  // namespace coco

@@ -62,13 +62,13 @@ TEST_CASE("golden policies for testdata/manifests", "[policy][golden]") {
     const auto g = policy::generate(yaml, f.filename().string(), opts, resolve);
     CHECK(!g.pods.empty());
     check_golden(test::source_path("testdata/policy/" + stem + ".expected.json"), render_json(Json(g.policy_data)));
-    check_golden(test::source_path("testdata/policy/" + stem + ".expected.yaml"), g.manifests);
+    check_golden(test::source_path("testdata/policy/" + stem + ".expected.yaml"), g.manifests());
 
     // Determinism and idempotence: the same input twice, and coco's output as input.
     const auto again = policy::generate(yaml, f.filename().string(), opts, resolve);
-    CHECK(again.manifests == g.manifests);
-    const auto rerun = policy::generate(g.manifests, "out.yaml", opts, resolve);
-    CHECK(rerun.manifests == g.manifests);
+    CHECK(again.manifests() == g.manifests());
+    const auto rerun = policy::generate(g.manifests(), "out.yaml", opts, resolve);
+    CHECK(rerun.manifests() == g.manifests());
   }
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("golden policies for the aks profile", "[policy][golden]") {
     opts.annotation = policy::AnnotationKind::AgentPolicy;
     const auto g = policy::generate(yaml, stem + ".yaml", opts, resolve);
     check_golden(test::source_path("testdata/policy/aks/" + stem + ".expected.json"), render_json(Json(g.policy_data)));
-    check_golden(test::source_path("testdata/policy/aks/" + stem + ".expected.yaml"), g.manifests);
+    check_golden(test::source_path("testdata/policy/aks/" + stem + ".expected.yaml"), g.manifests());
   }
 }
 
@@ -98,7 +98,7 @@ TEST_CASE("annotation decodes with base64 -d | gunzip, digest matches openssl dg
     opts.initdata_extra["aa.toml"] = "[token_configs]\n[token_configs.kbs]\nurl = \"https://kbs.example:8080\"\n";
     const auto g = policy::generate(yaml, "03-deployment.yaml", opts, resolve);
     REQUIRE(g.pods.size() == 1);
-    const Json out = k8s::load_documents(g.manifests, "out")[0].value;
+    const Json out = k8s::load_documents(g.manifests(), "out")[0].value;
     const std::string b64 = out["spec"]["template"]["metadata"]["annotations"][policy::kInitdataAnnotation];
     const auto toml = test::run_program({"/bin/sh", "-c", "base64 -d | gunzip"}, b64);
     REQUIRE(toml.exit_code == 0);
@@ -115,7 +115,7 @@ TEST_CASE("annotation decodes with base64 -d | gunzip, digest matches openssl dg
     const std::string mrconfigid = hex.size() >= 96 ? hex.substr(0, 96) : hex + std::string(96 - hex.size(), '0');
     CHECK(to_hex(g.pods[0].binding.mrconfigid) == mrconfigid);
     // coco policy digest's library half recomputes the same from the annotated manifest.
-    const auto d = policy::digests(g.manifests, "out.yaml");
+    const auto d = policy::digests(g.manifests(), "out.yaml");
     REQUIRE(d.size() == 1);
     CHECK(to_hex(d[0].binding.digest) == hex);
   }
@@ -127,7 +127,7 @@ TEST_CASE("agent-policy annotation: base64 Rego, HOSTDATA = sha256 of the policy
   auto opts = options_for(yaml);
   opts.annotation = policy::AnnotationKind::AgentPolicy;
   const auto g = policy::generate(yaml, "01-pod-basic.yaml", opts, resolve);
-  const Json out = k8s::load_documents(g.manifests, "out")[0].value;
+  const Json out = k8s::load_documents(g.manifests(), "out")[0].value;
   CHECK_FALSE(out["metadata"]["annotations"].contains(policy::kInitdataAnnotation));
   const std::string b64 = out["metadata"]["annotations"][policy::kPolicyAnnotation];
   const auto sum = test::run_program({"/bin/sh", "-c", "base64 -d | sha256sum"}, b64);
@@ -135,8 +135,8 @@ TEST_CASE("agent-policy annotation: base64 Rego, HOSTDATA = sha256 of the policy
   CHECK(to_hex(g.pods[0].binding.hostdata) == sum.out.substr(0, 64));
   // switching back replaces the annotation rather than adding a second binding
   opts.annotation = policy::AnnotationKind::Initdata;
-  const auto back = policy::generate(g.manifests, "out.yaml", opts, resolve);
-  const Json b = k8s::load_documents(back.manifests, "out")[0].value;
+  const auto back = policy::generate(g.manifests(), "out.yaml", opts, resolve);
+  const Json b = k8s::load_documents(back.manifests(), "out")[0].value;
   CHECK_FALSE(b["metadata"]["annotations"].contains(policy::kPolicyAnnotation));
   CHECK(b["metadata"]["annotations"].contains(policy::kInitdataAnnotation));
 }

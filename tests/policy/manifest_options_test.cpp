@@ -91,7 +91,7 @@ TEST_CASE("an existing initdata annotation keeps its other entries and gets the 
   const std::string yaml = pod_with_initdata(kTheirs);
   const auto g = policy::generate(yaml, "pod.yaml", options(), resolve);
   REQUIRE(g.pods.size() == 1);
-  const Json out = k8s::load_documents(g.manifests, "out")[0].value;
+  const Json out = k8s::load_documents(g.manifests(), "out")[0].value;
   const auto init = policy::decode_initdata_annotation(out["metadata"]["annotations"][policy::kInitdataAnnotation], "out");
   const auto theirs = policy::parse_initdata_toml(kTheirs, "theirs");
   CHECK(init.data.at("aa.toml") == theirs.data.at("aa.toml"));
@@ -102,9 +102,9 @@ TEST_CASE("an existing initdata annotation keeps its other entries and gets the 
   CHECK(to_hex(g.pods[0].binding.digest) == to_hex(digest(Algo::Sha256, policy::initdata_toml(Algo::Sha256, init.data))));
   REQUIRE(g.notes.size() == 1);
   CHECK_THAT(g.notes[0], Catch::Contains("merged into the existing initdata: kept aa.toml, cdh.toml, policy.rego replaced"));
-  CHECK(g.manifests.find("name: merged  # keep me\n") != std::string::npos);
+  CHECK(g.manifests().find("name: merged  # keep me\n") != std::string::npos);
   // a re-run keeps them again, byte for byte
-  CHECK(policy::generate(g.manifests, "out.yaml", options(), resolve).manifests == g.manifests);
+  CHECK(policy::generate(g.manifests(), "out.yaml", options(), resolve).manifests() == g.manifests());
 }
 
 TEST_CASE("a conflicting initdata annotation is an error unless --force", "[policy][initdata][hostile]") {
@@ -133,7 +133,7 @@ TEST_CASE("a conflicting initdata annotation is an error unless --force", "[poli
     const auto g = policy::generate(yaml, "pod.yaml", o, resolve);
     REQUIRE(!g.notes.empty());
     CHECK_THAT(g.notes[0], Catch::Contains("--force: replaced") && Catch::Contains(c.what));
-    const Json ann = k8s::load_documents(g.manifests, "out")[0].value["metadata"]["annotations"];
+    const Json ann = k8s::load_documents(g.manifests(), "out")[0].value["metadata"]["annotations"];
     if (c.kind == policy::AnnotationKind::AgentPolicy) {
       CHECK_FALSE(ann.contains(policy::kInitdataAnnotation));
     } else {
@@ -161,9 +161,9 @@ TEST_CASE("runtime classes: with --runtime-class only pods of the named classes 
   CHECK(g.pods[0].name == "snp");
   // the other two documents are byte for byte what they were
   const std::string rest = "---\n" + runc + "---\n" + none;
-  REQUIRE(g.manifests.size() > rest.size());
-  CHECK(g.manifests.substr(g.manifests.size() - rest.size()) == rest);
-  CHECK(g.manifests.find("io.katacontainers.config.hypervisor.cc_init_data") < g.manifests.find("---"));
+  REQUIRE(g.manifests().size() > rest.size());
+  CHECK(g.manifests().substr(g.manifests().size() - rest.size()) == rest);
+  CHECK(g.manifests().find("io.katacontainers.config.hypervisor.cc_init_data") < g.manifests().find("---"));
   REQUIRE(g.notes.size() == 2);
   CHECK_THAT(g.notes[0], Catch::Contains("Pod runc)") && Catch::Contains("runtimeClassName 'runc' is not one of "
                                                                           "--runtime-class kata-qemu-tdx, kata-qemu-snp: left unchanged, no policy"));
@@ -174,7 +174,7 @@ TEST_CASE("runtime classes: with --runtime-class only pods of the named classes 
   o.runtime_classes = {"other"};
   const auto none_selected = policy::generate(yaml, "mixed.yaml", o, resolve);
   CHECK(none_selected.pods.empty());
-  CHECK(none_selected.manifests == yaml);
+  CHECK(none_selected.manifests() == yaml);
 }
 
 TEST_CASE("confidentiality warnings name what a pod shares with the host", "[policy][warnings]") {
