@@ -226,7 +226,7 @@ PodOut generate_pod(const Json& doc, const k8s::PodTemplate& t, const k8s::Objec
     fail(t.where, std::string("unexpected field type: ") + e.what());
   }
   r.annotation = opts.annotation;
-  const std::string data_text = o.data.dump(2);
+  const std::string data_text = pretty_json(o.data);  // == o.data.dump(2)
   const auto policy_text = [&] {
     std::string rego;
     rego.reserve(head.size() + data_text.size() + 1);

@@ -73,15 +73,10 @@ namespace {
 // 0.8% larger annotation (a 59 KB initdata: 10,849 bytes against 10,760).
 constexpr int kGzipLevel = 6;
 
-// zlib's default memory level, as gzip(1). Level 9 doubles the hash table and the symbol buffer
-// (384 KB of state against 256 KB) and made each pod's deflateCopy + deflate of its policy data
-// ~35% slower; the streams differ only in where blocks end (same size on tests/bench/policy.sh).
-constexpr int kGzipMemLevel = 8;
-
 // deflateInit2 for a gzip stream with a constant header (`h` must outlive the first deflate()).
 void open_gzip(z_stream& z, gz_header& h) {
   z = z_stream{};
-  if (deflateInit2(&z, kGzipLevel, Z_DEFLATED, 15 + 16, kGzipMemLevel, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&z, kGzipLevel, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error(Exit::Failure, "zlib: deflateInit2 failed");
   h = gz_header{};
   h.os = 255;  // "unknown": the same bytes on every build host

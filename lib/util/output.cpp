@@ -5,6 +5,9 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -105,6 +108,111 @@ std::size_t too_deep_at(std::string_view text, std::size_t max_depth) {
   return std::string_view::npos;
 }
 
+// pretty_json's writer. Anything it does not write itself (non-ASCII strings, floats, binary,
+// discarded values) it hands to nlohmann, so its bytes (and errors, e.g. invalid UTF-8) are
+// nlohmann's own.
+class PrettyWriter {
+ public:
+  explicit PrettyWriter(std::string& out) : out_(out) {}
+
+  void value(const Json& v, std::size_t indent) {
+    switch (v.type()) {
+      case Json::value_t::object: return object(v, indent);
+      case Json::value_t::array: return array(v, indent);
+      case Json::value_t::string: return string(v.get_ref<const std::string&>());
+      case Json::value_t::boolean: out_ += v.get<bool>() ? "true" : "false"; return;
+      case Json::value_t::null: out_ += "null"; return;
+      case Json::value_t::number_integer: return number(v.get<std::int64_t>());
+      case Json::value_t::number_unsigned: return number(v.get<std::uint64_t>());
+      case Json::value_t::binary: throw NotMine{};  // its pretty form spans lines: all of it to nlohmann
+      default: out_ += v.dump(); return;             // floats, discarded
+    }
+  }
+
+  struct NotMine {};
+
+ private:
+  void object(const Json& v, std::size_t indent) {
+    if (v.empty()) {
+      out_ += "{}";
+      return;
+    }
+    out_ += "{\n";
+    bool first = true;
+    for (const auto& [key, item] : v.items()) {
+      if (!first) out_ += ",\n";
+      first = false;
+      out_.append(indent + 2, ' ');
+      string(key);
+      out_ += ": ";
+      value(item, indent + 2);
+    }
+    out_ += '\n';
+    out_.append(indent, ' ');
+    out_ += '}';
+  }
+
+  void array(const Json& v, std::size_t indent) {
+    if (v.empty()) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    bool first = true;
+    for (const Json& item : v) {
+      if (!first) out_ += ",\n";
+      first = false;
+      out_.append(indent + 2, ' ');
+      value(item, indent + 2);
+    }
+    out_ += '\n';
+    out_.append(indent, ' ');
+    out_ += ']';
+  }
+
+  template <typename Int>
+  void number(Int n) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out_.append(buf, r.ptr);
+  }
+
+  // nlohmann with ensure_ascii off: the two-character escapes, \u00xx (lower-case hex) for the
+  // other control characters, everything else (DEL too) as it is.
+  void string(const std::string& s) {
+    if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      out_ += Json(s).dump();  // UTF-8: nlohmann checks it and throws on a bad sequence
+      return;
+    }
+    out_ += '"';
+    std::size_t run = 0;  // start of the bytes not yet written
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s, run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+          out_.append(esc, sizeof esc);
+        }
+      }
+    }
+    out_.append(s, run, s.size() - run);
+    out_ += '"';
+  }
+
+  std::string& out_;
+};
+
 }  // namespace
 
 Format parse_format(std::string_view name) {
@@ -123,7 +231,17 @@ std::string format_name(Format f) {
   return "?";
 }
 
-std::string render_json(const Json& value) { return value.dump(2) + "\n"; }
+std::string pretty_json(const Json& value) {
+  std::string out;
+  try {
+    PrettyWriter(out).value(value, 0);
+  } catch (const PrettyWriter::NotMine&) {
+    return value.dump(2);
+  }
+  return out;
+}
+
+std::string render_json(const Json& value) { return pretty_json(value) + "\n"; }
 
 std::string render_yaml(const Json& value) {
   std::vector<const std::string*> long_scalars;

@@ -17,6 +17,10 @@ Format parse_format(std::string_view name);  // throws coco::Error (Usage)
 std::string format_name(Format f);
 
 std::string render_json(const Json& value);  // 2-space indent, trailing newline
+// value.dump(2) byte for byte (no trailing newline), written without nlohmann's per-character
+// UTF-8 state machine for ASCII strings: a pod's 33 KB of policy data is hashed and compressed as
+// this text, so the two must never differ (tests/util/output_test.cpp holds them side by side).
+std::string pretty_json(const Json& value);
 std::string render_yaml(const Json& value);  // block style, strings quoted only when needed
 
 // An object built key by key, each value moved in. nlohmann's nested initializer lists copy a

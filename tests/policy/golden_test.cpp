@@ -61,6 +61,7 @@ TEST_CASE("golden policies for testdata/manifests", "[policy][golden]") {
     const auto opts = options_for(yaml);
     const auto g = policy::generate(yaml, f.filename().string(), opts, resolve);
     CHECK(!g.pods.empty());
+    for (const Json& d : g.policy_data) CHECK(pretty_json(d) == d.dump(2));  // the text initdata hashes
     check_golden(test::source_path("testdata/policy/" + stem + ".expected.json"), render_json(Json(g.policy_data)));
     check_golden(test::source_path("testdata/policy/" + stem + ".expected.yaml"), g.manifests());
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+
 #include "util/error.h"
 #include "util/output.h"
 #include "util/term.h"
@@ -10,6 +12,31 @@ using namespace coco;
 TEST_CASE("JSON keeps insertion order and ends with a newline", "[util]") {
   const Json v = {{"zeta", 1}, {"alpha", Json::array({"x"})}};
   CHECK(render_json(v) == "{\n  \"zeta\": 1,\n  \"alpha\": [\n    \"x\"\n  ]\n}\n");
+}
+
+TEST_CASE("pretty_json writes what nlohmann's dump(2) writes", "[util][json]") {
+  std::string every_ascii;
+  for (int c = 0; c < 0x80; ++c) every_ascii += static_cast<char>(c);
+  const Json values[] = {
+      Json(), Json(true), Json(false), Json(0), Json(-1), Json(INT64_MIN), Json(INT64_MAX), Json(UINT64_MAX),
+      Json(1.5), Json(-0.0), Json(1e300), Json(0.1), Json(""), Json(every_ascii), Json("\x7f tab\t \"q\" \\"),
+      Json("caf\xc3\xa9 \xf0\x9f\x94\x92 \x01"), Json::object(), Json::array(),
+      Json::parse(R"({"a": {}, "b": [], "c": [{}, [], [[]], {"d": null}], "k\u0001\"": "v", "": 3,
+                      "n": [1, -2, 3.25, true, "x"], "o": {"p": {"q": {"r": "deep"}}}})"),
+      Json::binary({1, 2, 3}, 7), Json{{"bin", Json::binary({0xff})}, {"x", 1}},
+  };
+  for (const Json& v : values) {
+    INFO(v.dump(-1, ' ', true, Json::error_handler_t::replace));
+    CHECK(pretty_json(v) == v.dump(2));
+  }
+  Json deep = "leaf";
+  for (int i = 0; i < 400; ++i) deep = Json::array({deep, Json::object({{"i", i}})});
+  CHECK(pretty_json(deep) == deep.dump(2));
+  // Invalid UTF-8 is nlohmann's error either way, not a silently different text.
+  const Json bad = std::string("ok \xc3(");
+  CHECK_THROWS_AS(bad.dump(2), Json::type_error);
+  CHECK_THROWS_AS(pretty_json(Json{{"k", bad}}), Json::type_error);
+  CHECK_THROWS_AS(pretty_json(Json{{std::string("\xff"), 1}}), Json::type_error);
 }
 
 TEST_CASE("YAML quotes strings that would read as other types", "[util]") {
