@@ -114,7 +114,7 @@ Json policy_data(const Json& doc, const k8s::PodTemplate& t, const k8s::Objects&
       .take();
 }
 
-void set_annotation(Json& doc, const k8s::PodTemplate& t, const std::string& key, const std::string& value,
+void set_annotation(Json& doc, const k8s::PodTemplate& t, const std::string& key, std::string value,
                     std::vector<k8s::Edit>& edits) {
   if (!doc.contains(t.metadata) || !doc[t.metadata].is_object()) doc[t.metadata] = Json::object();
   Json& meta = doc[t.metadata];
@@ -123,7 +123,7 @@ void set_annotation(Json& doc, const k8s::PodTemplate& t, const std::string& key
   const std::string other = kInitdataAnnotation == key ? kPolicyAnnotation : kInitdataAnnotation;
   a.erase(other);   // one binding per pod
   a[key] = value;  // replaces in place on a re-run
-  edits.push_back({t.document, t.metadata / "annotations" / key, value, other});
+  edits.push_back({t.document, t.metadata / "annotations" / key, std::move(value), other});
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -406,7 +406,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
         doc[path] = pinned;
       }
       set_annotation(doc, t, opts.annotation == AnnotationKind::Initdata ? kInitdataAnnotation : kPolicyAnnotation,
-                     p.annotation, edits);
+                     std::move(p.annotation), edits);
       out.pods.push_back(std::move(p.report));
       if (opts.keep_policies) {
         out.policies.push_back(std::move(p.rego));
