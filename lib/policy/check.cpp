@@ -106,35 +106,48 @@ class SharedRules {
   std::map<std::string, rego::Engine, std::less<>> compiled_;
 };
 
-PodResult run_pod(const Json& object, const k8s::PodTemplate& t, const std::vector<Request>& requests,
-                  PolicyRunner& runner, bool explain) {
+// The pod's decisions, one a request in order (`requests` stays as it is, for a second run).
+std::vector<Decision> run_pod(const std::vector<Request>& requests, PolicyRunner& runner, bool explain) {
+  std::vector<Decision> out;
+  out.reserve(requests.size());
+  for (const Request& r : requests) {
+    Decision d = runner.decide(r, false);
+    if (explain && !d.allowed && r.must_allow) d = runner.decide(r, true);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
+                   const Json* policy_data, const TestOptions& opts, const ImageResolver& resolve, SharedRules& shared) {
+  std::vector<Request> requests = simulate_pod(object, t, objects, resolve, opts.simulate);
+  const std::string text = opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where);
+  const std::string name = t.where + " policy.rego";
+  auto wrong = [&](const std::vector<Decision>& ds) {
+    for (std::size_t i = 0; i < ds.size(); ++i)
+      if (ds[i].allowed != requests[i].must_allow) return true;
+    return false;
+  };
+  std::optional<std::vector<Decision>> decisions;
+  if (auto engine = shared.engine_for(text, policy_data)) {
+    PolicyRunner runner(std::move(*engine), name);
+    decisions = run_pod(requests, runner, false);
+  }
+  // A failure is explained by the pod's own compile, whose messages name the pod.
+  if (!decisions || (opts.explain && wrong(*decisions))) {
+    PolicyRunner runner(text, name);
+    decisions = run_pod(requests, runner, opts.explain);
+  }
   PodResult p;
   p.kind = t.kind;
   p.name = t.name.empty() ? string_field(object.value("metadata", Json::object()), "generateName") : t.name;
   p.namespace_ = t.namespace_;
   p.where = t.where;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    RequestResult r{i, requests[i], std::nullopt, {}};
-    r.decision = runner.decide(requests[i], false);
-    if (!r.ok() && explain && !r.decision.allowed) r.decision = runner.decide(requests[i], true);
-    p.results.push_back(std::move(r));
+    RequestResult r{i, std::move(requests[i]), std::nullopt, std::move((*decisions)[i])};
+    if (!opts.failures_only || !r.ok()) p.results.push_back(std::move(r));
   }
   return p;
-}
-
-PodResult test_pod(const Json& object, const k8s::PodTemplate& t, const k8s::Objects& objects, const std::string& policy,
-                   const Json* policy_data, const TestOptions& opts, const ImageResolver& resolve, SharedRules& shared) {
-  const auto requests = simulate_pod(object, t, objects, resolve, opts.simulate);
-  const std::string text = opts.rules.empty() ? policy : with_rules(policy, opts.rules, t.where);
-  const std::string name = t.where + " policy.rego";
-  if (auto engine = shared.engine_for(text, policy_data)) {
-    PolicyRunner runner(std::move(*engine), name);
-    PodResult p = run_pod(object, t, requests, runner, false);
-    // A failure is explained by the pod's own compile, whose messages name the pod.
-    if (p.failures() == 0 || !opts.explain) return p;
-  }
-  PolicyRunner runner(text, name);
-  return run_pod(object, t, requests, runner, opts.explain);
 }
 
 // A pod's policy as the generator made it: its text and the value of its policy_data.
@@ -243,6 +256,7 @@ void self_check(const std::vector<Input>& inputs, const Generated& g, const Gene
   o.simulate.node.default_namespace = opts.default_namespace;
   o.explain = true;
   o.runtime_classes = opts.runtime_classes;
+  o.failures_only = true;
   if (g.pods.empty()) return;
   const TestReport r = test_documents(g.documents, names, o, resolve, &known);
   if (r.failures() == 0) return;

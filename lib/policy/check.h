@@ -21,6 +21,9 @@ struct TestOptions {
   std::string policy;    // non-empty: this bare policy for every pod instead of its annotation
   bool explain = false;  // explain every failure (denied needed request)
   std::vector<std::string> runtime_classes;  // only pods of these runtime classes (empty: all)
+  // Keep only the results of requests decided wrongly (the generator's self-check, which reports
+  // nothing else): the others, each holding its request, are freed on the cores that made them.
+  bool failures_only = false;
 };
 
 struct RequestResult {

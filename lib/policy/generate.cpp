@@ -428,6 +428,17 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   return out;
 }
 
+// A self-checked run of a few hundred workloads holds each pod's trees, 60 KB policy text and policy
+// data: ~40 ms to free on one core at exit.
+Generated::~Generated() {
+  try {
+    parallel_for(policies.size(), [&](std::size_t i) { std::string().swap(policies[i]); });
+    parallel_for(policy_data.size(), [&](std::size_t i) { policy_data[i] = Json(); });
+    for (auto& docs : documents) parallel_for(docs.size(), [&](std::size_t i) { docs[i] = k8s::Document(); });
+  } catch (...) {  // no thread to be had: the members go one by one, as they would anyway
+  }
+}
+
 std::vector<PodReport> digests(std::string_view text, const std::string& name) {
   const auto docs = k8s::load_documents(text, name);
   std::vector<PodReport> out;

@@ -88,6 +88,13 @@ struct Generated {
   // checked that), for the self-check.
   std::vector<std::vector<k8s::Document>> documents;
   std::vector<std::string> notes;     // pods left alone, initdata merged, a file re-rendered
+
+  Generated() = default;
+  Generated(const Generated&) = default;
+  Generated(Generated&&) = default;
+  Generated& operator=(const Generated&) = default;
+  Generated& operator=(Generated&&) = default;
+  ~Generated();  // frees the pods' trees and texts on every core
 };
 
 // Whether a pod with this PodSpec is one `runtime_classes` selects (all when it is empty).
