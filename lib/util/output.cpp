@@ -117,8 +117,8 @@ class PrettyWriter {
 
   void value(const Json& v, std::size_t indent) {
     switch (v.type()) {
-      case Json::value_t::object: return object(v, indent);
-      case Json::value_t::array: return array(v, indent);
+      case Json::value_t::object:
+      case Json::value_t::array: return collection(v, indent);
       case Json::value_t::string: return string(v.get_ref<const std::string&>());
       case Json::value_t::boolean: out_ += v.get<bool>() ? "true" : "false"; return;
       case Json::value_t::null: out_ += "null"; return;
@@ -132,42 +132,26 @@ class PrettyWriter {
   struct NotMine {};
 
  private:
-  void object(const Json& v, std::size_t indent) {
+  // An object or an array: one entry a line, each indented two more than the brackets.
+  void collection(const Json& v, std::size_t indent) {
+    const bool object = v.is_object();
     if (v.empty()) {
-      out_ += "{}";
+      out_ += object ? "{}" : "[]";
       return;
     }
-    out_ += "{\n";
-    bool first = true;
-    for (const auto& [key, item] : v.items()) {
-      if (!first) out_ += ",\n";
-      first = false;
+    out_ += object ? "{\n" : "[\n";
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it != v.begin()) out_ += ",\n";
       out_.append(indent + 2, ' ');
-      string(key);
-      out_ += ": ";
-      value(item, indent + 2);
+      if (object) {
+        string(it.key());
+        out_ += ": ";
+      }
+      value(*it, indent + 2);
     }
     out_ += '\n';
     out_.append(indent, ' ');
-    out_ += '}';
-  }
-
-  void array(const Json& v, std::size_t indent) {
-    if (v.empty()) {
-      out_ += "[]";
-      return;
-    }
-    out_ += "[\n";
-    bool first = true;
-    for (const Json& item : v) {
-      if (!first) out_ += ",\n";
-      first = false;
-      out_.append(indent + 2, ' ');
-      value(item, indent + 2);
-    }
-    out_ += '\n';
-    out_.append(indent, ' ');
-    out_ += ']';
+    out_ += object ? '}' : ']';
   }
 
   template <typename Int>
