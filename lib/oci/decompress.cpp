@@ -173,6 +173,7 @@ struct Decompressor::Impl {
   ZSTD_DStream* zs = nullptr;
   std::size_t zstd_hint = 0;  // last ZSTD_decompressStream result: 0 = at a frame boundary
   std::vector<std::uint8_t> out = std::vector<std::uint8_t>(kDecompressChunk);
+  std::size_t out_fill = 0;  // bytes of `out` not handed on yet
   ~Impl() {
     if (z_init) inflateEnd(&z);
     if (zs) ZSTD_freeDStream(zs);
@@ -206,6 +207,17 @@ Decompressor::Decompressor(Compression c, std::string name, Sink sink, std::uint
 
 Decompressor::~Decompressor() = default;
 
+// The decoder just filled `out` up to `fill`: a full buffer goes on to the sink at once.
+void Decompressor::filled_to(std::size_t fill) {
+  impl_->out_fill = fill;
+  if (fill == impl_->out.size()) flush();
+}
+
+void Decompressor::flush() {
+  const std::size_t n = std::exchange(impl_->out_fill, 0);
+  emit(impl_->out.data(), n);
+}
+
 void Decompressor::emit(const std::uint8_t* data, std::size_t n) {
   if (n == 0) return;
   if (n > limit_ - out_bytes_)
@@ -224,11 +236,12 @@ void Decompressor::update_zlib(Bytes in, std::uint64_t start) {
       inflateReset(&m.z);
       m.member_done = false;
     }
-    m.z.next_out = m.out.data();
-    m.z.avail_out = static_cast<uInt>(m.out.size());
+    m.z.next_out = m.out.data() + m.out_fill;
+    m.z.avail_out = static_cast<uInt>(m.out.size() - m.out_fill);
     const int rc = inflate(&m.z, Z_NO_FLUSH);
-    emit(m.out.data(), m.out.size() - m.z.avail_out);
+    filled_to(m.out.size() - m.z.avail_out);
     if (rc == Z_STREAM_END) {
+      flush();  // a member's output reaches the sink before the member counts as done
       m.member_done = true;
       ++members_done_;
     } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
@@ -239,18 +252,22 @@ void Decompressor::update_zlib(Bytes in, std::uint64_t start) {
   }
   // inflate may still hold output for input it has consumed
   while (!m.member_done) {
-    m.z.next_out = m.out.data();
-    m.z.avail_out = static_cast<uInt>(m.out.size());
+    m.z.next_out = m.out.data() + m.out_fill;
+    m.z.avail_out = static_cast<uInt>(m.out.size() - m.out_fill);
+    const std::size_t before = m.out_fill;
     const int rc = inflate(&m.z, Z_NO_FLUSH);
-    const std::size_t n = m.out.size() - m.z.avail_out;
-    emit(m.out.data(), n);
-    if (rc == Z_STREAM_END) m.member_done = true, ++members_done_;
-    if (n == 0 || rc != Z_OK) break;
+    filled_to(m.out.size() - m.z.avail_out);
+    if (rc == Z_STREAM_END) {
+      flush();
+      m.member_done = true;
+      ++members_done_;
+    }
+    if (m.out.size() - m.z.avail_out == before || rc != Z_OK) break;
   }
 }
 
 // isa-l copies input it cannot use yet into its own buffer, so every call consumes all of `in`;
-// output comes in kDecompressChunk pieces until a call leaves room in the buffer.
+// the output buffer fills until a call leaves room in it.
 void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::uint64_t start) {
 #ifdef COCO_HAVE_ISAL
   Impl& m = *impl_;
@@ -275,21 +292,22 @@ void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::
                         error + ")");
       if (!m.header.done()) break;  // the rest of the header is in later input
     }
-    st.next_out = m.out.data();
-    st.avail_out = static_cast<std::uint32_t>(m.out.size());
+    st.next_out = m.out.data() + m.out_fill;
+    st.avail_out = static_cast<std::uint32_t>(m.out.size() - m.out_fill);
     const int rc = isal_inflate(&st);
-    const std::size_t n = m.out.size() - st.avail_out;
-    emit(m.out.data(), n);
+    const bool room_left = st.avail_out > 0;
+    filled_to(m.out.size() - st.avail_out);
     if (rc != ISAL_DECOMP_OK && rc != ISAL_END_INPUT && rc != ISAL_OUT_OVERFLOW) {
       const std::uint64_t at = start + (in.size() - st.avail_in);
       fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" + isal_error_text(rc) + ")");
     }
     if (st.block_state == ISAL_BLOCK_FINISH) {
+      flush();  // a member's output reaches the sink before the member counts as done
       m.member_done = true;
       ++members_done_;
       continue;
     }
-    if (st.avail_in == 0 && n < m.out.size()) break;  // input used up and output drained
+    if (st.avail_in == 0 && room_left) break;  // input used up and output drained
   }
 #endif
 }
@@ -309,13 +327,14 @@ void Decompressor::update(Bytes in) {
   Impl& m = *impl_;
   ZSTD_inBuffer ib{in.data(), in.size(), 0};
   while (true) {
-    ZSTD_outBuffer ob{m.out.data(), m.out.size(), 0};
+    ZSTD_outBuffer ob{m.out.data(), m.out.size(), m.out_fill};
     m.zstd_hint = ZSTD_decompressStream(m.zs, &ob, &ib);
     if (ZSTD_isError(m.zstd_hint))
       fail(name_, "compressed offset " + hex_number(start + ib.pos) + ": zstd data is corrupt (" +
                       ZSTD_getErrorName(m.zstd_hint) + ")");
-    emit(m.out.data(), ob.pos);
-    if (ib.pos == ib.size && ob.pos < ob.size) break;  // input used up and output drained
+    const bool room_left = ob.pos < ob.size;
+    filled_to(ob.pos);
+    if (ib.pos == ib.size && room_left) break;  // input used up and output drained
   }
 }
 
@@ -324,6 +343,7 @@ void Decompressor::finish() {
     fail(name_, "gzip stream is truncated after " + std::to_string(in_bytes_) + " compressed bytes");
   if (c_ == Compression::Zstd && impl_->zstd_hint != 0)
     fail(name_, "zstd stream is truncated after " + std::to_string(in_bytes_) + " compressed bytes");
+  flush();
 }
 
 }  // namespace coco::oci

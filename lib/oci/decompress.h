@@ -4,8 +4,9 @@
 // refuse the same streams and produce the same bytes), zstd (every frame, skippable frames
 // included) or none. Bytes after a gzip member start another member, so trailing garbage is an
 // error with either backend. Output goes
-// to the sink in pieces of at most kDecompressChunk bytes from one reused buffer, so a layer of
-// any size needs the same memory. A limit on the output stops decompression bombs.
+// to the sink in pieces of exactly kDecompressChunk bytes from one reused buffer (a shorter piece
+// only at the end of a gzip member and at finish()), so a layer of any size needs the same memory
+// and the hashes downstream see whole 4 KiB blocks. A limit on the output stops decompression bombs.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -39,7 +40,7 @@ class Decompressor {
   Decompressor(const Decompressor&) = delete;
   Decompressor& operator=(const Decompressor&) = delete;
   void update(Bytes in);
-  void finish();  // fails when the compressed stream stopped early
+  void finish();  // fails when the compressed stream stopped early, else hands on the last piece
   std::uint64_t out_bytes() const { return out_bytes_; }
   // Gzip members inflated to their end so far: output handed to the sink while this is 0 belongs
   // to the first member (the only one flate2's GzDecoder reads). Always 0 for zstd and none.
@@ -47,6 +48,8 @@ class Decompressor {
 
  private:
   struct Impl;
+  void filled_to(std::size_t fill);  // the decoder filled the output buffer up to `fill`
+  void flush();                 // hands the buffered output on
   void emit(const std::uint8_t* data, std::size_t n);
   void update_zlib(Bytes in, std::uint64_t start);
   void update_isal(Bytes in, std::uint64_t start);

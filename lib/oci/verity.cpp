@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::uint8_t, kVerityDigest> kSalt{};  // 32 zero bytes (policy.md §3.5)
 }  // namespace
 
-VerityTree::VerityTree() : salted_(Algo::Sha256), work_(Algo::Sha256) { salted_.update(Bytes(kSalt)); }
+VerityTree::VerityTree() : salted_(Algo::Sha256), work_(Algo::Sha256), stage_(kBatch) { salted_.update(Bytes(kSalt)); }
 
 VerityTree::Digest VerityTree::hash_block(const std::uint8_t* block) {
   Digest d;
@@ -48,37 +48,44 @@ void VerityTree::push_leaf(const std::uint8_t* digest) {
 
 void VerityTree::update(Bytes data) {
   data_bytes_ += data.size();
-  if (data_fill_ > 0) {  // finish a block started by an earlier call
-    const std::size_t take = std::min(data.size(), kVerityBlock - data_fill_);
-    std::memcpy(data_.data() + data_fill_, data.data(), take);
-    data_fill_ += take;
+  if (staged_ > 0) {  // top up the batch an earlier call left
+    const std::size_t take = std::min(data.size(), kBatch - staged_);
+    std::memcpy(stage_.data() + staged_, data.data(), take);
+    staged_ += take;
     data = data.subspan(take);
-    if (data_fill_ < kVerityBlock) return;
-    push_leaf(hash_block(data_.data()).data());
-    data_fill_ = 0;
+    if (staged_ < kBatch) return;
+    hash_leaves(stage_.data(), kSha256Lanes);
+    staged_ = 0;
   }
-  if (sha256_lanes_available()) {  // sixteen whole blocks at a time, one per SHA-256 lane
+  const std::size_t whole = data.size() / kBatch * kBatch;  // straight from the caller's buffer
+  hash_leaves(data.data(), whole / kVerityBlock);
+  data = data.subspan(whole);
+  std::memcpy(stage_.data(), data.data(), data.size());
+  staged_ = data.size();
+}
+
+void VerityTree::hash_leaves(const std::uint8_t* blocks, std::size_t count) {
+  std::size_t i = 0;
+  if (sha256_lanes_available()) {
     std::array<std::uint8_t, kVerityDigest * kSha256Lanes> digests;
-    while (data.size() >= kVerityBlock * kSha256Lanes) {
-      sha256_prefixed_lanes(kSalt, data.data(), kVerityBlock, digests.data());
+    for (; i + kSha256Lanes <= count; i += kSha256Lanes) {
+      sha256_prefixed_lanes(kSalt, blocks + i * kVerityBlock, kVerityBlock, digests.data());
       for (std::size_t l = 0; l < kSha256Lanes; ++l) push_leaf(digests.data() + kVerityDigest * l);
-      data = data.subspan(kVerityBlock * kSha256Lanes);
     }
   }
-  while (data.size() >= kVerityBlock) {  // whole blocks straight from the caller's buffer
-    push_leaf(hash_block(data.data()).data());
-    data = data.subspan(kVerityBlock);
-  }
-  std::memcpy(data_.data(), data.data(), data.size());
-  data_fill_ = data.size();
+  for (; i < count; ++i) push_leaf(hash_block(blocks + i * kVerityBlock).data());
 }
 
 ByteVec VerityTree::finish() {
-  if (data_fill_ > 0 || data_blocks_ == 0) {
-    std::fill(data_.begin() + static_cast<std::ptrdiff_t>(data_fill_), data_.end(), 0);
-    push_leaf(hash_block(data_.data()).data());
-    data_fill_ = 0;
+  const std::size_t whole = staged_ / kVerityBlock;
+  hash_leaves(stage_.data(), whole);
+  const std::size_t rest = staged_ % kVerityBlock;
+  if (rest > 0 || data_blocks_ == 0) {  // the batch always has room for this padded block
+    std::uint8_t* last = stage_.data() + whole * kVerityBlock;
+    std::fill(last + rest, last + kVerityBlock, 0);
+    push_leaf(hash_block(last).data());
   }
+  staged_ = 0;
   if (data_blocks_ == 1) return ByteVec(data_last_.begin(), data_last_.end());  // no tree level
   for (std::size_t level = 0;; ++level) {
     if (levels_[level].fill > 0) complete_level_block(level);

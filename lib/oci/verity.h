@@ -3,7 +3,7 @@
 // and hash blocks, salt = 32 zero bytes prepended to every block (format 1), 128 digests per hash
 // block zero-padded, levels built bottom-up until one block remains; root = sha256(salt ‖ top).
 // This is what `veritysetup format --no-superblock --format=1 --salt=<64×0>` prints. The data is
-// fed in pieces of any size; memory is one 4 KiB block per tree level.
+// fed in pieces of any size; memory is one 4 KiB block per tree level and one batch of leaves.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "util/bytes.h"
 #include "util/digest.h"
+#include "util/sha256_lanes.h"
 
 namespace coco::oci {
 
@@ -39,11 +40,17 @@ class VerityTree {
   void push_digest(std::size_t level, const Digest& d);
   void push_leaf(const std::uint8_t* digest);  // the digest of the next data block
   void complete_level_block(std::size_t level);
+  // Leaf digests of `count` whole data blocks, sixteen at a time where the CPU has SHA-256 lanes.
+  void hash_leaves(const std::uint8_t* blocks, std::size_t count);
 
   Hasher salted_;                 // SHA-256 already fed the 32-byte salt; copied per block
   Hasher work_;
-  std::array<std::uint8_t, kVerityBlock> data_{};
-  std::size_t data_fill_ = 0;
+  // Data blocks wait here until a whole batch (one block per SHA-256 lane) is in, so pieces that
+  // do not end on a block boundary still hash on the lanes; batches that are whole in the
+  // caller's piece are hashed where they are.
+  static constexpr std::size_t kBatch = kVerityBlock * kSha256Lanes;
+  ByteVec stage_;
+  std::size_t staged_ = 0;
   std::uint64_t data_bytes_ = 0;
   std::uint64_t data_blocks_ = 0;
   Digest data_last_{};

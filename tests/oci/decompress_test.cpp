@@ -5,8 +5,10 @@
 // every optional header field, multi-member streams, trailing garbage, and broken checksums.
 #include <catch2/catch.hpp>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <filesystem>
+#include <memory>
 #include <random>
 
 #include "oci/decompress.h"
@@ -196,4 +198,41 @@ TEST_CASE("decompress: isa-l and zlib agree on the test images' layer blobs", "[
     CHECK_FALSE(same_outcome(blob).starts_with("error"));
   }
   CHECK(gzip_blobs >= 2);
+}
+
+// The hashes downstream (verity leaves sixteen blocks at a time) rely on whole pieces: every
+// piece but a member's last is kDecompressChunk bytes, however the input is cut, and a member's
+// output is all handed on before the member counts as done.
+TEST_CASE("decompress: output comes in whole pieces, each member's before the next", "[oci][decompress]") {
+  const ByteVec first = sample_data(3 * oci::kDecompressChunk + 12345, 11);
+  const ByteVec second = sample_data(oci::kDecompressChunk / 2 + 7, 12);
+  ByteVec two = gzip_member(first);
+  append(two, gzip_member(second));
+  ByteVec zstd(ZSTD_compressBound(first.size()));
+  zstd.resize(ZSTD_compress(zstd.data(), zstd.size(), first.data(), first.size(), 3));
+  struct Case { Compression c; GzipBackend b; const ByteVec* blob; };
+  for (const Case& k : {Case{Compression::Gzip, GzipBackend::Zlib, &two}, Case{Compression::Gzip, GzipBackend::Isal, &two},
+                        Case{Compression::Zstd, GzipBackend::Auto, &zstd}}) {
+    if (!oci::gzip_backend_available(k.b)) continue;
+    for (const std::size_t piece : {std::size_t{1} << 20, std::size_t{4093}}) {
+      INFO(oci::compression_name(k.c) << " " << oci::gzip_backend_name(k.b) << " in pieces of " << piece);
+      std::vector<std::size_t> sizes;
+      std::uint64_t first_member = 0;
+      std::unique_ptr<oci::Decompressor> d;
+      d = std::make_unique<oci::Decompressor>(k.c, "blob", [&](Bytes b) {
+        sizes.push_back(b.size());
+        if (d->gzip_members_done() == 0) first_member += b.size();
+      }, std::uint64_t{1} << 32, k.b);
+      const Bytes blob(*k.blob);
+      for (std::size_t off = 0; off < blob.size(); off += piece) d->update(blob.subspan(off, std::min(piece, blob.size() - off)));
+      d->finish();
+      CHECK(first_member == first.size());  // zstd has no members: all of it counts as the first
+      const std::vector<std::size_t> want =
+          k.c == Compression::Zstd
+              ? std::vector<std::size_t>{oci::kDecompressChunk, oci::kDecompressChunk, oci::kDecompressChunk, 12345}
+              : std::vector<std::size_t>{oci::kDecompressChunk, oci::kDecompressChunk, oci::kDecompressChunk, 12345,
+                                         second.size()};
+      CHECK(sizes == want);
+    }
+  }
 }

@@ -23,6 +23,16 @@ std::string root_of(const ByteVec& data, std::size_t piece) {
     t.update(coco::Bytes(data).subspan(off, std::min(piece, data.size() - off)));
   return coco::to_hex(t.finish());
 }
+std::string root_of_random_pieces(const ByteVec& data, unsigned seed) {  // 0 to 300 KiB each
+  std::mt19937 rng(seed);
+  VerityTree t;
+  for (std::size_t off = 0; off < data.size();) {
+    const std::size_t piece = std::min<std::size_t>(rng() % (300 * 1024), data.size() - off);
+    t.update(coco::Bytes(data).subspan(off, piece));
+    off += piece;
+  }
+  return coco::to_hex(t.finish());
+}
 std::string veritysetup_root(const std::string& data_path, const std::string& hash_path) {
   const auto r = coco::test::run_program({"veritysetup", "format", "--no-superblock", "--format=1", "--hash=sha256",
                                           "--data-block-size=4096", "--hash-block-size=4096",
@@ -43,6 +53,9 @@ TEST_CASE("policy.md §3.5 verity vectors (byte k = k mod 251)", "[oci][vector]"
     const ByteVec data = pattern(row.blocks);
     CHECK(root_of(data, data.size()) == row.root);
     CHECK(root_of(data, 1000) == row.root);  // pieces that straddle blocks
+    CHECK(root_of(data, 16 * 4096) == row.root);  // whole batches of leaves
+    CHECK(root_of(data, 16 * 4096 + 4096 * 3 + 5) == row.root);  // whole batches, then a carry
+    CHECK(root_of_random_pieces(data, static_cast<unsigned>(row.blocks)) == row.root);
   }
 }
 
