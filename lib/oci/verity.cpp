@@ -47,6 +47,7 @@ void VerityTree::push_leaf(const std::uint8_t* digest) {
 }
 
 void VerityTree::update(Bytes data) {
+  if (data.empty()) return;  // an empty span may carry a null pointer: no memcpy from it
   data_bytes_ += data.size();
   if (staged_ > 0) {  // top up the batch an earlier call left
     const std::size_t take = std::min(data.size(), kBatch - staged_);
