@@ -218,6 +218,13 @@ void Decompressor::flush() {
   emit(impl_->out.data(), n);
 }
 
+// A member's output reaches the sink before the member counts as done (gzip_members_done()).
+void Decompressor::end_member() {
+  flush();
+  impl_->member_done = true;
+  ++members_done_;
+}
+
 void Decompressor::emit(const std::uint8_t* data, std::size_t n) {
   if (n == 0) return;
   if (n > limit_ - out_bytes_)
@@ -241,9 +248,7 @@ void Decompressor::update_zlib(Bytes in, std::uint64_t start) {
     const int rc = inflate(&m.z, Z_NO_FLUSH);
     filled_to(m.out.size() - m.z.avail_out);
     if (rc == Z_STREAM_END) {
-      flush();  // a member's output reaches the sink before the member counts as done
-      m.member_done = true;
-      ++members_done_;
+      end_member();
     } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
       const std::uint64_t at = start + (in.size() - m.z.avail_in);
       fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" +
@@ -256,13 +261,10 @@ void Decompressor::update_zlib(Bytes in, std::uint64_t start) {
     m.z.avail_out = static_cast<uInt>(m.out.size() - m.out_fill);
     const std::size_t before = m.out_fill;
     const int rc = inflate(&m.z, Z_NO_FLUSH);
-    filled_to(m.out.size() - m.z.avail_out);
-    if (rc == Z_STREAM_END) {
-      flush();
-      m.member_done = true;
-      ++members_done_;
-    }
-    if (m.out.size() - m.z.avail_out == before || rc != Z_OK) break;
+    const std::size_t filled = m.out.size() - m.z.avail_out;
+    filled_to(filled);
+    if (rc == Z_STREAM_END) end_member();
+    if (filled == before || rc != Z_OK) break;  // no progress, an error, or the member's end
   }
 }
 
@@ -302,9 +304,7 @@ void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::
       fail(name_, "compressed offset " + hex_number(at) + ": gzip data is corrupt (" + isal_error_text(rc) + ")");
     }
     if (st.block_state == ISAL_BLOCK_FINISH) {
-      flush();  // a member's output reaches the sink before the member counts as done
-      m.member_done = true;
-      ++members_done_;
+      end_member();
       continue;
     }
     if (st.avail_in == 0 && room_left) break;  // input used up and output drained

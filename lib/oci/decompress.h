@@ -50,6 +50,7 @@ class Decompressor {
   struct Impl;
   void filled_to(std::size_t fill);  // the decoder filled the output buffer up to `fill`
   void flush();                 // hands the buffered output on
+  void end_member();            // a gzip member ended: flush, then count it
   void emit(const std::uint8_t* data, std::size_t n);
   void update_zlib(Bytes in, std::uint64_t start);
   void update_isal(Bytes in, std::uint64_t start);
