@@ -77,11 +77,13 @@ for blob in $(python3 -c "import json,sys; print(' '.join(l['digest'][7:] for l 
 done
 std_end=$(date +%s.%N)
 
+# Wall-clock seconds from a /usr/bin/time -v report ("m:ss.ss" or "h:mm:ss").
+elapsed() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$1"; }
 echo "== coco image hash --verity tar (cold, --jobs = $(nproc))"
 cache=$work/cache
 /usr/bin/time -v -o "$work/time.txt" "$coco" image hash "$R/bench/big:v1" --insecure-registry "$R" --verity tar \
   --cache-dir "$cache" --output json > "$work/coco.json"
-wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time.txt")
+wall=$(elapsed "$work/time.txt")
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 uncompressed=$(python3 -c "import json,sys; print(sum(l['uncompressed_size'] for l in json.load(open(sys.argv[1]))['images'][0]['layers']))" "$work/coco.json")
 warm_start=$(date +%s.%N)
@@ -104,7 +106,6 @@ PY
 # One run of either takes seconds and this machine's speed drifts over minutes: the two alternate,
 # and each figure is the median of its runs.
 : > "$work/wall1s"; : > "$work/wall1_plain"; : > "$work/limits"
-elapsed() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$1"; }
 for _ in 1 2 3; do
   /usr/bin/time -v -o "$work/time1.txt" "$coco" image hash "$R/bench/big:v1" --insecure-registry "$R" --verity tar --no-cache --jobs 1 -q > /dev/null
   elapsed "$work/time1.txt" >> "$work/wall1s"
