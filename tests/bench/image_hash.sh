@@ -58,7 +58,7 @@ json.dump({"schemaVersion": 2, "manifests": [{"mediaType": m["mediaType"], "dige
            "annotations": {"org.opencontainers.image.ref.name": "v1"}}]}, open(f"{L}/index.json", "w"))
 open(f"{L}/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
 PY
-base=$((30000 + RANDOM % 20000))
+base=$((10000 + RANDOM % 22000))  # below the ephemeral ports (32768 up)
 WATCH_PID=$$ "$root/tests/registry/registry.sh" start "$reg" "$base" >/dev/null  # also pushes its small test images
 R=127.0.0.1:$base
 skopeo copy -q --dest-tls-verify=false "oci:$L:v1" "docker://$R/bench/big:v1"

@@ -17,6 +17,7 @@ std::string sha256sum(const std::string& path);
 
 // Loopback registries (tests/registry/registry.sh) started once per test process on free ports
 // and stopped when it exits. Keys as in registry.env: PLAIN, BASIC, TOKEN, REDIRECT, FAULT, …
-// Empty when docker-registry, skopeo or umoci are missing (the caller then skips with a warning).
+// Empty when docker-registry, skopeo, umoci or htpasswd is missing (the caller then skips with a
+// warning); under CI a missing tool fails the test, and so does a start that failed everywhere.
 const std::map<std::string, std::string>& registries();
 }  // namespace coco::test

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -32,21 +33,32 @@ namespace {
 struct RegistryFixture {
   TempDir dir;
   std::map<std::string, std::string> env;
+  std::string missing_tool;  // set: the tests skip (outside CI)
+  std::string start_error;   // set: registry.sh failed on every base tried
   RegistryFixture() {
     for (const char* tool : {"docker-registry", "skopeo", "umoci", "htpasswd"})
-      if (!have_program(tool)) return;
+      if (!have_program(tool)) {
+        missing_tool = tool;
+        return;
+      }
     const std::string images = oci_images();
-    // Ports: a random base, retried when busy (parallel test processes start their own).
+    // Ports: a random base, retried when busy (parallel test processes start their own). All
+    // seven lie below Linux's ephemeral range (32768 up), where an outgoing connection could hold
+    // one as its source port.
     for (unsigned attempt = 0; attempt < 8 && env.empty(); ++attempt) {
-      const unsigned base = 20000 + static_cast<unsigned>((::getpid() * 7919 + attempt * 104729) % 40000);
+      const unsigned base = 10000 + static_cast<unsigned>((::getpid() * 7919 + attempt * 104729) % 22000);
       const auto r = run_program({source_path("tests/registry/registry.sh"), "start", dir.path().string(),
                                   std::to_string(base)},
                                  "", {"IMAGES=" + images, "WATCH_PID=" + std::to_string(::getpid())});
-      if (r.exit_code != 0) continue;
+      if (r.exit_code != 0) {
+        start_error = r.err;
+        continue;
+      }
       std::istringstream in(read_text_file(dir.file("registry.env")));
       for (std::string line; std::getline(in, line);)
         if (const auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
     }
+    if (!env.empty()) start_error.clear();
   }
   ~RegistryFixture() { run_program({source_path("tests/registry/registry.sh"), "stop", dir.path().string()}); }
 };
@@ -54,6 +66,11 @@ struct RegistryFixture {
 
 const std::map<std::string, std::string>& registries() {
   static RegistryFixture fixture;
+  // With every tool present, a registry that does not start is a failure, never a skip.
+  if (!fixture.start_error.empty()) FAIL("registry.sh start failed on 8 port bases; the last said: " << fixture.start_error);
+  const char* ci = std::getenv("CI");
+  if (!fixture.missing_tool.empty() && ci != nullptr && *ci != '\0')
+    FAIL(fixture.missing_tool << " is missing, and CI must not skip the registry tests");
   return fixture.env;
 }
 

@@ -66,9 +66,17 @@ for c in plain basic token redirect; do spawn docker-registry serve "$dir/$c.yml
 spawn python3 "$here/token_server.py" $((base + 3)) "$dir/key.pem" "$dir/cert.pem" alice:s3cret
 spawn python3 -m http.server $((base + 5)) --bind 127.0.0.1 --directory "$dir/data"
 spawn python3 "$here/fault_proxy.py" $((base + 6)) "$base"
+# A server that cannot bind (another process took the port since the check above, even as the
+# source port of an outgoing connection) exits; starting must then fail so the caller can pick
+# other ports, not hand out a dead address.
+gone() { stop; echo "registry.sh: $1 (see $dir/log)" >&2; exit 1; }
+all_alive() { for p in $(cat "$dir/pids"); do kill -0 "$p" 2>/dev/null || gone "server $p exited at start"; done; }
 for p in $(seq "$base" $((base + 6))); do
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.05; done
+  up=false
+  for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && { up=true; break; }; sleep 0.05; done
+  $up || gone "nothing listens on port $p after 10 s"
 done
+all_alive
 
 images=${IMAGES:-$dir/images}  # IMAGES: a make_images.sh output to reuse
 [[ -d $images/layout ]] || "$here/make_images.sh" "$images"
@@ -105,6 +113,7 @@ push --all "oci:$L:multi" "docker://$R/coco/hello:multi"
 push --format v2s2 "oci:$L:v1" "docker://$R/coco/hello-docker:v1"
 push "oci:$L:v1" "docker://$R/private/hello:v1"
 
+all_alive  # the pushes took seconds: a server that lost its port is gone by now
 if [[ -n ${WATCH_PID:-} ]]; then
   ( trap '' HUP; while kill -0 "$WATCH_PID" 2>/dev/null; do sleep 1; done; "$here/registry.sh" stop "$dir" ) >/dev/null 2>&1 &
 fi
