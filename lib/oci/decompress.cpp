@@ -5,6 +5,9 @@
 #include <zstd.h>
 #ifdef COCO_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #endif
 
 #include <utility>
@@ -52,6 +55,24 @@ std::string gzip_backend_name(GzipBackend b) {
 
 #ifdef COCO_HAVE_ISAL
 namespace {
+
+// isa-l 2.30's inflate returns with the upper halves of the vector registers in use. Until a
+// VZEROUPPER, legacy-SSE code on the same thread runs slower: on this machine's EPYC, OpenSSL's
+// SHA-NI SHA-256 of a layer's 264 MB took 0.20 s after isa-l calls against 0.15 s without (zstd
+// and zlib leave no such state). The diff_id and blob digests follow every call, so each call is
+// followed by a VZEROUPPER: `image hash --jobs 1` went from 2.97 s to 2.6-2.8 s on 1 GB.
+#if defined(__x86_64__)
+__attribute__((target("avx"))) void zero_upper_vector_halves() { _mm256_zeroupper(); }
+const bool kCpuHasAvx = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx");
+}();
+void after_isal_call() {
+  if (kCpuHasAvx) zero_upper_vector_halves();
+}
+#else
+void after_isal_call() {}
+#endif
 
 std::string isal_error_text(int rc) {
   switch (rc) {
@@ -297,6 +318,7 @@ void Decompressor::update_isal([[maybe_unused]] Bytes in, [[maybe_unused]] std::
     st.next_out = m.out.data() + m.out_fill;
     st.avail_out = static_cast<std::uint32_t>(m.out.size() - m.out_fill);
     const int rc = isal_inflate(&st);
+    after_isal_call();
     const bool room_left = st.avail_out > 0;
     filled_to(m.out.size() - st.avail_out);
     if (rc != ISAL_DECOMP_OK && rc != ISAL_END_INPUT && rc != ISAL_OUT_OVERFLOW) {
