@@ -24,7 +24,8 @@ void add_image_flags(CLI::App* cmd, Context& ctx, ImageFlags& f, bool hashing) {
       ->type_name("DIR")
       ->group(group);
   cmd->add_flag("--no-cache", f.opts.no_cache, "neither read nor write the layer cache")->group(group);
-  cmd->add_option("-j,--jobs", f.opts.jobs, "layers fetched and hashed at once (default: the number of cores)")
+  cmd->add_option("-j,--jobs", f.opts.jobs, "threads: layers fetched and hashed at once, and in policy commands pods at once "
+                  "(default: the cores this process may use)")
       ->check(CLI::Range(1, 256))
       ->group(group);
   cmd->add_option("--retries", f.opts.retries, "extra attempts on HTTP 429/5xx and dropped connections")

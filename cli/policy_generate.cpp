@@ -142,6 +142,7 @@ void add_policy_generate(CLI::App& app, Context& ctx) {
     for (const auto& s : f->image_sources) sources.insert(policy::parse_image_source(s));
     oci::ImageOptions io = image_options(f->image, ctx);
     if (policy::binds_tarfs_layers(o.settings)) io.verity = oci::VerityFlavour::TarfsAks;  // only hash what the policy binds
+    o.jobs = io.jobs;
 
     std::vector<policy::Input> inputs;
     for (const auto& path : f->inputs)

@@ -90,6 +90,7 @@ void add_policy_test(CLI::App& app, Context& ctx) {
       if (policy::binds_tarfs_layers(settings)) io.verity = oci::VerityFlavour::TarfsAks;
       const auto resolve = policy::memoize(policy::make_resolver(std::move(sources), io));
       policy::TestOptions o;
+      o.jobs = io.jobs;
       o.simulate.node = policy::node_options(settings, policy::parse_shim(f->shim), resolve);
       o.simulate.node.apparmor = f->apparmor;
       if (!f->namespace_.empty()) {

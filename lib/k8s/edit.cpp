@@ -389,7 +389,7 @@ bool verbatim_scalar(const std::string& v) {
 bool same_tree(const Json& a, const Json& b) { return same_tree_at(a, b, 0, {}); }
 
 EditResult apply_edits(std::string_view text, const std::string& name, const std::vector<Edit>& edits,
-                       const std::vector<Document>& expected) {
+                       const std::vector<Document>& expected, unsigned jobs) {
   if (edits.empty()) return {std::string(text), ""};
   std::string why;
   try {
@@ -405,7 +405,7 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
       if (!was.contains(e.path)) return;
       const Json& now = was[e.path];  // the value is already in the expected tree, or it is left as it is
       stand_in[i] = now.is_string() && now.get_ref<const std::string&>() == *e.value;
-    });
+    }, jobs);
     std::vector<Edit> probe_edits;
     probe_edits.reserve(edits.size());
     for (std::size_t i = 0; i < edits.size(); ++i)
@@ -419,7 +419,9 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
       for (const Edit& e : probe_edits) p.apply(e);
       probe = p.result();
     }
-    const std::vector<Document> back = load_documents(probing ? probe : out, name);
+    LoadLimits limits;
+    limits.jobs = jobs;
+    const std::vector<Document> back = load_documents(probing ? probe : out, name, limits);
     bool same = back.size() == expected.size();
     // Where the probe text holds a stand-in (the last edit of its key), the read-back tree must
     // hold it too, and the rest of the trees must be the same.
@@ -437,7 +439,7 @@ EditResult apply_edits(std::string_view text, const std::string& name, const std
       parallel_for(back.size(), [&](std::size_t i) {
         if (all_same.load(std::memory_order_relaxed) && !same_tree_at(back[i].value, expected[i].value, 0, stood_in[i]))
           all_same = false;
-      });
+      }, jobs);
       same = all_same;
     }
     if (same) return {std::move(out), ""};

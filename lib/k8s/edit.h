@@ -39,9 +39,10 @@ struct EditResult {
 // `expected` is what the stream must parse to after the edits (load_documents of the input with
 // the edits applied to the JSON values); mapping order is not compared. When every document of
 // `expected` has its marks (read with LoadLimits::marks from `text`), the edits are placed where
-// they say and `text` is not parsed again; either way the result is read back and checked.
+// they say and `text` is not parsed again; either way the result is read back and checked, on
+// `jobs` threads (0: util/parallel.h's default).
 EditResult apply_edits(std::string_view text, const std::string& name, const std::vector<Edit>& edits,
-                       const std::vector<Document>& expected);
+                       const std::vector<Document>& expected, unsigned jobs = 0);
 
 // The same trees, objects compared without regard to key order.
 bool same_tree(const Json& a, const Json& b);

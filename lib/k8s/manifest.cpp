@@ -352,7 +352,7 @@ std::vector<std::size_t> document_cuts(std::string_view text) {
 std::vector<std::size_t> stream_parts(std::string_view text, const LoadLimits& limits) {
   std::vector<std::size_t> starts{0};
   const std::vector<std::size_t> cuts = text.size() >= limits.parallel_min_bytes ? document_cuts(text) : std::vector<std::size_t>{};
-  const unsigned cores = worker_count(cuts.size() + 1);
+  const unsigned cores = worker_count(cuts.size() + 1, limits.jobs);
   if (cuts.empty() || cores == 1) return starts;
   // Parts of about equal size, a few per core; each starts at a cut, so each holds whole documents.
   const std::size_t target = text.size() / (cores * 4) + 1;
@@ -366,7 +366,7 @@ std::vector<Document> load_documents(std::string_view text, const std::string& n
   reject_unreadable_bytes(text, name);
   const std::vector<std::size_t> starts = stream_parts(text, limits);
   if (starts.size() == 1) return read_stream(text, name, limits);
-  const unsigned cores = worker_count(starts.size());
+  const unsigned cores = worker_count(starts.size(), limits.jobs);
   std::vector<std::vector<Document>> parts(starts.size());
   std::atomic<std::size_t> stream_nodes{0};
   try {

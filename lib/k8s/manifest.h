@@ -41,6 +41,7 @@ struct LoadLimits {
   // error message of a stream that does not read.
   std::size_t parallel_min_bytes = 128 << 10;
   bool marks = false;  // also record Document::marks
+  unsigned jobs = 0;   // threads for a long stream (0: util/parallel.h's default)
 };
 
 // `name` is used in messages: "deploy.yaml:14:7: duplicate key 'image'".

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "oci/media_types.h"
 #include "oci/source.h"
 #include "util/error.h"
+#include "util/parallel.h"
 #include "util/term.h"
 
 namespace coco::oci {
@@ -20,37 +22,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Runs fn(0..n-1) on up to `jobs` threads. When calls fail, the one with the lowest index is
-// rethrown (so the error does not depend on scheduling) and no new calls start.
-void parallel_for(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex m;
-  std::size_t failed_at = n;
-  std::exception_ptr error;
-  const auto worker = [&] {
-    for (std::size_t i; !stop && (i = next++) < n;) {
-      try {
-        fn(i);
-      } catch (...) {
-        std::lock_guard lock(m);
-        if (i < failed_at) failed_at = i, error = std::current_exception();
-        stop = true;
-      }
-    }
-  };
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(n, std::max(1u, jobs)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
-
-unsigned job_count(const ImageOptions& o) {
-  if (o.jobs > 0) return o.jobs;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+// --jobs, else COCO_JOBS, else the cores this process may use (util/parallel.h).
+unsigned job_count(const ImageOptions& o) { return worker_count(std::numeric_limits<std::size_t>::max(), o.jobs); }
 
 struct Image {
   Source source;
@@ -91,7 +64,7 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
   std::vector<ImageFacts> facts(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) images[i].source = parse_source(sources[i]);  // usage errors first
 
-  parallel_for(images.size(), jobs, [&](std::size_t i) {
+  parallel_for(images.size(), [&](std::size_t i) {
     Image& im = images[i];
     im.src = open_source(im.source, opts);
     im.resolved = im.src->resolve(want);
@@ -117,7 +90,7 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
       h.size = d.size;
       f.layers.push_back(h);
     }
-  });
+  }, jobs);
   if (!opts.hash_layers) return facts;
 
   std::optional<LayerCache> cache;
@@ -174,7 +147,7 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
     }
     progress.set_label(std::move(label));
   };
-  parallel_for(tasks.size(), jobs, [&](std::size_t t) {
+  parallel_for(tasks.size(), [&](std::size_t t) {
     Image& im = images[tasks[t].image];
     const std::size_t l = tasks[t].layer;
     const Descriptor& d = im.resolved.layers[l];
@@ -221,7 +194,7 @@ std::vector<ImageFacts> image_facts(const std::vector<std::string>& sources, con
     active.erase(t);
     ++layers_done;
     relabel_locked();
-  });
+  }, jobs);
   progress.finish();
   for (const Copy& c : copies) {
     images[c.image].layers[c.layer] = images[tasks[c.task].image].layers[tasks[c.task].layer];

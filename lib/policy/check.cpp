@@ -199,7 +199,7 @@ TestReport test_documents(const std::vector<std::vector<k8s::Document>>& files, 
     } catch (const Json::exception& e) {
       fail(t.where, std::string("unexpected field type: ") + e.what());
     }
-  });
+  }, opts.jobs);
   if (report.pods.empty()) fail(names.empty() ? "-f" : names.front(), "no pods, Deployments, Jobs or other workloads");
   return report;
 }
@@ -209,8 +209,10 @@ TestReport test_documents(const std::vector<std::vector<k8s::Document>>& files, 
 TestReport test_manifests(const std::vector<Input>& inputs, const TestOptions& opts, const ImageResolver& resolve) {
   std::vector<std::vector<k8s::Document>> files;
   std::vector<std::string> names;
+  k8s::LoadLimits limits;
+  limits.jobs = opts.jobs;
   for (const auto& in : inputs) {
-    files.push_back(k8s::load_documents(in.text, in.name));
+    files.push_back(k8s::load_documents(in.text, in.name, limits));
     names.push_back(in.name);
   }
   return test_documents(files, names, opts, resolve, nullptr);
@@ -257,6 +259,7 @@ void self_check(const std::vector<Input>& inputs, const Generated& g, const Gene
   o.explain = true;
   o.runtime_classes = opts.runtime_classes;
   o.failures_only = true;
+  o.jobs = opts.jobs;
   if (g.pods.empty()) return;
   const TestReport r = test_documents(g.documents, names, o, resolve, &known);
   if (r.failures() == 0) return;

@@ -24,6 +24,7 @@ struct TestOptions {
   // Keep only the results of requests decided wrongly (the generator's self-check, which reports
   // nothing else): the others, each holding its request, are freed on the cores that made them.
   bool failures_only = false;
+  unsigned jobs = 0;  // threads: pods decided at once, manifests read (0: util/parallel.h's default)
 };
 
 struct RequestResult {

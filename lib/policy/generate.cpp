@@ -344,6 +344,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   k8s::Objects objects;
   k8s::LoadLimits with_marks;
   with_marks.marks = true;  // apply_edits patches the text where these say, without reading it again
+  with_marks.jobs = opts.jobs;
   for (const auto& in : inputs) {
     files.push_back(k8s::load_documents(in.text, in.name, with_marks));
     k8s::Objects o = k8s::collect_objects(files.back(), in.name, default_namespace);
@@ -385,6 +386,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
   std::vector<PodOut>& pods = runs.outs;
 
   Generated out;
+  out.jobs = opts.jobs;
   std::size_t next = 0;
   for (std::size_t f = 0; f < inputs.size(); ++f) {
     auto& docs = files[f];
@@ -414,7 +416,7 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
       }
     }
     // The user's bytes with only the annotations and pinned images changed (issue 15 item 10).
-    k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs);
+    k8s::EditResult patched = k8s::apply_edits(inputs[f].text, inputs[f].name, edits, docs, opts.jobs);
     // The marks describe the input, not what was written; freeing them (and, unless the self-check
     // reads them, the trees of a few hundred workloads) takes tens of ms on one core.
     parallel_for(docs.size(), [&](std::size_t i) {
@@ -432,9 +434,9 @@ Generated generate(const std::vector<Input>& inputs, const GenerateOptions& opts
 // data: ~40 ms to free on one core at exit.
 Generated::~Generated() {
   try {
-    parallel_for(policies.size(), [&](std::size_t i) { std::string().swap(policies[i]); });
-    parallel_for(policy_data.size(), [&](std::size_t i) { policy_data[i] = Json(); });
-    for (auto& docs : documents) parallel_for(docs.size(), [&](std::size_t i) { docs[i] = k8s::Document(); });
+    parallel_for(policies.size(), [&](std::size_t i) { std::string().swap(policies[i]); }, jobs);
+    parallel_for(policy_data.size(), [&](std::size_t i) { policy_data[i] = Json(); }, jobs);
+    for (auto& docs : documents) parallel_for(docs.size(), [&](std::size_t i) { docs[i] = k8s::Document(); }, jobs);
   } catch (...) {  // no thread to be had: the members go one by one, as they would anyway
   }
 }

@@ -55,8 +55,8 @@ struct GenerateOptions {
   // drops each pod's as soon as its annotation is made (a run without the self-check needs less
   // memory), and those stay empty.
   bool keep_policies = true;
-  // Threads the pods of a run are generated on (0: every core, or COCO_JOBS); outputs do not
-  // depend on it.
+  // Threads a run uses: pods generated, manifests read and checked, trees freed (0: COCO_JOBS,
+  // else every core the process may use: util/cores.h); outputs do not depend on it.
   unsigned jobs = 0;
 };
 
@@ -88,6 +88,7 @@ struct Generated {
   // checked that), for the self-check.
   std::vector<std::vector<k8s::Document>> documents;
   std::vector<std::string> notes;     // pods left alone, initdata merged, a file re-rendered
+  unsigned jobs = 0;                  // GenerateOptions::jobs: the threads the destructor frees on
 
   Generated() = default;
   Generated(const Generated&) = default;

@@ -20,9 +20,12 @@
 #include <thread>
 #include <vector>
 
+#include "util/cores.h"
+
 namespace coco {
 
-// Threads for `tasks` tasks: `jobs` (0: the machine's cores, COCO_JOBS when set), at most `tasks`.
+// Threads for `tasks` tasks: `jobs` (0: COCO_JOBS when set, else the cores this process may use,
+// util/cores.h), at most `tasks`.
 inline unsigned worker_count(std::size_t tasks, unsigned jobs = 0);
 
 // Runs task(0) … task(n - 1) on worker_count(n, jobs) threads (the caller's among them).
@@ -37,7 +40,7 @@ inline unsigned worker_count(std::size_t tasks, unsigned jobs) {
       if (std::from_chars(s.data(), s.data() + s.size(), v).ec == std::errc() && v > 0) jobs = v;
     }
   }
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (jobs == 0) jobs = usable_cores();
   jobs = std::min(jobs, 64u);
   return static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(tasks, 1)));
 }

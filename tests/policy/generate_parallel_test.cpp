@@ -6,13 +6,15 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 
+#include "policy/check.h"
 #include "policy/generate.h"
-#include "util/parallel.h"
 #include "policy/settings.h"
+#include "util/parallel.h"
 #include "support/support.h"
 #include "test_images.h"
 #include "util/error.h"
@@ -45,6 +47,24 @@ std::string many_workloads(int n, int broken = -1) {
            "\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n" + pod;
   }
   return y;
+}
+
+// The most threads this process had while `f` ran, as a watcher thread (counted) saw in
+// /proc/self/task: workers live for milliseconds, the watcher looks every few microseconds.
+std::size_t most_threads_during(const std::function<void()>& f) {
+  std::atomic<bool> done{false};
+  std::size_t most = 0;
+  std::thread watcher([&] {
+    do {
+      std::size_t n = 0;
+      for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+      most = std::max(most, n);
+    } while (!done);
+  });
+  f();
+  done = true;
+  watcher.join();
+  return most;
 }
 
 }  // namespace
@@ -174,4 +194,30 @@ TEST_CASE("generate without keeping policies writes the same bytes and keeps non
   CHECK(g.policies.empty());
   CHECK(g.policy_data.empty());
   CHECK(g.documents.empty());
+}
+
+// --jobs 1 means one thread for all of a run: the pods, reading a long stream (more than
+// LoadLimits::parallel_min_bytes), the read-back of the patched text, the self-check, freeing.
+TEST_CASE("generate and its self-check: jobs 1 starts no thread, jobs 2 does", "[policy][parallel]") {
+  const auto resolve = test::test_resolver();
+  // A few pods in a long stream: ConfigMaps make up the length.
+  std::string yaml = many_workloads(30);
+  for (int i = 0; i < 400; ++i)
+    yaml += "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: pad" + std::to_string(i) + "}\ndata: {TEXT: \"" +
+            std::string(300, 'x') + "\"}\n";
+  const std::vector<policy::Input> inputs{{"many.yaml", yaml}};
+  REQUIRE(inputs[0].text.size() > k8s::LoadLimits{}.parallel_min_bytes);
+  const std::size_t alone = most_threads_during([] {});
+  const auto run = [&](unsigned jobs) {
+    return most_threads_during([&] {
+      const auto o = parallel_options(jobs);
+      const policy::Generated g = policy::generate(inputs, o, resolve);
+      policy::self_check(inputs, g, o, resolve);
+      policy::TestOptions t;
+      t.jobs = jobs;
+      CHECK(policy::test_manifests({{"out.yaml", g.manifests()}}, t, resolve).failures() == 0);
+    });
+  };
+  CHECK(run(1) == alone);
+  CHECK(run(2) > alone);  // the watcher does see workers
 }
