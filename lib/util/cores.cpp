@@ -31,7 +31,7 @@ std::optional<std::int64_t> whole_number(std::string_view s) {
 // quota/period CPUs, rounded up (half a CPU still needs a thread).
 std::optional<unsigned> cores_of(std::int64_t quota, std::int64_t period) {
   if (quota <= 0 || period <= 0) return std::nullopt;
-  const std::int64_t cores = std::min<std::int64_t>((quota + period - 1) / period, 1 << 16);
+  const std::int64_t cores = std::min<std::int64_t>(quota / period + (quota % period != 0), 1 << 16);
   return static_cast<unsigned>(cores);
 }
 
