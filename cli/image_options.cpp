@@ -2,6 +2,7 @@
 #include "image_options.h"
 
 #include "io.h"
+#include "util/parallel.h"
 
 namespace coco::cli {
 
@@ -26,7 +27,7 @@ void add_image_flags(CLI::App* cmd, Context& ctx, ImageFlags& f, bool hashing) {
   cmd->add_flag("--no-cache", f.opts.no_cache, "neither read nor write the layer cache")->group(group);
   cmd->add_option("-j,--jobs", f.opts.jobs, "threads: layers fetched and hashed at once, and in policy commands pods at once "
                   "(default: the cores this process may use)")
-      ->check(CLI::Range(1, 256))
+      ->check(CLI::Range(1u, kMaxJobs))
       ->group(group);
   cmd->add_option("--retries", f.opts.retries, "extra attempts on HTTP 429/5xx and dropped connections")
       ->check(CLI::Range(0, 20))

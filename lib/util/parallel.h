@@ -24,6 +24,9 @@
 
 namespace coco {
 
+// The most threads a run starts for one piece of work: what --jobs accepts.
+inline constexpr unsigned kMaxJobs = 256;
+
 // Threads for `tasks` tasks: `jobs` (0: COCO_JOBS when set, else the cores this process may use,
 // util/cores.h), at most `tasks`.
 inline unsigned worker_count(std::size_t tasks, unsigned jobs = 0);
@@ -41,7 +44,7 @@ inline unsigned worker_count(std::size_t tasks, unsigned jobs) {
     }
   }
   if (jobs == 0) jobs = usable_cores();
-  jobs = std::min(jobs, 64u);
+  jobs = std::min(jobs, kMaxJobs);
   return static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(tasks, 1)));
 }
 

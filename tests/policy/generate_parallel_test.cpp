@@ -90,6 +90,7 @@ TEST_CASE("parallel_for: every task runs, the lowest failing index is rethrown",
   CHECK(worker_count(0, 4) == 1);
   CHECK(worker_count(3, 8) == 3);
   CHECK(worker_count(100, 2) == 2);
+  CHECK(worker_count(1000, 300) == kMaxJobs);  // as many as --jobs accepts, no more
 }
 
 TEST_CASE("generate: the same bytes on one thread and on several", "[policy][parallel]") {

@@ -49,5 +49,5 @@ TEST_CASE("cores: the affinity mask limits the cores, and with them the default 
   CHECK(pinned == 1);
   CHECK(count_usable_cores() == all);
   // What the default worker count starts from (COCO_JOBS overrides it).
-  if (std::getenv("COCO_JOBS") == nullptr) CHECK(worker_count(1000, 0) == std::min(usable_cores(), 64u));
+  if (std::getenv("COCO_JOBS") == nullptr) CHECK(worker_count(1000, 0) == std::min(usable_cores(), kMaxJobs));
 }
