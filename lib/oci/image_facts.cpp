@@ -2,13 +2,10 @@
 #include "oci/image_facts.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "oci/cache.h"
 #include "oci/media_types.h"

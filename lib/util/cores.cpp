@@ -28,6 +28,13 @@ std::optional<std::int64_t> whole_number(std::string_view s) {
   return v;
 }
 
+// The tighter of two limits (nullopt: none).
+std::optional<unsigned> tighter(std::optional<unsigned> a, std::optional<unsigned> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
 // quota/period CPUs, rounded up (half a CPU still needs a thread).
 std::optional<unsigned> cores_of(std::int64_t quota, std::int64_t period) {
   if (quota <= 0 || period <= 0) return std::nullopt;
@@ -51,7 +58,7 @@ template <typename Quota>
 std::optional<unsigned> tightest_quota(const std::string& mount, std::string path, const Quota& quota_at) {
   std::optional<unsigned> best;
   for (;;) {
-    if (const auto q = quota_at(mount + path); q && (!best || *q < *best)) best = q;
+    best = tighter(best, quota_at(mount + path));
     if (path.empty() || path == "/") return best;
     const auto slash = path.find_last_of('/');
     path.erase(slash == std::string::npos ? 0 : slash);
@@ -61,23 +68,21 @@ std::optional<unsigned> tightest_quota(const std::string& mount, std::string pat
 std::optional<unsigned> cgroup_quota_cores() {
   std::ifstream in("/proc/self/cgroup");
   std::optional<unsigned> best;
-  const auto keep = [&](std::optional<unsigned> q) {
-    if (q && (!best || *q < *best)) best = q;
-  };
   for (std::string line; std::getline(in, line);) {  // "ID:CONTROLLERS:PATH"
     const auto first = line.find(':'), second = line.find(':', first + 1);
     if (first == std::string::npos || second == std::string::npos) continue;
     const std::string controllers = line.substr(first + 1, second - first - 1);
     const std::string path = line.substr(second + 1);
     if (line.compare(0, first, "0") == 0 && controllers.empty()) {  // cgroup v2
-      keep(tightest_quota("/sys/fs/cgroup", path,
-                          [](const std::string& dir) { return cores_of_cpu_max(first_line(dir + "/cpu.max")); }));
+      best = tighter(best, tightest_quota("/sys/fs/cgroup", path, [](const std::string& dir) {
+        return cores_of_cpu_max(first_line(dir + "/cpu.max"));
+      }));
       continue;
     }
     std::istringstream names(controllers);
     for (std::string name; std::getline(names, name, ',');) {
       if (name != "cpu") continue;  // cgroup v1: the hierarchy is mounted as its controller list
-      keep(tightest_quota("/sys/fs/cgroup/" + controllers, path, [](const std::string& dir) {
+      best = tighter(best, tightest_quota("/sys/fs/cgroup/" + controllers, path, [](const std::string& dir) {
         return cores_of_cfs_quota(first_line(dir + "/cpu.cfs_quota_us"), first_line(dir + "/cpu.cfs_period_us"));
       }));
     }
@@ -104,12 +109,12 @@ std::optional<unsigned> cores_of_cfs_quota(std::string_view quota, std::string_v
 }
 
 unsigned count_usable_cores() {
-  unsigned cores = std::thread::hardware_concurrency();
+  std::optional<unsigned> cores;  // every value set here is at least 1
+  if (const unsigned online = std::thread::hardware_concurrency(); online > 0) cores = online;
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) cores = static_cast<unsigned>(CPU_COUNT(&set));
-  if (const auto quota = cgroup_quota_cores(); quota && (cores == 0 || *quota < cores)) cores = *quota;
-  return std::max(1u, cores);
+  return tighter(cores, cgroup_quota_cores()).value_or(1);
 }
 
 unsigned usable_cores() {

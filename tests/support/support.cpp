@@ -86,10 +86,14 @@ std::string slurp(const std::filesystem::path& path) {
 
 bool shared_available(const std::string& relative) {
   if (std::filesystem::exists(shared_path(relative))) return true;
-  const char* ci = std::getenv("CI");
-  if (ci != nullptr && *ci != '\0') FAIL("../shared/" << relative << " is missing, and CI must not skip it");
+  if (under_ci()) FAIL("../shared/" << relative << " is missing, and CI must not skip it");
   WARN("../shared/" << relative << " is missing (a clone without ../shared): skipped");
   return false;
+}
+
+bool under_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && *ci != '\0';
 }
 
 bool have_program(const std::string& name) {

@@ -34,6 +34,9 @@ std::string slurp(const std::filesystem::path& path);
 // line and skips (a user's clone has no ../shared); under CI (CI set) it fails, so nothing is
 // skipped silently there. Use as: if (!coco::test::shared_available("vectors/rego")) return;
 bool shared_available(const std::string& relative);
+// Whether this run is CI's (the environment variable CI is set and not empty): there a missing
+// input or tool fails the test instead of skipping it.
+bool under_ci();
 bool have_program(const std::string& name);
 
 // A fresh directory under the system temp dir, removed with its contents on destruction.
