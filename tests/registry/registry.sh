@@ -37,8 +37,9 @@ base=${3:?usage: registry.sh start DIR BASE_PORT}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 stop
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }  # something accepts on port $1
 for p in $(seq "$base" $((base + 6))); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "registry.sh: port $p is busy" >&2; exit 1; fi
+  if listening "$p"; then echo "registry.sh: port $p is busy" >&2; exit 1; fi
 done
 mkdir -p "$dir/data"
 htpasswd -Bbn alice s3cret > "$dir/htpasswd" 2>/dev/null
@@ -73,7 +74,7 @@ gone() { stop; echo "registry.sh: $1 (see $dir/log)" >&2; exit 1; }
 all_alive() { for p in $(cat "$dir/pids"); do kill -0 "$p" 2>/dev/null || gone "server $p exited at start"; done; }
 for p in $(seq "$base" $((base + 6))); do
   up=false
-  for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && { up=true; break; }; sleep 0.05; done
+  for _ in $(seq 200); do listening "$p" && { up=true; break; }; sleep 0.05; done
   $up || gone "nothing listens on port $p after 10 s"
 done
 all_alive
